@@ -1,0 +1,337 @@
+/**
+ * The Client: a registry scoped to a repository path by withSegment(). All
+ * state that matters (connections, tokens) lives in the shared Session, so a
+ * client is cheap to derive and safe to use from concurrent calls.
+ */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { CATALOG_SCOPE, repositoryScope } from './auth/scope';
+import {
+  AccessDeniedError, CatalogNotSupportedError, DigestMismatchError, ImageNotFoundError, InvalidManifestError,
+  InvalidReferenceError, RegistryError,
+} from './errors';
+import { createImage, type Image } from './image';
+import { MANIFEST_ACCEPT } from './mediatypes';
+import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manifest';
+import { comparePaths, pageSize, walkPages } from './pagination';
+import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from './platform';
+import {
+  DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
+  normalizeSegments, parseHost, parseReference, referencePath, type Reference,
+} from './reference';
+import { Session } from './session';
+import { header, type HttpResponse } from './transport/http';
+import type { CallOptions, ClientOptions, Descriptor, ImageOptions, ListOptions, ConfigFile } from './types';
+import { VerifyingStream, readBounded } from './verify';
+
+export interface Client {
+  /** A new client scoped below this one; this one is unchanged. */
+  withSegment(...segments: string[]): Client;
+  /** Host plus scope path, e.g. `ghcr.io/org/app`. */
+  getRegistry(): string;
+  getDigest(tag: string, opts?: CallOptions): Promise<string>;
+  getManifest(tag: string, opts?: CallOptions): Promise<ManifestResult>;
+  getImageConfig(tag: string, opts?: ImageOptions): Promise<ConfigFile>;
+  /** Resolves when the tag or digest exists; rejects with ImageNotFoundError otherwise. */
+  checkImageExists(tag: string, opts?: CallOptions): Promise<void>;
+  /** The image for `tag`; from an index, the one for `opts.platform` (default linux/amd64). */
+  getImage(tag: string, opts?: ImageOptions): Promise<Image>;
+  pushImage(tag: string, image: Image, opts?: CallOptions): Promise<void>;
+  listTags(opts?: ListOptions): Promise<string[]>;
+  /** Repositories below this client's scope, named relative to it. */
+  listRepositories(opts?: ListOptions): Promise<string[]>;
+  /** Opens a blob of this repository as a verified stream. */
+  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  /** Releases connections. The client and its children cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+export function createClient(host: string, options: ClientOptions = {}): Client {
+  if (typeof host !== 'string') throw new InvalidReferenceError('Registry host must be a string, e.g. "ghcr.io"');
+  const parsed = parseHost(host);
+  const hub = isDockerHub(parsed.host);
+  const session = new Session({
+    apiHost: hub ? DOCKER_HUB_API_HOST : parsed.host,
+    displayHost: hub ? 'docker.io' : parsed.host,
+    plainHttp: parsed.plainHttp || options.insecure === true,
+    options,
+  });
+  return new RegistryClient(session, parsed.path, hub);
+}
+
+const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
+
+export class RegistryClient implements Client {
+  /** The repository path as the registry knows it (`library/` added on Docker Hub). */
+  private readonly repository: string;
+
+  constructor(
+    private readonly session: Session,
+    private readonly path: string[],
+    private readonly hub: boolean,
+  ) {
+    this.repository = (hub ? dockerHubPath(path) : path).join('/');
+  }
+
+  withSegment(...segments: string[]): Client {
+    return new RegistryClient(this.session, [...this.path, ...normalizeSegments(segments)], this.hub);
+  }
+
+  getRegistry(): string {
+    return this.repository ? `${this.session.displayHost}/${this.repository}` : this.session.displayHost;
+  }
+
+  get name(): string {
+    return this.getRegistry();
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  async getDigest(tag: string, opts: CallOptions = {}): Promise<string> {
+    const ref = parseReference(tag);
+    const res = await this.headManifest(ref, opts);
+    if (res.status >= 200 && res.status < 300) {
+      if (ref.kind === 'digest') return ref.digest;
+      const digest = header(res, 'docker-content-digest');
+      if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return digest;
+    }
+    // No usable header, or an error whose body HEAD cannot carry: GET tells.
+    return (await this.getManifest(tag, opts)).descriptor.digest;
+  }
+
+  async checkImageExists(tag: string, opts: CallOptions = {}): Promise<void> {
+    const ref = parseReference(tag);
+    const res = await this.headManifest(ref, opts);
+    if (res.status >= 200 && res.status < 300) return;
+    await this.getManifest(tag, opts);
+  }
+
+  async getManifest(tag: string, opts: CallOptions = {}): Promise<ManifestResult> {
+    return this.fetchManifest(parseReference(tag), opts);
+  }
+
+  async getImageConfig(tag: string, opts: ImageOptions = {}): Promise<ConfigFile> {
+    const image = await this.getImage(tag, opts);
+    return image.getConfig(opts);
+  }
+
+  async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
+    const ref = parseReference(tag);
+    const wanted = opts.platform === undefined ? DEFAULT_PLATFORM : parsePlatform(opts.platform);
+    let result = await this.fetchManifest(ref, opts);
+    // An index may point at another index (nested indexes are allowed); two levels are plenty.
+    for (let depth = 0; result.isIndex(); depth++) {
+      if (depth >= 2) throw new InvalidManifestError(`${this.subject(ref)}: indexes nested more than two deep`);
+      const index = result.getIndexManifest();
+      const entry = selectPlatform(index.manifests, wanted);
+      if (!entry) {
+        const available = listPlatforms(index.manifests).map(formatPlatform).join(', ') || 'none';
+        throw new ImageNotFoundError(
+          `${this.subject(ref)} has no image for ${formatPlatform(wanted)} (available: ${available})`,
+          { status: 404 },
+        );
+      }
+      result = await this.fetchManifest({ kind: 'digest', digest: entry.digest }, opts, entry);
+    }
+    return createImage(this, result);
+  }
+
+  pushImage(_tag: string, _image: Image, _opts?: CallOptions): Promise<void> {
+    return Promise.reject(new RegistryError('pushImage is not implemented yet'));
+  }
+
+  async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {
+    this.requireRepository();
+    const subject = `blob ${descriptor.digest} of ${this.getRegistry()}`;
+    const res = await this.session.request(
+      { method: 'GET', url: this.url(`blobs/${descriptor.digest}`), signal: opts.signal },
+      [repositoryScope(this.repository, ['pull'])],
+    );
+    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'other' });
+    const length = header(res, 'content-length');
+    if (length !== undefined && Number(length) !== descriptor.size) {
+      res.body.destroy();
+      throw new DigestMismatchError(
+        `${subject} is ${length} bytes on the registry, but the manifest says ${descriptor.size}`,
+        descriptor.digest, `unknown (${length} bytes)`, { method: 'GET', url: res.url },
+      );
+    }
+    const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
+    pipeline(res.body, verifier, (err) => {
+      // A cancelled download surfaces as the caller's abort reason, not as undici's wrapper.
+      if (err && opts.signal?.aborted) verifier.destroy(opts.signal.reason);
+    });
+    return verifier;
+  }
+
+  async listTags(opts: ListOptions = {}): Promise<string[]> {
+    this.requireRepository();
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    const first = new URL(this.url('tags/list'));
+    first.searchParams.set('n', String(pageSize(opts.limit, 0)));
+    if (opts.last) first.searchParams.set('last', opts.last);
+    const subject = `repository ${this.getRegistry()}`;
+    await walkPages(first, {
+      fetch: async (url) => {
+        const body = await this.getJson(url, [repositoryScope(this.repository, ['pull'])], subject, 'repository', opts);
+        const raw = (body.json as { tags?: unknown }).tags;
+        let entries = Array.isArray(raw) ? raw.filter(isValidTag) : [];
+        // Registries that ignore `last` (distribution 2.8) answer from the start: drop what came before it.
+        if (url === first && opts.last && entries.length && entries[0]! <= opts.last) {
+          entries = entries.filter((t) => t > opts.last!);
+        }
+        return { entries, link: body.link };
+      },
+    }, (entries) => {
+      let fresh = 0;
+      for (const tag of entries) {
+        if (seen.has(tag)) continue;
+        seen.add(tag);
+        tags.push(tag);
+        fresh++;
+        if (opts.limit !== undefined && tags.length >= opts.limit) return false;
+      }
+      // A page with nothing new means the registry is going around in circles.
+      return fresh > 0 || entries.length === 0;
+    }, opts.signal);
+    return tags;
+  }
+
+  async listRepositories(opts: ListOptions = {}): Promise<string[]> {
+    const prefix = this.repository ? `${this.repository}/` : '';
+    const repos: string[] = [];
+    const first = new URL(`${this.session.origin}/v2/_catalog`);
+    first.searchParams.set('n', String(pageSize(opts.limit, 0)));
+    const start = prefix + (opts.last ?? '');
+    if (start) first.searchParams.set('last', start);
+    try {
+      await walkPages(first, {
+        fetch: async (url) => {
+          const body = await this.getJson(url, [CATALOG_SCOPE], `the catalog of ${this.session.displayHost}`, 'other', opts);
+          const raw = (body.json as { repositories?: unknown }).repositories;
+          return { entries: Array.isArray(raw) ? raw.filter(isValidRepositoryName) : [], link: body.link };
+        },
+      }, (entries) => {
+        for (const name of entries) {
+          if (!name.startsWith(prefix)) {
+            // The catalog is sorted: once a name is beyond the scope in both plain
+            // and path-wise order, nothing later can be inside it.
+            if (prefix && name > prefix && comparePaths(name, prefix) > 0) {
+              return false;
+            }
+            continue;
+          }
+          const relative = name.slice(prefix.length);
+          if (opts.last && relative <= opts.last && comparePaths(relative, opts.last) <= 0) continue;
+          if (repos.includes(relative)) continue;
+          repos.push(relative);
+          if (opts.limit !== undefined && repos.length >= opts.limit) return false;
+        }
+        return entries.length > 0;
+      }, opts.signal);
+    } catch (err) {
+      throw await this.catalogError(err);
+    }
+    return repos;
+  }
+
+  // ---- internals ----
+
+  private subject(ref: Reference): string {
+    return `image ${formatReference(this.getRegistry(), ref)}`;
+  }
+
+  private url(path: string): string {
+    return `${this.session.origin}/v2/${this.repository}/${path}`;
+  }
+
+  private requireRepository(): void {
+    if (!this.repository) {
+      throw new InvalidReferenceError(`No repository: scope the client to one with withSegment(), e.g. client.withSegment("library/alpine")`);
+    }
+  }
+
+  private async headManifest(ref: Reference, opts: CallOptions): Promise<HttpResponse> {
+    this.requireRepository();
+    const res = await this.session.request(
+      { method: 'HEAD', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
+      [repositoryScope(this.repository, ['pull'])],
+    );
+    await res.body.dump().catch(() => undefined);
+    return res;
+  }
+
+  private async fetchManifest(ref: Reference, opts: CallOptions, from?: Descriptor): Promise<ManifestResult> {
+    this.requireRepository();
+    const subject = this.subject(ref);
+    const res = await this.session.request(
+      { method: 'GET', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
+      [repositoryScope(this.repository, ['pull'])],
+    );
+    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'image' });
+    const bytes = await readBounded(res.body, MAX_MANIFEST_BYTES, header(res, 'content-length'), () =>
+      new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
+    const headerDigest = header(res, 'docker-content-digest');
+    const result = parseManifest({
+      bytes,
+      contentType: header(res, 'content-type'),
+      expectedDigest: ref.kind === 'digest' ? ref.digest : undefined,
+      platform: from?.platform,
+      annotations: from?.annotations,
+      subject,
+    });
+    if (headerDigest && headerDigest !== result.descriptor.digest && headerDigest.startsWith('sha256:')) {
+      // Some registries send the digest of another representation; the bytes are what count.
+      this.session.logger?.warn(`${subject}: Docker-Content-Digest ${headerDigest} differs from the bytes' ${result.descriptor.digest}`);
+    }
+    if (from && from.size !== bytes.length) {
+      throw new DigestMismatchError(`${subject} is ${bytes.length} bytes, but its index entry says ${from.size}`, from.digest, result.descriptor.digest);
+    }
+    return result;
+  }
+
+  private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {
+    const res = await this.session.request({ method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal }, scopes);
+    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound });
+    const bytes = await readBounded(res.body, MAX_TAG_LIST_PAGE_BYTES, header(res, 'content-length'), () =>
+      new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }));
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      throw new RegistryError(`The registry answered ${subject} with something other than JSON`, { method: 'GET', url: res.url, status: res.status });
+    }
+    if (!json || typeof json !== 'object') json = {};
+    return { json: json as object, link: res.headers.link };
+  }
+
+  /** 401/403/404 on the catalog means "not offered here" unless the credentials themselves are wrong. */
+  private async catalogError(err: unknown): Promise<unknown> {
+    if (!(err instanceof RegistryError) || err instanceof CatalogNotSupportedError) return err;
+    const status = err.status;
+    if (status !== 401 && status !== 403 && status !== 404) return err;
+    if (status === 401 && this.session.auth.hasCredentials && !(await this.credentialsAccepted())) {
+      return new AccessDeniedError(`${this.session.displayHost} rejected the credentials`, {
+        status, errors: err.errors, method: err.method, url: err.url,
+      });
+    }
+    return new CatalogNotSupportedError(
+      `${this.session.displayHost} does not offer a repository catalog to this account (${status}); open a repository by name instead`,
+      { status, errors: err.errors, method: err.method, url: err.url, cause: err },
+    );
+  }
+
+  /** Does `GET /v2/` accept our credentials? (Basic auth answers 401 to wrong ones.) */
+  private async credentialsAccepted(): Promise<boolean> {
+    try {
+      const res = await this.session.request({ method: 'GET', url: `${this.session.origin}/v2/` }, []);
+      await res.body.dump().catch(() => undefined);
+      return res.status !== 401;
+    } catch (err) {
+      return !(err instanceof AccessDeniedError);
+    }
+  }
+}

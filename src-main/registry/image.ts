@@ -1,0 +1,130 @@
+/**
+ * An image: a manifest plus a way to open its blobs. The blobs come from a
+ * BlobSource (a registry repository here; an OCI layout later), so an image
+ * from one place can be pushed to another without knowing where it came from.
+ */
+import type { Readable } from 'node:stream';
+import { InvalidManifestError } from './errors';
+import type { ManifestResult } from './manifest';
+import { readBounded } from './verify';
+import type { CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './types';
+
+/** Configs with long histories reach a few MiB; this is far above any real one. */
+const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
+
+export interface BlobSource {
+  /** Opens a blob as a digest- and length-verified stream. */
+  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  /** Words for messages, e.g. `localhost:5000/app`. */
+  readonly name: string;
+}
+
+export interface Layer {
+  digest: string;
+  size: number;
+  mediaType: string;
+  annotations?: Record<string, string>;
+  urls?: string[];
+  /** The stored (usually gzip-compressed) bytes, verified while they stream. */
+  open(opts?: CallOptions): Promise<Readable>;
+}
+
+export interface Image {
+  /** Digest of the image manifest. */
+  digest: string;
+  mediaType: string;
+  manifest: Manifest;
+  /** The manifest's descriptor (with the platform it was picked for, when it came from an index). */
+  descriptor: Descriptor;
+  /** The manifest bytes, exactly as stored. */
+  rawManifest: Uint8Array;
+  /** The platform it was picked for, when it came from an index. */
+  platform?: Platform;
+  layers: Layer[];
+  /** The config blob's descriptor. */
+  configDescriptor: Descriptor;
+  getConfig(opts?: CallOptions): Promise<ConfigFile>;
+  getRawConfig(opts?: CallOptions): Promise<Uint8Array>;
+  /** Opens any blob of the image (config or layer) by descriptor. */
+  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  /** A tar stream of the flattened filesystem: layers applied oldest first, whiteouts honoured. */
+  extract(opts?: CallOptions): Readable;
+}
+
+export type Extractor = (image: Image, opts?: CallOptions) => Readable;
+
+/** Set by the extract module; kept as a hook so the read path does not load tar code. */
+let extractor: Extractor | undefined;
+export function setExtractor(fn: Extractor): void {
+  extractor = fn;
+}
+
+export function createImage(source: BlobSource, result: ManifestResult): Image {
+  const manifest = result.getManifest();
+  let rawConfig: Promise<Uint8Array> | undefined;
+  let parsedConfig: Promise<ConfigFile> | undefined;
+  const image: Image = {
+    digest: result.descriptor.digest,
+    mediaType: result.mediaType,
+    manifest,
+    descriptor: result.descriptor,
+    rawManifest: result.raw,
+    platform: result.descriptor.platform,
+    configDescriptor: manifest.config,
+    layers: manifest.layers.map((d) => ({
+      digest: d.digest,
+      size: d.size,
+      mediaType: d.mediaType,
+      ...(d.annotations ? { annotations: d.annotations } : {}),
+      ...(d.urls ? { urls: d.urls } : {}),
+      open: (opts?: CallOptions) => source.openBlob(d, opts),
+    })),
+    openBlob: (d, opts) => source.openBlob(d, opts),
+    getRawConfig(opts) {
+      if (!rawConfig) {
+        const pending = source.openBlob(manifest.config, opts).then((stream) =>
+          readBounded(stream, MAX_CONFIG_BYTES, undefined, () =>
+            new InvalidManifestError(`Config of ${source.name}@${result.descriptor.digest} is larger than 32 MiB`)),
+        );
+        rawConfig = pending;
+        // A failed or cancelled read is not cached: the next call tries again.
+        pending.catch(() => {
+          if (rawConfig === pending) rawConfig = undefined;
+        });
+      }
+      return rawConfig;
+    },
+    getConfig(opts) {
+      if (!parsedConfig) {
+        const pending = image.getRawConfig(opts).then((bytes) => parseConfig(bytes, `${source.name}@${result.descriptor.digest}`));
+        parsedConfig = pending;
+        pending.catch(() => {
+          if (parsedConfig === pending) parsedConfig = undefined;
+        });
+      }
+      return parsedConfig;
+    },
+    extract(opts) {
+      if (!extractor) throw new Error('extract() is not available: import the registry package from its index');
+      return extractor(image, opts);
+    },
+  };
+  return image;
+}
+
+export function parseConfig(bytes: Uint8Array, subject: string): ConfigFile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new InvalidManifestError(`Config of ${subject} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new InvalidManifestError(`Config of ${subject} is not a JSON object`);
+  }
+  const config = doc as ConfigFile;
+  if (typeof config.architecture !== 'string' || typeof config.os !== 'string') {
+    throw new InvalidManifestError(`Config of ${subject} has no architecture or os`);
+  }
+  return config;
+}

@@ -1,0 +1,17 @@
+/**
+ * Lading's registry client: the TypeScript counterpart of
+ * deckhouse/pkg/registry/client. Usable on its own from Node.js.
+ */
+export { createClient, type Client } from './client';
+export {
+  RegistryError, ImageNotFoundError, RepositoryNotFoundError, AccessDeniedError, CatalogNotSupportedError,
+  DigestMismatchError, ConnectionError, InvalidManifestError, InvalidReferenceError, type OciErrorDetail,
+} from './errors';
+export type { ManifestResult } from './manifest';
+export type { Image, Layer, BlobSource } from './image';
+export type {
+  AuthConfig, CallOptions, ClientOptions, ConfigFile, ContainerConfig, Descriptor, History, ImageOptions, IndexManifest,
+  ListOptions, Logger, Manifest, Platform,
+} from './types';
+export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isAttestation } from './platform';
+export * as mediaTypes from './mediatypes';

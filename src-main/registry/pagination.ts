@@ -1,0 +1,80 @@
+/**
+ * Server-side pagination of tag lists and the catalog: `n` and `last`, then
+ * `Link: <...>; rel="next"` followed as given (Quay and Artifactory put their
+ * own cursors there), resolved against the request URL, same origin only, and
+ * never the same URL twice.
+ */
+import { RegistryError } from './errors';
+import { redactUrl } from './redact';
+
+/** distribution 2.8 and ECR refuse larger pages (PAGINATION_NUMBER_INVALID). */
+export const MAX_PAGE_SIZE = 1000;
+
+/** The `rel="next"` target of a Link header, resolved; undefined when there is none. */
+export function parseNextLink(link: string | string[] | undefined, requestUrl: string): URL | undefined {
+  if (!link) return undefined;
+  const values = Array.isArray(link) ? link : [link];
+  for (const value of values) {
+    // One header may hold several links: <a>; rel="next", <b>; rel="prev"
+    for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/g)) {
+      const params = match[2] ?? '';
+      if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) {
+        try {
+          return new URL(match[1]!, requestUrl);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface PageReader<T> {
+  /** Fetches one page: its entries (already cleaned) and its Link header. */
+  fetch(url: URL): Promise<{ entries: T[]; link: string | string[] | undefined }>;
+}
+
+/**
+ * Walks pages from `first`, handing each page's entries to `take`, which
+ * returns false to stop. Throws on a pagination loop or a foreign next URL.
+ */
+export async function walkPages<T>(
+  first: URL,
+  reader: PageReader<T>,
+  take: (entries: T[]) => boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  const visited = new Set<string>();
+  let url: URL | undefined = first;
+  while (url) {
+    if (signal?.aborted) throw signal.reason;
+    const key = url.toString();
+    if (visited.has(key)) {
+      throw new RegistryError(`The registry's pagination loops: it sent ${redactUrl(key)} as the next page twice`, {
+        method: 'GET', url: key,
+      });
+    }
+    visited.add(key);
+    const page = await reader.fetch(url);
+    if (!take(page.entries)) return;
+    const next = parseNextLink(page.link, key);
+    if (next && next.origin !== first.origin) {
+      throw new RegistryError(`The registry sent a next page on another host (${next.origin}); refusing to follow it`, {
+        method: 'GET', url: key,
+      });
+    }
+    url = next;
+  }
+}
+
+export function pageSize(limit: number | undefined, have: number): number {
+  return limit === undefined ? MAX_PAGE_SIZE : Math.max(1, Math.min(MAX_PAGE_SIZE, limit - have));
+}
+
+/** distribution's catalog order: path components compared one by one ('/' sorts before every other character). */
+export function comparePaths(a: string, b: string): number {
+  const x = a.replaceAll('/', '\u0000');
+  const y = b.replaceAll('/', '\u0000');
+  return x < y ? -1 : x > y ? 1 : 0;
+}

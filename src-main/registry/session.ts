@@ -1,0 +1,133 @@
+/**
+ * What a client and all its withSegment() children share: one connection
+ * pool, one authenticator, the registry's origin. Every registry call goes
+ * through `Session.request`, which adds authorization and retries once after a
+ * 401 with what the challenge asked for.
+ */
+import { Authenticator } from './auth/authenticator';
+import { AccessDeniedError, ImageNotFoundError, RegistryError, RepositoryNotFoundError, describeErrors, parseErrorBody } from './errors';
+import { readText } from './auth/token';
+import { redactUrl } from './redact';
+import { createDispatcher } from './transport/dispatcher';
+import { HttpTransport, header, type HttpRequest, type HttpResponse } from './transport/http';
+import type { ClientOptions, Logger } from './types';
+import type { Agent } from 'undici';
+
+const DEFAULT_USER_AGENT = 'lading/0.1 (+https://github.com/lading)';
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_RETRIES = 3;
+const MAX_ERROR_BODY = 64 * 1024;
+
+export interface SessionInit {
+  /** The host requests go to (Docker Hub's API host for docker.io). */
+  apiHost: string;
+  /** The host as the user named it, for messages and getRegistry(). */
+  displayHost: string;
+  plainHttp: boolean;
+  options: ClientOptions;
+}
+
+/** What a failed answer was about, for a precise error. */
+export interface FailureContext {
+  /** Words for the message, e.g. `image "app:v1"`. */
+  subject: string;
+  /** What a 404 means here. */
+  notFound?: 'image' | 'repository' | 'blob' | 'other';
+}
+
+export class Session {
+  readonly origin: string;
+  readonly displayHost: string;
+  readonly apiHost: string;
+  readonly logger?: Logger;
+  readonly transport: HttpTransport;
+  readonly auth: Authenticator;
+  private readonly dispatcher: Agent;
+
+  constructor(init: SessionInit) {
+    const { options } = init;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.apiHost = init.apiHost;
+    this.displayHost = init.displayHost;
+    this.origin = `${init.plainHttp ? 'http' : 'https'}://${init.apiHost}`;
+    this.logger = options.logger;
+    this.dispatcher = createDispatcher({ tlsSkipVerify: options.tlsSkipVerify, ca: options.ca, timeoutMs });
+    this.transport = new HttpTransport({
+      dispatcher: this.dispatcher,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      logger: options.logger,
+      maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      timeoutMs,
+    });
+    this.auth = new Authenticator(this.transport, this.origin, options.auth, options.logger);
+  }
+
+  /**
+   * Sends an authorized request for `scopes`. A 401 is answered once: with a
+   * fresh token, or the wider scope an `insufficient_scope` challenge named.
+   * The caller checks the status and owns the body.
+   */
+  async request(req: Omit<HttpRequest, 'authorization'>, scopes: string[]): Promise<HttpResponse> {
+    const authorization = await this.auth.authorization(scopes, req.signal);
+    const res = await this.transport.send({ ...req, authorization });
+    if (res.status !== 401 && !(res.status === 403 && /insufficient_scope/.test(header(res, 'www-authenticate') ?? ''))) {
+      return res;
+    }
+    const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
+    if (!replayable) return res;
+    const retryScopes = await this.auth.onUnauthorized(header(res, 'www-authenticate'), scopes);
+    if (!retryScopes) return res;
+    await res.body.dump().catch(() => undefined);
+    const retryAuthorization = await this.auth.authorization(retryScopes, req.signal);
+    return this.transport.send({ ...req, authorization: retryAuthorization });
+  }
+
+  /** Reads a failed answer's body and throws the error its status and codes mean. */
+  async fail(res: HttpResponse, method: string, context: FailureContext): Promise<never> {
+    const text = method === 'HEAD' ? '' : await readText(res.body, MAX_ERROR_BODY).catch(() => '');
+    if (method === 'HEAD') await res.body.dump().catch(() => undefined);
+    throw this.errorFor(res.status, parseErrorBody(text), method, res.url, context, header(res, 'retry-after'));
+  }
+
+  errorFor(
+    status: number,
+    errors: ReturnType<typeof parseErrorBody>,
+    method: string,
+    url: string,
+    context: FailureContext,
+    retryAfter?: string,
+  ): RegistryError {
+    const init = { status, errors, method, url };
+    const codes = errors.map((e) => e.code);
+    const details = errors.length ? ` (${describeErrors(errors)})` : '';
+    const where = this.displayHost;
+    if (status === 401) {
+      const message = this.auth.hasCredentials
+        ? `Access to ${context.subject} on ${where} was refused: the credentials were rejected or lack permission${details}`
+        : `Access to ${context.subject} on ${where} needs credentials${details}`;
+      return new AccessDeniedError(message, init);
+    }
+    if (status === 403) {
+      return new AccessDeniedError(`Access to ${context.subject} on ${where} is forbidden for this account${details}`, init);
+    }
+    if (status === 404 || codes.includes('NAME_UNKNOWN') || codes.includes('MANIFEST_UNKNOWN')) {
+      if (codes.includes('NAME_UNKNOWN') || context.notFound === 'repository') {
+        return new RepositoryNotFoundError(`Repository not found: ${context.subject} on ${where}${details}`, init);
+      }
+      if (context.notFound === 'image') {
+        return new ImageNotFoundError(`Image not found: ${context.subject} on ${where}${details}`, init);
+      }
+      return new RegistryError(`Not found: ${context.subject} on ${where}${details}`, init);
+    }
+    if (status === 429) {
+      const after = retryAfter ? `; the registry asks to wait ${retryAfter}${/^\d+$/.test(retryAfter) ? ' s' : ''}` : '';
+      return new RegistryError(`${where} is rate-limiting requests (429)${after}${details}`, init);
+    }
+    return new RegistryError(`${method} ${redactUrl(url)} answered ${status}${details}`, init);
+  }
+
+  /** Closes the connection pool. Calls in flight fail. */
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}

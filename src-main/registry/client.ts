@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream';
 import { CATALOG_SCOPE, repositoryScope } from './auth/scope';
 import {
   AccessDeniedError, CatalogNotSupportedError, DigestMismatchError, ImageNotFoundError, InvalidManifestError,
-  InvalidReferenceError, RegistryError,
+  InvalidReferenceError, RegistryError, RepositoryNotFoundError,
 } from './errors';
 import { createImage, type Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
@@ -271,7 +271,10 @@ export class RegistryClient implements Client {
       { method: 'GET', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'image' });
+    if (res.status !== 200) {
+      const error = await this.session.fail(res, 'GET', { subject, notFound: 'image' }).catch((e: unknown) => e);
+      throw await this.refineNotFound(error, opts);
+    }
     const bytes = await readBounded(res.body, MAX_MANIFEST_BYTES, header(res, 'content-length'), () =>
       new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
     const headerDigest = header(res, 'docker-content-digest');
@@ -291,6 +294,24 @@ export class RegistryClient implements Client {
       throw new DigestMismatchError(`${subject} is ${bytes.length} bytes, but its index entry says ${from.size}`, from.digest, result.descriptor.digest);
     }
     return result;
+  }
+
+  /**
+   * distribution answers MANIFEST_UNKNOWN for a repository that does not
+   * exist at all; its tag list tells the two cases apart.
+   */
+  private async refineNotFound(error: unknown, opts: CallOptions): Promise<unknown> {
+    if (!(error instanceof ImageNotFoundError) || error instanceof RepositoryNotFoundError) return error;
+    const res = await this.session.request(
+      { method: 'GET', url: this.url('tags/list?n=1'), signal: opts.signal },
+      [repositoryScope(this.repository, ['pull'])],
+    ).catch(() => undefined);
+    if (!res) return error;
+    await res.body.dump().catch(() => undefined);
+    if (res.status !== 404) return error;
+    return new RepositoryNotFoundError(`Not found: repository ${this.getRegistry()}`, {
+      status: 404, errors: error.errors, method: error.method, url: error.url,
+    });
   }
 
   private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {

@@ -100,28 +100,27 @@ export class Session {
     const init = { status, errors, method, url };
     const codes = errors.map((e) => e.code);
     const details = errors.length ? ` (${describeErrors(errors)})` : '';
-    const where = this.displayHost;
     if (status === 401) {
       const message = this.auth.hasCredentials
-        ? `Access to ${context.subject} on ${where} was refused: the credentials were rejected or lack permission${details}`
-        : `Access to ${context.subject} on ${where} needs credentials${details}`;
+        ? `Access to ${context.subject} was refused: the credentials were rejected or lack permission${details}`
+        : `Access to ${context.subject} needs credentials${details}`;
       return new AccessDeniedError(message, init);
     }
     if (status === 403) {
-      return new AccessDeniedError(`Access to ${context.subject} on ${where} is forbidden for this account${details}`, init);
+      return new AccessDeniedError(`Access to ${context.subject} is forbidden for this account${details}`, init);
     }
     if (status === 404 || codes.includes('NAME_UNKNOWN') || codes.includes('MANIFEST_UNKNOWN')) {
       if (codes.includes('NAME_UNKNOWN') || context.notFound === 'repository') {
-        return new RepositoryNotFoundError(`Repository not found: ${context.subject} on ${where}${details}`, init);
+        return new RepositoryNotFoundError(`Not found: ${context.subject}${details}`, init);
       }
       if (context.notFound === 'image') {
-        return new ImageNotFoundError(`Image not found: ${context.subject} on ${where}${details}`, init);
+        return new ImageNotFoundError(`Not found: ${context.subject}${details}`, init);
       }
-      return new RegistryError(`Not found: ${context.subject} on ${where}${details}`, init);
+      return new RegistryError(`Not found: ${context.subject}${details}`, init);
     }
     if (status === 429) {
       const after = retryAfter ? `; the registry asks to wait ${retryAfter}${/^\d+$/.test(retryAfter) ? ' s' : ''}` : '';
-      return new RegistryError(`${where} is rate-limiting requests (429)${after}${details}`, init);
+      return new RegistryError(`${this.displayHost} is rate-limiting requests (429)${after}${details}`, init);
     }
     return new RegistryError(`${method} ${redactUrl(url)} answered ${status}${details}`, init);
   }

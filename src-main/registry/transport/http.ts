@@ -176,11 +176,12 @@ export function toConnectionError(err: unknown, req: { method: string; url: stri
     case code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT':
       message = `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`;
       break;
+    case code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
+      || /wrong version number|packet length too long/i.test(String((err as Error)?.message)):
+      message = `TLS handshake with ${host} failed: does this registry speak plain HTTP? Then turn on "plain HTTP"`;
+      break;
     case code !== undefined && TLS_CODES.test(code):
       message = `The TLS certificate of ${host} is not trusted (${code}): add its CA certificate, or turn on "skip TLS verify" if you trust this network`;
-      break;
-    case code === 'EPROTO' || /wrong version number|packet length too long/i.test(String((err as Error)?.message)):
-      message = `TLS handshake with ${host} failed: does this registry speak plain HTTP? Then turn on "plain HTTP"`;
       break;
     case code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'EPIPE':
       message = `The connection to ${host} was dropped`;

@@ -21,7 +21,9 @@ import {
 } from './reference';
 import { Session } from './session';
 import { header, type HttpResponse } from './transport/http';
-import type { CallOptions, ClientOptions, Descriptor, ImageOptions, ListOptions, ConfigFile } from './types';
+import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
+import { RepositoryWriter } from './upload';
+import { pushBlobs } from './push';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -36,7 +38,8 @@ export interface Client {
   checkImageExists(tag: string, opts?: CallOptions): Promise<void>;
   /** The image for `tag`; from an index, the one for `opts.platform` (default linux/amd64). */
   getImage(tag: string, opts?: ImageOptions): Promise<Image>;
-  pushImage(tag: string, image: Image, opts?: CallOptions): Promise<void>;
+  /** Uploads the image's blobs (skipping or mounting what it can), then its manifest under `tag`. */
+  pushImage(tag: string, image: Image, opts?: PushOptions): Promise<void>;
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
@@ -138,8 +141,31 @@ export class RegistryClient implements Client {
     return createImage(this, result);
   }
 
-  pushImage(_tag: string, _image: Image, _opts?: CallOptions): Promise<void> {
-    return Promise.reject(new RegistryError('pushImage is not implemented yet'));
+  async pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
+    this.requireRepository();
+    const ref = parseReference(tag);
+    if (ref.kind === 'digest' && ref.digest !== image.digest) {
+      throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
+    }
+    const writer = this.writer();
+    await pushBlobs(writer, image, this.mountSource(image), opts);
+    await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
+  }
+
+  /** Writes into this repository (used by pushImage and mirror). */
+  writer(): RepositoryWriter {
+    this.requireRepository();
+    return new RepositoryWriter(this.session, this.repository, this.getRegistry());
+  }
+
+  /** The repository to mount from, when `image` lives in another repository of this same registry. */
+  mountSource(image: Image): string | undefined {
+    const loc = image.source.location;
+    return loc && loc.origin === this.session.origin && loc.repository !== this.repository ? loc.repository : undefined;
+  }
+
+  get location(): { origin: string; repository: string } | undefined {
+    return this.repository ? { origin: this.session.origin, repository: this.repository } : undefined;
   }
 
   async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {

@@ -17,6 +17,8 @@ export interface BlobSource {
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Words for messages, e.g. `localhost:5000/app`. */
   readonly name: string;
+  /** Where the blobs live, when on a registry: lets a push within that registry mount instead of copy. */
+  readonly location?: { origin: string; repository: string };
 }
 
 export interface Layer {
@@ -30,6 +32,8 @@ export interface Layer {
 }
 
 export interface Image {
+  /** Where its blobs come from. */
+  source: BlobSource;
   /** Digest of the image manifest. */
   digest: string;
   mediaType: string;
@@ -64,6 +68,7 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
   let rawConfig: Promise<Uint8Array> | undefined;
   let parsedConfig: Promise<ConfigFile> | undefined;
   const image: Image = {
+    source,
     digest: result.descriptor.digest,
     mediaType: result.mediaType,
     manifest,

@@ -42,6 +42,20 @@ export interface ImageOptions extends CallOptions {
   platform?: string | Platform;
 }
 
+export interface BlobProgress {
+  digest: string;
+  size: number;
+  /** Bytes sent (or read) so far for this blob. */
+  done: number;
+  state: 'pending' | 'running' | 'exists' | 'mounted' | 'uploaded' | 'failed';
+}
+
+export interface PushOptions extends CallOptions {
+  /** Blobs uploaded at once. Default 4. */
+  concurrency?: number;
+  onBlobProgress?: (progress: BlobProgress) => void;
+}
+
 export interface ListOptions extends CallOptions {
   /** The most entries to return; all of them when omitted. */
   limit?: number;

@@ -97,6 +97,8 @@ export class HttpTransport {
         res = await this.sendOnce(req, attempt);
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason;
+        // Our own errors (a request body that failed verification) pass through unchanged.
+        if (err instanceof RegistryError) throw err;
         const code = errorCode(err);
         if (canRetry && isRetryableCode(code)) {
           const wait = backoffMs(attempt);

@@ -23,7 +23,8 @@ import { Session } from './session';
 import { header, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
-import { pushBlobs } from './push';
+import type { ImageWriter } from './writer';
+import { copyBlobs } from './push';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -43,6 +44,10 @@ export interface Client {
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
+  /** Writes blobs and manifests into this repository (used by pushImage and mirror). */
+  writer(): ImageWriter;
+  /** The repository of this same registry to mount `image`'s blobs from, if any. */
+  mountSource?(image: Image): string | undefined;
   /** Opens a blob of this repository as a verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Releases connections. The client and its children cannot be used afterwards. */
@@ -148,7 +153,7 @@ export class RegistryClient implements Client {
       throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
     }
     const writer = this.writer();
-    await pushBlobs(writer, image, this.mountSource(image), opts);
+    await copyBlobs(writer, [image], (i) => this.mountSource(i), opts);
     await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
   }
 

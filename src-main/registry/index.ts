@@ -15,3 +15,6 @@ export type {
 } from './types';
 export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isAttestation } from './platform';
 export * as mediaTypes from './mediatypes';
+export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
+export type { ImageWriter, BlobOutcome } from './writer';
+export type { BlobProgress, PushOptions } from './types';

@@ -1,8 +1,8 @@
-/** Pushing an image's blobs: config and layers, a few at a time, each skipped, mounted or uploaded. */
+/** Copying images' blobs into a writer: config and layers, each once, a few at a time, each skipped, mounted or uploaded. */
 import type { Image } from './image';
 import { mapLimit } from './concurrency';
-import type { Descriptor, PushOptions } from './types';
-import type { BlobOutcome, RepositoryWriter } from './upload';
+import type { BlobProgress, Descriptor, PushOptions } from './types';
+import type { BlobOutcome, ImageWriter } from './writer';
 
 const DEFAULT_CONCURRENCY = 4;
 
@@ -21,30 +21,45 @@ export function imageBlobs(image: Image): Descriptor[] {
   });
 }
 
-export async function pushBlobs(
-  writer: RepositoryWriter,
-  image: Image,
-  mountFrom: string | undefined,
+export interface CopiedBlob {
+  descriptor: Descriptor;
+  outcome: BlobOutcome;
+}
+
+/**
+ * Makes sure every blob of `images` is in `writer`. `mountSource` names, per
+ * image, another repository of the target registry to mount from.
+ */
+export async function copyBlobs(
+  writer: ImageWriter,
+  images: Image[],
+  mountSource: (image: Image) => string | undefined,
   opts: PushOptions,
-): Promise<Map<string, BlobOutcome>> {
-  const outcomes = new Map<string, BlobOutcome>();
-  const blobs = imageBlobs(image);
-  await mapLimit(blobs, opts.concurrency ?? DEFAULT_CONCURRENCY, async (d, _i, signal) => {
-    const report = (state: 'running' | BlobOutcome | 'failed', done: number) =>
-      opts.onBlobProgress?.({ digest: d.digest, size: d.size, done, state });
+): Promise<CopiedBlob[]> {
+  const jobs: { image: Image; blob: Descriptor }[] = [];
+  const queued = new Set<string>();
+  for (const image of images) {
+    for (const blob of imageBlobs(image)) {
+      if (queued.has(blob.digest)) continue;
+      queued.add(blob.digest);
+      jobs.push({ image, blob });
+    }
+  }
+  return mapLimit(jobs, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ image, blob }, _i, signal) => {
+    const report = (state: BlobProgress['state'], done: number) =>
+      opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
     report('running', 0);
     try {
-      const outcome = await writer.putBlob(d, () => image.openBlob(d, { signal }), {
+      const outcome = await writer.putBlob(blob, () => image.openBlob(blob, { signal }), {
         signal,
-        mountFrom,
+        mountFrom: mountSource(image),
         onBytes: (sent) => report('running', sent),
       });
-      outcomes.set(d.digest, outcome);
-      report(outcome, d.size);
+      report(outcome, blob.size);
+      return { descriptor: blob, outcome };
     } catch (err) {
       report('failed', 0);
       throw err;
     }
   }, opts.signal);
-  return outcomes;
 }

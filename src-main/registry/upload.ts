@@ -12,21 +12,14 @@ import { ConnectionError, RegistryError } from './errors';
 import type { Session } from './session';
 import { header, type HttpResponse } from './transport/http';
 import type { Descriptor } from './types';
+import type { BlobOutcome, ImageWriter, UploadOptions } from './writer';
 
-export type BlobOutcome = 'exists' | 'mounted' | 'uploaded';
-
-export interface UploadOptions {
-  signal?: AbortSignal;
-  /** Another repository of the same registry that holds the blob: mount from it. */
-  mountFrom?: string;
-  /** Bytes sent so far for this blob (restarts from 0 when an upload is retried). */
-  onBytes?: (sent: number) => void;
-}
+export type { BlobOutcome, UploadOptions } from './writer';
 
 /** How many times a blob upload is started again after a dropped connection or a 5xx. */
 const UPLOAD_ATTEMPTS = 3;
 
-export class RepositoryWriter {
+export class RepositoryWriter implements ImageWriter {
   constructor(
     private readonly session: Session,
     readonly repository: string,

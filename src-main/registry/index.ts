@@ -18,3 +18,4 @@ export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
 export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, PushOptions } from './types';
+export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';

@@ -18,7 +18,9 @@ export function parseNextLink(link: string | string[] | undefined, requestUrl: s
     // One header may hold several links: <a>; rel="next", <b>; rel="prev"
     for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/g)) {
       const params = match[2] ?? '';
-      if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) {
+      // rel is a space-separated list of relation types: "next" must be one of them, not a prefix ("next-archive").
+      const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))/i.exec(params);
+      if (rel && (rel[1] ?? rel[2] ?? '').toLowerCase().split(/\s+/).includes('next')) {
         try {
           return new URL(match[1]!, requestUrl);
         } catch {

@@ -19,3 +19,5 @@ export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } fr
 export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, PushOptions } from './types';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
+export { openLayout, LayoutClient } from './layout/client';
+export { LayoutWriter, type LayoutBlobOutcome, type LayoutUploadOptions } from './layout/writer';

@@ -1,0 +1,191 @@
+/**
+ * An OCI image layout as a one-repository registry: the same Client, so the
+ * app can browse, save to and copy from a folder as it does a registry. This
+ * is how a whole image is saved to disk, and how air-gapped mirroring works
+ * (registry -> folder -> registry).
+ *
+ * Choices where a folder differs from a registry:
+ * - Tags are the `org.opencontainers.image.ref.name` annotations of
+ *   index.json's entries (what skopeo `oci:DIR:TAG` and umoci write).
+ * - A layout has no repositories: `withSegment()` with no segments returns the
+ *   client itself, with any segment it throws InvalidReferenceError; and
+ *   `listRepositories()` returns [] (nothing lies below the layout).
+ * - `getRegistry()` is `oci:<absolute dir>`.
+ * - A digest reads any manifest blob of the layout, tagged or not (an
+ *   index's children are blobs only); a digest push stores the blob and adds
+ *   no index.json entry.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Client } from '../client';
+import { ImageNotFoundError, InvalidManifestError, InvalidReferenceError } from '../errors';
+import { createImage, type BlobSource, type Image } from '../image';
+import { parseManifest, type ManifestResult } from '../manifest';
+import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from '../platform';
+import { formatReference, type Reference } from '../reference';
+import type { CallOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from '../types';
+import { openVerifiedBlob, readManifestBlob, storedSize } from './blobs';
+import { layoutNotFound } from './errors';
+import { findDigest, findRef, readIndex, refNameOf } from './index-file';
+import { pushImageToLayout } from './push';
+import { parseLayoutReference } from './reference';
+import { LayoutWriter } from './writer';
+
+/** Opens `dir` as a layout. Nothing is read until a call needs it; a push creates the folder. */
+export function openLayout(dir: string): LayoutClient {
+  if (typeof dir !== 'string' || dir.trim() === '') {
+    throw new InvalidReferenceError('An OCI layout needs a directory path');
+  }
+  return new LayoutClient(resolve(dir));
+}
+
+export class LayoutClient implements Client, BlobSource {
+  constructor(
+    /** The layout directory, absolute. */
+    readonly dir: string,
+  ) {}
+
+  /** BlobSource's name, for messages. */
+  get name(): string {
+    return this.getRegistry();
+  }
+
+  getRegistry(): string {
+    return `oci:${this.dir}`;
+  }
+
+  withSegment(...segments: string[]): Client {
+    if (segments.length === 0) return this;
+    throw new InvalidReferenceError(
+      `${this.getRegistry()} is an OCI image layout, which holds a single repository: it has no "${segments.join('/')}" below it`,
+    );
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+
+  async listTags(opts: ListOptions = {}): Promise<string[]> {
+    opts.signal?.throwIfAborted();
+    const index = await readIndex(this.dir);
+    const names = new Set<string>();
+    for (const entry of index.manifests) {
+      const name = refNameOf(entry);
+      // Only names getManifest can look up again.
+      if (name !== undefined && isTagLike(name)) names.add(name);
+    }
+    let tags = [...names].sort();
+    if (opts.last !== undefined) tags = tags.filter((t) => t > opts.last!);
+    return opts.limit !== undefined ? tags.slice(0, Math.max(0, opts.limit)) : tags;
+  }
+
+  async listRepositories(opts: ListOptions = {}): Promise<string[]> {
+    opts.signal?.throwIfAborted();
+    return [];
+  }
+
+  async getDigest(tag: string, opts: CallOptions = {}): Promise<string> {
+    return (await this.resolve(parseLayoutReference(tag), opts)).digest;
+  }
+
+  async checkImageExists(tag: string, opts: CallOptions = {}): Promise<void> {
+    await this.resolve(parseLayoutReference(tag), opts);
+  }
+
+  async getManifest(tag: string, opts: CallOptions = {}): Promise<ManifestResult> {
+    const ref = parseLayoutReference(tag);
+    const descriptor = await this.resolve(ref, opts);
+    return this.readManifest(descriptor, this.subject(ref));
+  }
+
+  async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
+    const ref = parseLayoutReference(tag);
+    const wanted = opts.platform === undefined ? DEFAULT_PLATFORM : parsePlatform(opts.platform);
+    let result = await this.getManifest(tag, opts);
+    // As on a registry: an index may hold an index; two levels are plenty.
+    for (let depth = 0; result.isIndex(); depth++) {
+      if (depth >= 2) throw new InvalidManifestError(`${this.subject(ref)}: indexes nested more than two deep`);
+      const index = result.getIndexManifest();
+      const entry = selectPlatform(index.manifests, wanted);
+      if (!entry) {
+        const available = listPlatforms(index.manifests).map(formatPlatform).join(', ') || 'none';
+        throw new ImageNotFoundError(`${this.subject(ref)} has no image for ${formatPlatform(wanted)} (available: ${available})`);
+      }
+      opts.signal?.throwIfAborted();
+      result = await this.readManifest(entry, this.subject({ kind: 'digest', digest: entry.digest }));
+    }
+    return createImage(this, result);
+  }
+
+  async getImageConfig(tag: string, opts: ImageOptions = {}): Promise<ConfigFile> {
+    return (await this.getImage(tag, opts)).getConfig(opts);
+  }
+
+  async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {
+    await this.requireDirectory();
+    return openVerifiedBlob(this.dir, descriptor, `blob ${descriptor.digest} of ${this.getRegistry()}`, opts.signal);
+  }
+
+  /** Writes the image's blobs, then its manifest, then points `tag` at it in index.json. */
+  pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
+    return pushImageToLayout(this.writer(), tag, image, opts);
+  }
+
+  /** Writes into this layout with RepositoryWriter's methods (hasBlob, putBlob, putManifest), e.g. for mirror. */
+  writer(): LayoutWriter {
+    return new LayoutWriter(this.dir, this.getRegistry());
+  }
+
+  // ---- internals ----
+
+  private subject(ref: Reference): string {
+    return `image ${formatReference(this.getRegistry(), ref)}`;
+  }
+
+  /** The descriptor `ref` names: an index.json entry, or for a digest any stored manifest blob. */
+  private async resolve(ref: Reference, opts: CallOptions): Promise<Descriptor> {
+    opts.signal?.throwIfAborted();
+    const index = await readIndex(this.dir);
+    if (ref.kind === 'tag') {
+      const entry = findRef(index, ref.tag);
+      if (!entry) throw new ImageNotFoundError(`Not found: ${this.subject(ref)} (no index.json entry has that ref.name)`);
+      if ((await storedSize(this.dir, entry.digest)) === undefined) {
+        throw new ImageNotFoundError(`Not found: ${this.subject(ref)}: index.json names ${entry.digest}, but the layout has no such blob`);
+      }
+      return entry;
+    }
+    const entry = findDigest(index, ref.digest);
+    const size = await storedSize(this.dir, ref.digest);
+    if (size === undefined) throw new ImageNotFoundError(`Not found: ${this.subject(ref)}`);
+    // An untagged blob has no recorded media type: parseManifest reads it from the body.
+    return entry ?? { mediaType: '', digest: ref.digest, size };
+  }
+
+  /** Reads a manifest blob and checks it against its descriptor: size, digest, structure. */
+  private async readManifest(descriptor: Descriptor, subject: string): Promise<ManifestResult> {
+    const bytes = await readManifestBlob(this.dir, descriptor.digest, descriptor.size, subject);
+    return parseManifest({
+      bytes,
+      contentType: descriptor.mediaType,
+      expectedDigest: descriptor.digest,
+      platform: descriptor.platform,
+      annotations: descriptor.annotations,
+      subject,
+    });
+  }
+
+  private async requireDirectory(): Promise<void> {
+    const isDir = await stat(this.dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir) throw layoutNotFound(this.dir, 'no such directory');
+  }
+}
+
+/** A ref.name that parses back as a tag (not as a digest, not malformed). */
+function isTagLike(name: string): boolean {
+  try {
+    return parseLayoutReference(name).kind === 'tag';
+  } catch {
+    return false;
+  }
+}

@@ -183,6 +183,8 @@ export class RegistryClient implements Client {
     if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'other' });
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
+      // undici's body errors with "Request aborted" when destroyed unread; unheard, that error would crash the process.
+      res.body.on('error', () => undefined);
       res.body.destroy();
       throw new DigestMismatchError(
         `${subject} is ${length} bytes on the registry, but the manifest says ${descriptor.size}`,

@@ -62,12 +62,14 @@ export class VerifyingStream extends Transform {
 
 /** Reads a whole body into memory, refusing more than `limit` bytes (checked against Content-Length first). */
 export async function readBounded(
-  body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void },
+  body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void; on?: (event: 'error', listener: () => void) => unknown },
   limit: number,
   contentLength: string | undefined,
   tooLarge: () => Error,
 ): Promise<Uint8Array> {
   if (contentLength !== undefined && Number(contentLength) > limit) {
+    // undici's body errors with "Request aborted" when destroyed unread; unheard, that error would crash the process.
+    body.on?.('error', () => undefined);
     body.destroy?.();
     throw tooLarge();
   }

@@ -1,29 +1,50 @@
 /**
  * Long-running child processes (registries) with their output captured.
  *
- * Every daemon is remembered in a module-level set until it has exited, and an
- * `exit` handler SIGKILLs whatever is left: a crashed setup, a failed test file
- * or a forgotten `stop()` must never leave a registry running after the run.
+ * Nothing may outlive the run, so there are three nets:
+ * - every daemon is remembered until it exits, and an `exit` handler
+ *   SIGKILLs whatever is left (a crashed setup, a forgotten `stop()`);
+ * - SIGTERM/SIGHUP to this process do the same before the default action;
+ * - the daemon is started through `setpriv --pdeathsig KILL` (util-linux), so
+ *   the kernel kills it even when this process dies by SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { findTool } from './tools.js';
 
 const alive = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const child of alive) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous; process.kill is.
-  process.on('exit', () => {
-    for (const child of alive) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+  // 'exit' handlers must be synchronous; child.kill is.
+  process.on('exit', killAll);
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAll();
+      // If nobody else handles the signal, restore the default (terminate).
+      process.removeListener(signal, onSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** Prefixes the command so the kernel SIGKILLs it when its parent dies, where possible. */
+function dieWithParent(cmd: string, args: readonly string[]): [string, string[]] {
+  const setpriv = process.platform === 'linux' ? findTool('setpriv') : undefined;
+  return setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', cmd, ...args]] : [cmd, [...args]];
 }
 
 export interface DaemonOptions {
@@ -48,7 +69,9 @@ export interface Daemon {
 /** Starts `cmd args` in the background; the caller must `stop()` it. */
 export function startDaemon(cmd: string, args: readonly string[], opts: DaemonOptions): Daemon {
   installExitHook();
-  const child = spawn(cmd, args, {
+  // setpriv execs the command, so the pid and command line are the daemon's own.
+  const [command, argv] = dieWithParent(cmd, args);
+  const child = spawn(command, argv, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

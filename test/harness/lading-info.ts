@@ -34,7 +34,11 @@ export interface TokenServerInfo {
   /** The signing key and certificate; a test may start its own token server with them. */
   keyPath: string;
   certPath: string;
-  /** GET: the request record (JSON array); DELETE: reset it. See fetchTokenRequests(). */
+  /**
+   * GET: the request record (JSON array); DELETE: reset it. See fetchTokenRequests().
+   * Test files run in parallel and share this server, so its record is noisy;
+   * a test that asserts on exact requests should use startTokenRegistry() instead.
+   */
   requestsUrl: string;
 }
 

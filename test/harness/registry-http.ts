@@ -10,13 +10,13 @@
 import { request } from 'undici';
 import type { Credentials } from './skopeo.js';
 
-export type Headers = Record<string, string>;
+export type HeaderMap = Record<string, string>;
 
-export function basicAuth(creds: Credentials): Headers {
+export function basicAuth(creds: Credentials): HeaderMap {
   return { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` };
 }
 
-export function bearerAuth(token: string): Headers {
+export function bearerAuth(token: string): HeaderMap {
   return { authorization: `Bearer ${token}` };
 }
 
@@ -26,7 +26,7 @@ interface RawResponse {
   body: Buffer;
 }
 
-async function call(method: 'GET' | 'HEAD' | 'PUT' | 'POST', url: string, headers: Headers, body?: Uint8Array): Promise<RawResponse> {
+async function call(method: 'GET' | 'HEAD' | 'PUT' | 'POST', url: string, headers: HeaderMap, body?: Uint8Array): Promise<RawResponse> {
   const res = await request(url, { method, headers, ...(body ? { body } : {}) });
   const bytes = Buffer.from(await res.body.arrayBuffer());
   return { status: res.statusCode, headers: res.headers, body: bytes };
@@ -53,7 +53,7 @@ export function nextLink(link: string | null, requestUrl: string): string | unde
 }
 
 /** GETs `firstUrl` and every next page, concatenating `pick(body)`. */
-async function readPaged(firstUrl: string, headers: Headers, pick: (body: unknown) => string[]): Promise<string[]> {
+async function readPaged(firstUrl: string, headers: HeaderMap, pick: (body: unknown) => string[]): Promise<string[]> {
   const out: string[] = [];
   const seen = new Set<string>();
   let url: string | undefined = firstUrl;
@@ -71,7 +71,7 @@ async function readPaged(firstUrl: string, headers: Headers, pick: (body: unknow
 export interface PageOptions {
   /** `n` per page; distribution 2.8 refuses more than 1000. */
   pageSize?: number;
-  headers?: Headers;
+  headers?: HeaderMap;
 }
 
 /** Every tag of `repo`, in the registry's order. */
@@ -95,7 +95,7 @@ export async function putManifest(
   reference: string,
   bytes: Uint8Array,
   mediaType: string,
-  headers: Headers = {},
+  headers: HeaderMap = {},
 ): Promise<string> {
   const url = `${baseUrl}/v2/${repo}/manifests/${reference}`;
   const res = await call('PUT', url, { ...headers, 'content-type': mediaType }, bytes);
@@ -107,7 +107,7 @@ export async function putManifest(
  * Cross-repository mount of `digest` from `from` into `repo`. Returns the
  * status: 201 mounted; 202 means the registry opened an upload instead.
  */
-export async function mountBlob(baseUrl: string, repo: string, digest: string, from: string, headers: Headers = {}): Promise<number> {
+export async function mountBlob(baseUrl: string, repo: string, digest: string, from: string, headers: HeaderMap = {}): Promise<number> {
   const url = `${baseUrl}/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
   return (await call('POST', url, headers)).status;
 }
@@ -118,7 +118,7 @@ export interface ManifestHead {
   contentType: string | null;
 }
 
-export async function headManifest(baseUrl: string, repo: string, reference: string, accept: string, headers: Headers = {}): Promise<ManifestHead> {
+export async function headManifest(baseUrl: string, repo: string, reference: string, accept: string, headers: HeaderMap = {}): Promise<ManifestHead> {
   const res = await call('HEAD', `${baseUrl}/v2/${repo}/manifests/${reference}`, { ...headers, accept });
   return { status: res.status, digest: header(res, 'docker-content-digest'), contentType: header(res, 'content-type') };
 }

@@ -13,11 +13,8 @@ import { delimiter, join } from 'node:path';
 /** Absolute paths of tools already found, so repeated checks cost nothing. */
 const found = new Map<string, string>();
 
-/**
- * Returns the absolute path of `name` on PATH, or throws
- * "<name> not found: apt-get install <debianPackage>".
- */
-export function requireTool(name: string, debianPackage: string): string {
+/** The absolute path of `name` on PATH, or undefined. */
+export function findTool(name: string): string | undefined {
   const cached = found.get(name);
   if (cached !== undefined) return cached;
   const dirs = (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter);
@@ -32,7 +29,17 @@ export function requireTool(name: string, debianPackage: string): string {
       // not in this directory; keep looking
     }
   }
-  throw new Error(`${name} not found: apt-get install ${debianPackage}`);
+  return undefined;
+}
+
+/**
+ * Returns the absolute path of `name` on PATH, or throws
+ * "<name> not found: apt-get install <debianPackage>".
+ */
+export function requireTool(name: string, debianPackage: string): string {
+  const path = findTool(name);
+  if (path === undefined) throw new Error(`${name} not found: apt-get install ${debianPackage}`);
+  return path;
 }
 
 export interface RunOptions {

@@ -11,10 +11,11 @@ import { ALL_MANIFEST_TYPES } from '../harness/media-types.js';
 import { basicAuth, bearerAuth, listCatalog } from '../harness/registry-http.js';
 import { skopeoConfig, skopeoDigest, skopeoListTags } from '../harness/skopeo.js';
 import { decodeTokenClaims } from '../harness/jwt.js';
+import { startTokenRegistry } from '../harness/own-registry.js';
 import {
   createTokenIssuer,
   fetchTokenRequests,
-  startTokenServer,
+  resetTokenRequests,
   type TokenResponseBody,
 } from '../harness/token-server.js';
 import { requireTool } from '../harness/tools.js';
@@ -113,15 +114,6 @@ describe('token server', () => {
     expect(claims.access).toEqual([{ type: 'repository', name: 'lading/oci-image', actions: ['pull'] }]);
   });
 
-  it('records requests without passwords', async () => {
-    await getToken(['repository:lading/multiarch:pull'], ts.credentials);
-    const records = await fetchTokenRequests(ts.url);
-    const mine = records.filter((r) => r.scopes.includes('repository:lading/multiarch:pull'));
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine[0]).toMatchObject({ method: 'GET', withCredentials: true, credentialKind: 'basic', username: 'bob' });
-    expect(JSON.stringify(records)).not.toContain(ts.credentials.password);
-  });
-
   it('supports the OAuth2 POST: password grant, then refresh_token grant', async () => {
     const form = (fields: Record<string, string>): RequestInit => ({
       method: 'POST',
@@ -165,23 +157,49 @@ describe('token server', () => {
     expect(repos).toEqual(lading.fixtures.repositories.catalog);
   });
 
-  it('can be started per test with POST disabled', async () => {
-    const server = await startTokenServer({
-      keyPair: { keyPath: ts.keyPath, certPath: ts.certPath },
-      users: { carol: 'pw' },
-      postSupported: false,
-      expiresIn: 60,
-    });
+  it('runs per test with its own policy, recording requests without passwords', async () => {
+    const own = await startTokenRegistry(lading, { users: { carol: 'pw-carol' }, postSupported: false, expiresIn: 60 });
     try {
-      const post = await fetch(server.realm, { method: 'POST', body: 'grant_type=password&username=carol&password=pw' });
-      expect(post.status).toBe(404);
-      const get = await fetch(`${server.realm}?service=${server.service}&scope=repository:x:pull`, {
-        headers: basicAuth({ username: 'carol', password: 'pw' }),
+      const { ociImage } = lading.fixtures;
+      const challenge = (await fetch(`${own.registry.url}/v2/`)).headers.get('www-authenticate') ?? '';
+      expect(challenge).toContain(`realm="${own.tokenServer.realm}"`);
+
+      const post = await fetch(own.tokenServer.realm, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=carol&password=pw-carol',
       });
-      expect(((await get.json()) as TokenResponseBody).expires_in).toBe(60);
-      expect(server.requests.map((r) => [r.method, r.status])).toEqual([['POST', 404], ['GET', 200]]);
+      expect(post.status).toBe(404);
+
+      const url = new URL(own.tokenServer.realm);
+      url.searchParams.set('service', own.tokenServer.service);
+      url.searchParams.append('scope', `repository:${ociImage.repository}:pull`);
+      const get = await fetch(url, { headers: basicAuth({ username: 'carol', password: 'pw-carol' }) });
+      const body = (await get.json()) as TokenResponseBody;
+      expect(body.expires_in).toBe(60);
+      const manifest = await fetch(`${own.registry.url}/v2/${ociImage.repository}/manifests/${ociImage.digest}`, {
+        headers: { accept: ALL_MANIFEST_TYPES, ...bearerAuth(body.token) },
+      });
+      expect(manifest.status).toBe(200);
+
+      // Read over HTTP, as a test in another process than the server would.
+      const records = await fetchTokenRequests(own.tokenServer.url);
+      expect(records).toEqual([
+        expect.objectContaining({ method: 'POST', grantType: 'password', status: 404 }),
+        expect.objectContaining({
+          method: 'GET',
+          scopes: [`repository:${ociImage.repository}:pull`],
+          withCredentials: true,
+          credentialKind: 'basic',
+          username: 'carol',
+          status: 200,
+        }),
+      ]);
+      expect(JSON.stringify(records)).not.toContain('pw-carol');
+      await resetTokenRequests(own.tokenServer.url);
+      expect(own.tokenServer.requests).toEqual([]);
     } finally {
-      await server.stop();
+      await own.stop();
     }
   });
 });

@@ -20,7 +20,7 @@ import {
   normalizeSegments, parseHost, parseReference, referencePath, type Reference,
 } from './reference';
 import { Session } from './session';
-import { header, type HttpResponse } from './transport/http';
+import { header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
 import type { ImageWriter } from './writer';
@@ -192,10 +192,14 @@ export class RegistryClient implements Client {
       );
     }
     const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
-    pipeline(res.body, verifier, (err) => {
-      // A cancelled download surfaces as the caller's abort reason, not as undici's wrapper.
-      if (err && opts.signal?.aborted) verifier.destroy(opts.signal.reason);
+    // Registered before pipeline's own listener, so the consumer sees this error, not undici's:
+    // a cancelled download surfaces as the caller's abort reason, a connection lost
+    // mid-body as a ConnectionError (every error the client throws is a RegistryError).
+    res.body.once('error', (err) => {
+      verifier.destroy(opts.signal?.aborted ? opts.signal.reason
+        : err instanceof RegistryError ? err : toConnectionError(err, { method: 'GET', url: res.url }, this.session.timeoutMs));
     });
+    pipeline(res.body, verifier, () => undefined);
     return verifier;
   }
 

@@ -42,11 +42,14 @@ export class Session {
   readonly logger?: Logger;
   readonly transport: HttpTransport;
   readonly auth: Authenticator;
+  /** Per-request timeout, for messages about streams that stall after the headers. */
+  readonly timeoutMs: number;
   private readonly dispatcher: Agent;
 
   constructor(init: SessionInit) {
     const { options } = init;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = timeoutMs;
     this.apiHost = init.apiHost;
     this.displayHost = init.displayHost;
     this.origin = `${init.plainHttp ? 'http' : 'https'}://${init.apiHost}`;

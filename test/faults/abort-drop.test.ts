@@ -114,6 +114,23 @@ describe('aborts', () => {
     expect(server.requests(MANIFEST_PATH)).toHaveLength(1);
   });
 
+  it('one caller aborting during the shared /v2/ ping does not fail the others', async () => {
+    server.route('GET', '/v2/', (_req, res) => {
+      setTimeout(() => sendBytes(res, '{}', 'application/json'), 200);
+    });
+    serveImage(server, 'app', 'v1', image);
+    const c = app();
+    const controller = new AbortController();
+    const cancelled = c.getManifest('v1', { signal: controller.signal });
+    const other = c.getManifest('v1');
+    setTimeout(() => controller.abort(), 50);
+    const start = Date.now();
+    expect(isAbortError(await cancelled.catch((e: unknown) => e))).toBe(true);
+    expect(Date.now() - start).toBeLessThan(150);
+    expect((await other).descriptor.digest).toBe(image.digest);
+    expect(server.requests('/v2/')).toHaveLength(1);
+  });
+
   it('a pending token request shared with other callers does not fail them when one caller aborts', async () => {
     const challenge = `Bearer realm="${server.origin}/token",service="svc"`;
     server.route('GET', '/token', (_req, res) => {

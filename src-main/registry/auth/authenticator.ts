@@ -74,19 +74,22 @@ export class Authenticator {
   }
 
   private learnChallenge(signal?: AbortSignal): Promise<Challenge | undefined> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.challenge) {
-      const ping = this.ping(signal);
+      // The ping is shared by every caller waiting for it: like the token request,
+      // it is not cancelled by one caller's signal (each caller races its own below).
+      const ping = this.ping();
       this.challenge = ping;
       // A failed ping (network, abort) must not poison later calls.
       ping.catch(() => {
         if (this.challenge === ping) this.challenge = undefined;
       });
     }
-    return this.challenge;
+    return signal ? raceAbort(this.challenge, signal) : this.challenge;
   }
 
-  private async ping(signal?: AbortSignal): Promise<Challenge | undefined> {
-    const res = await this.transport.send({ method: 'GET', url: `${this.registryOrigin}/v2/`, signal });
+  private async ping(): Promise<Challenge | undefined> {
+    const res = await this.transport.send({ method: 'GET', url: `${this.registryOrigin}/v2/` });
     await res.body.dump().catch(() => undefined);
     if (res.status === 401 || res.status === 403) {
       const challenge = pickChallenge(header(res, 'www-authenticate'));

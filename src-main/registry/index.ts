@@ -21,3 +21,13 @@ export type { BlobProgress, PushOptions } from './types';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome, type LayoutUploadOptions } from './layout/writer';
+export {
+  extractToDirectory, ExtractError, LayerFormatError,
+  type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
+} from './extract';
+
+// Image.extract() reaches the tar code through a hook, so image.ts does not load it;
+// importing the package wires it.
+import { setExtractor } from './image';
+import { extractImage } from './extract';
+setExtractor(extractImage);

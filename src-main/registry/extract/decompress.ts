@@ -1,0 +1,100 @@
+/**
+ * Turns a layer blob into tar bytes. The compression is read from the first
+ * bytes rather than from the media type: registries and old tools label
+ * layers loosely (gzip bytes under `.tar`, Docker's `tar.gzip` for plain
+ * tars), while the magic numbers do not lie.
+ */
+import { PassThrough, Readable, type Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { RegistryError } from '../errors';
+import { LayerFormatError } from './errors';
+
+export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
+
+/** Enough bytes to tell every format below apart (xz's magic is the longest). */
+export const SNIFF_BYTES = 6;
+
+export function detectCompression(head: Uint8Array): Compression {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (b.length >= 6 && b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (b.length >= 3 && b.toString('latin1', 0, 3) === 'BZh') return 'bzip2';
+  // Anything else is handed to the tar reader, which rejects non-tar bytes with its own message.
+  return 'none';
+}
+
+/** zstd arrived in node:zlib with Node 22.15; on Node 20 the function does not exist. */
+type ZstdZlib = { createZstdDecompress?: () => Transform };
+
+/** A stream that turns `compression` into plain tar bytes; throws for what Node cannot read. */
+export function decompressorFor(compression: Compression, digest: string): Transform {
+  switch (compression) {
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'none':
+      return new PassThrough();
+    case 'zstd': {
+      const create = (zlib as unknown as ZstdZlib).createZstdDecompress;
+      if (typeof create === 'function') return create();
+      throw new LayerFormatError(
+        `Layer ${digest} is zstd-compressed, and this Node.js (${process.version}) has no zstd decompressor (Node 22.15 or later has one)`,
+        digest,
+      );
+    }
+    case 'xz':
+    case 'bzip2':
+      throw new LayerFormatError(`Layer ${digest} is ${compression}-compressed, which is not a layer format Lading reads`, digest);
+  }
+}
+
+/**
+ * Reads the first `count` bytes of a paused stream without consuming them:
+ * they are pushed back with unshift() so the stream can then be piped whole.
+ * A stream shorter than `count` has already ended, and unshift() is not
+ * allowed after the end, so its few bytes come back as a new stream.
+ */
+export function peek(stream: Readable, count: number): Promise<{ head: Buffer; stream: Readable }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const cleanup = (): void => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onReadable = (): void => {
+      let chunk: Buffer | null;
+      while ((chunk = stream.read() as Buffer | null) !== null) {
+        chunks.push(chunk);
+        length += chunk.length;
+        if (length >= count) {
+          cleanup();
+          const head = Buffer.concat(chunks);
+          stream.unshift(head);
+          resolve({ head, stream });
+          return;
+        }
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      const head = Buffer.concat(chunks);
+      resolve({ head, stream: Readable.from(head.length > 0 ? [head] : []) });
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    // Destroyed without an error (e.g. by an abort the source reports elsewhere): do not wait forever.
+    const onClose = (): void => {
+      cleanup();
+      reject(stream.errored ?? new RegistryError('The layer stream closed before its first bytes arrived'));
+    };
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * An entry of the flattened filesystem, as the flattener hands it to a writer
+ * (the tar stream, or the safe directory writer). Plain data plus the content
+ * stream, independent of tar-stream's header type.
+ */
+import type tar from 'tar-stream';
+
+export type FlatType = 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'block-device' | 'fifo';
+
+export interface FlatHeader {
+  /** Normalised (see paths.ts): no `./`, no trailing `/`; the root is `.`. */
+  name: string;
+  type: FlatType;
+  /** Permission bits only (`& 0o7777`). */
+  mode: number;
+  uid: number;
+  gid: number;
+  uname?: string;
+  gname?: string;
+  mtime: Date;
+  /** Content length; 0 for everything but files. */
+  size: number;
+  /** Symlink target as written, or hard link target (normalised). */
+  linkname?: string;
+  devmajor?: number;
+  devminor?: number;
+}
+
+export interface FlatEntry {
+  header: FlatHeader;
+  /**
+   * A file's content. Read it before asking for the next entry, or not at all:
+   * what is left unread is discarded.
+   */
+  body?: AsyncIterable<Buffer>;
+}
+
+/** Reads a tar-stream header as a flattened entry's type; undefined for what a filesystem cannot hold. */
+export function flatTypeOf(type: tar.Header['type'] | null): FlatType | undefined {
+  switch (type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'directory':
+    case 'symlink':
+    case 'link':
+    case 'character-device':
+    case 'block-device':
+    case 'fifo':
+      return type;
+    default:
+      return undefined;
+  }
+}

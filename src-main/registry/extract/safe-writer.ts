@@ -1,0 +1,253 @@
+/**
+ * Writes flattened entries below one root directory, and nowhere else.
+ *
+ * The root is a fresh private directory (mode 0700, made by the caller), so
+ * nobody else can change what is in it while we write; that lets an
+ * in-memory map of what we created stand for the disk. Every parent of an
+ * entry is checked against that map instead of being followed: a parent
+ * that is a symlink (wherever it points) or a non-directory makes the entry
+ * skipped. Final names are created with O_EXCL | O_NOFOLLOW, so even a map
+ * that were wrong could not make us write through a symlink.
+ *
+ * Directories are created 0700 and get their real mode and mtime in finish(),
+ * deepest first, after everything inside them is written: a read-only
+ * directory in an image would otherwise stop us (not being root) from filling
+ * it, and every file written would bump its parent's mtime.
+ */
+import { constants } from 'node:fs';
+import { chmod, link, lutimes, mkdir, open, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FlatEntry, FlatHeader } from './entry';
+import { ancestorsOf, ROOT, unsafeNameReason } from './paths';
+
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+export interface WriteCounts {
+  files: number;
+  directories: number;
+  symlinks: number;
+  hardlinks: number;
+  /** File content bytes written (hard links add none). */
+  bytes: number;
+}
+
+type NodeKind = 'directory' | 'file' | 'symlink';
+
+interface DirectoryMeta {
+  mode: number;
+  /** Unset for a directory no entry named: it keeps the time it was made. */
+  mtime?: Date;
+}
+
+/** Modes for directories the image only implies (a file's parent with no entry of its own). */
+const IMPLIED_DIRECTORY_MODE = 0o755;
+/** What we need to fill a directory; its own mode comes at the end. */
+const WORKING_DIRECTORY_MODE = 0o700;
+/** Writes are gathered to about this size: fewer system calls than one per tar chunk. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+export class SafeWriter {
+  readonly counts: WriteCounts = { files: 0, directories: 0, symlinks: 0, hardlinks: 0, bytes: 0 };
+  readonly skipped: SkippedEntry[] = [];
+  private readonly nodes = new Map<string, NodeKind>();
+  private readonly directories = new Map<string, DirectoryMeta>();
+
+  constructor(
+    private readonly root: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Entries written so far (not counting skipped ones). */
+  get written(): number {
+    const c = this.counts;
+    return c.files + c.directories + c.symlinks + c.hardlinks;
+  }
+
+  skip(path: string, reason: string): false {
+    this.skipped.push({ path, reason });
+    return false;
+  }
+
+  /** Writes one entry (reading its body), or records why it was skipped. True when written. */
+  async write(entry: FlatEntry): Promise<boolean> {
+    const { header } = entry;
+    const name = header.name;
+    const unsafe = unsafeNameReason(name);
+    if (unsafe !== undefined) return this.skip(name, unsafe);
+    if (name === ROOT) {
+      if (header.type !== 'directory') return this.skip(name, `a ${header.type} cannot replace the target directory`);
+      this.directories.set(ROOT, { mode: header.mode, mtime: header.mtime });
+      return true;
+    }
+    switch (header.type) {
+      case 'character-device':
+      case 'block-device':
+        return this.skip(name, `${header.type === 'block-device' ? 'block' : 'character'} device node (${header.devmajor ?? 0}:${header.devminor ?? 0})`);
+      case 'fifo':
+        return this.skip(name, 'FIFO (named pipe)');
+      default:
+        break;
+    }
+    const parentProblem = await this.prepareParents(name);
+    if (parentProblem !== undefined) return this.skip(name, parentProblem);
+
+    switch (header.type) {
+      case 'directory':
+        return this.writeDirectory(header);
+      case 'link':
+        return this.writeHardlink(header);
+      case 'symlink':
+        await this.clear(name);
+        await symlink(header.linkname ?? '', this.abs(name));
+        await lutimes(this.abs(name), header.mtime, header.mtime);
+        this.nodes.set(name, 'symlink');
+        this.counts.symlinks++;
+        return true;
+      case 'file':
+        await this.clear(name);
+        await this.writeFile(header, entry.body);
+        this.nodes.set(name, 'file');
+        this.counts.files++;
+        return true;
+    }
+  }
+
+  /** Gives every directory its mode and mtime, deepest first, then the root. */
+  async finish(): Promise<void> {
+    if (!this.directories.has(ROOT)) this.directories.set(ROOT, { mode: IMPLIED_DIRECTORY_MODE });
+    const ordered = [...this.directories.entries()].sort(([a], [b]) => depth(b) - depth(a));
+    for (const [name, meta] of ordered) {
+      if (this.signal?.aborted) throw this.signal.reason;
+      const abs = name === ROOT ? this.root : this.abs(name);
+      await chmod(abs, meta.mode);
+      if (meta.mtime) await utimes(abs, meta.mtime, meta.mtime);
+    }
+  }
+
+  private abs(name: string): string {
+    return join(this.root, name);
+  }
+
+  /** Makes the missing parents of `name`, or says why it may not be written. */
+  private async prepareParents(name: string): Promise<string | undefined> {
+    for (const parent of ancestorsOf(name)) {
+      const kind = this.nodes.get(parent);
+      if (kind === 'directory') continue;
+      if (kind === 'symlink') return `parent ${parent} is a symlink`;
+      if (kind === 'file') return `parent ${parent} is not a directory`;
+      await mkdir(this.abs(parent), { mode: WORKING_DIRECTORY_MODE });
+      this.nodes.set(parent, 'directory');
+      this.directories.set(parent, { mode: IMPLIED_DIRECTORY_MODE });
+      this.counts.directories++;
+    }
+    return undefined;
+  }
+
+  private async writeDirectory(header: FlatHeader): Promise<boolean> {
+    const { name } = header;
+    if (this.nodes.get(name) !== 'directory') {
+      await this.clear(name);
+      await mkdir(this.abs(name), { mode: WORKING_DIRECTORY_MODE });
+      this.nodes.set(name, 'directory');
+      this.counts.directories++;
+    }
+    // An existing directory only takes the entry's metadata: its contents stay.
+    this.directories.set(name, { mode: header.mode, mtime: header.mtime });
+    return true;
+  }
+
+  private async writeHardlink(header: FlatHeader): Promise<boolean> {
+    const { name } = header;
+    const target = header.linkname ?? '';
+    const problem = this.hardlinkTargetProblem(target);
+    if (problem !== undefined) return this.skip(name, problem);
+    if (target === name || target.startsWith(`${name}/`)) {
+      return this.skip(name, `hard link to itself or to something inside it (${target})`);
+    }
+    await this.clear(name);
+    await link(this.abs(target), this.abs(name));
+    this.nodes.set(name, 'file');
+    this.counts.hardlinks++;
+    return true;
+  }
+
+  private hardlinkTargetProblem(target: string): string | undefined {
+    const unsafe = unsafeNameReason(target);
+    if (unsafe !== undefined) return `hard link target ${target} is outside the target directory (${unsafe})`;
+    if (target === ROOT) return 'hard link to the root directory';
+    for (const parent of ancestorsOf(target)) {
+      const kind = this.nodes.get(parent);
+      if (kind === 'symlink') return `hard link target ${target} passes through symlink ${parent}`;
+      if (kind !== 'directory') return `hard link target ${target} does not exist`;
+    }
+    const kind = this.nodes.get(target);
+    if (kind === undefined) return `hard link target ${target} does not exist`;
+    if (kind !== 'file') return `hard link target ${target} is a ${kind}, not a regular file`;
+    return undefined;
+  }
+
+  /** Removes whatever an earlier entry put at `name` (later entries win, as in tar). */
+  private async clear(name: string): Promise<void> {
+    const kind = this.nodes.get(name);
+    if (kind === undefined) return;
+    if (kind === 'directory') {
+      // rm does not follow symlinks inside; our directories are still writable here.
+      await rm(this.abs(name), { recursive: true, force: true });
+      const prefix = `${name}/`;
+      for (const key of [...this.nodes.keys()]) if (key.startsWith(prefix)) this.nodes.delete(key);
+      for (const key of [...this.directories.keys()]) if (key.startsWith(prefix)) this.directories.delete(key);
+      this.directories.delete(name);
+    } else {
+      await unlink(this.abs(name));
+    }
+    this.nodes.delete(name);
+  }
+
+  private async writeFile(header: FlatHeader, body: AsyncIterable<Buffer> | undefined): Promise<void> {
+    // Owner-only while it fills; the entry's mode comes after the content (writing clears set-id bits).
+    const handle = await open(this.abs(header.name), CREATE_FILE, 0o600);
+    try {
+      let batch: Buffer[] = [];
+      let batched = 0;
+      for await (const chunk of body ?? []) {
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= WRITE_BATCH_BYTES) {
+          await writeAll(handle, batch, batched);
+          this.counts.bytes += batched;
+          batch = [];
+          batched = 0;
+          if (this.signal?.aborted) throw this.signal.reason;
+        }
+      }
+      if (batched > 0) {
+        await writeAll(handle, batch, batched);
+        this.counts.bytes += batched;
+      }
+      await handle.chmod(header.mode);
+      await handle.utimes(header.mtime, header.mtime);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+async function writeAll(handle: FileHandle, chunks: Buffer[], length: number): Promise<void> {
+  const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+function depth(name: string): number {
+  if (name === ROOT) return -1;
+  let count = 0;
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) === 0x2f) count++;
+  return count;
+}

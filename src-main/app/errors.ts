@@ -1,0 +1,109 @@
+/**
+ * Turning anything thrown into the contract's error shape: a code, a message
+ * for a person, a few details. The registry client's typed errors supply
+ * their own messages (already free of credentials); file-system errors are
+ * named for what failed; nothing carries a stack or a cause chain.
+ */
+import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
+import {
+  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ImageNotFoundError,
+  InvalidManifestError, InvalidReferenceError, RegistryError,
+} from '../registry/index';
+
+/** An error the services throw on purpose, with its contract code. */
+export class AppFailure extends Error {
+  override name = 'AppFailure';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+  }
+}
+
+/** The reason a job's AbortController is aborted with when a person cancels it. */
+export class CancelledError extends AppFailure {
+  override name = 'CancelledError';
+  constructor(message = 'Cancelled') {
+    super('cancelled', message);
+  }
+}
+
+const MAX_MESSAGE = 2000;
+
+const DISK_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EMFILE', 'EIO', 'EXDEV', 'ENOTEMPTY']);
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO/i;
+
+function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The innermost file-system code in an error and its causes (the registry wraps them). */
+function fsCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = errnoCode(e);
+    if (code && (DISK_CODES.has(code) || code === 'ENOENT' || code === 'EEXIST')) return code;
+  }
+  return undefined;
+}
+
+export function isAbort(err: unknown): boolean {
+  if (err instanceof CancelledError) return true;
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || (err instanceof DOMException && err.name === 'AbortError');
+}
+
+function clip(message: string): string {
+  const oneLine = message.replace(/\s*\n\s*at .*$/s, '');
+  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
+}
+
+function registryDetails(err: RegistryError): ErrorDetails | undefined {
+  const details: ErrorDetails = {};
+  if (err.status !== undefined) details.status = err.status;
+  if (err.codes.length) details.registryCodes = err.codes;
+  if (err instanceof DigestMismatchError) {
+    details.expected = err.expected;
+    details.actual = err.actual;
+  }
+  if (err instanceof ConnectionError && err.code) details.networkCode = err.code;
+  return Object.keys(details).length ? details : undefined;
+}
+
+function make(code: ErrorCode, message: string, details?: ErrorDetails): AppError {
+  return details ? { code, message: clip(message), details } : { code, message: clip(message) };
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppFailure) return make(err.code, err.message, err.details);
+  if (isAbort(err)) return make('cancelled', 'Cancelled');
+  if (err instanceof RegistryError) {
+    const details = registryDetails(err);
+    if (err instanceof InvalidReferenceError) return make('invalid-input', err.message, details);
+    if (err instanceof ImageNotFoundError) return make('not-found', err.message, details);
+    if (err instanceof AccessDeniedError) return make('access-denied', err.message, details);
+    if (err instanceof CatalogNotSupportedError) return make('catalog-unsupported', err.message, details);
+    if (err instanceof DigestMismatchError) return make('digest-mismatch', err.message, details);
+    if (err instanceof ConnectionError) return make('unreachable', err.message, details);
+    if (err instanceof InvalidManifestError) return make('registry', err.message, details);
+    const fs = fsCode(err);
+    if (fs === 'EEXIST') return make('exists', err.message, { ...details, fsCode: fs });
+    if (fs) return make('disk', err.message, { ...details, fsCode: fs });
+    if (err.status === 401 || err.status === 403) return make('access-denied', err.message, details);
+    if (err.status === 404) return make('not-found', err.message, details);
+    return make('registry', err.message, details);
+  }
+  const fs = fsCode(err);
+  if (fs) {
+    const message = (err as Error).message ?? String(err);
+    if (fs === 'EEXIST') return make('exists', message, { fsCode: fs });
+    if (fs === 'ENOENT') return make('not-found', message, { fsCode: fs });
+    return make('disk', message, { fsCode: fs });
+  }
+  const code = errnoCode(err);
+  if (code && TLS_CODE.test(code)) return make('unreachable', (err as Error).message, { networkCode: code });
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'Unknown error';
+  return make('internal', `Internal error: ${message || 'unknown'}`);
+}

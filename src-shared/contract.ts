@@ -1,0 +1,498 @@
+/**
+ * The contract between main and renderer: every operation the renderer may
+ * call, with its input schema (validated in main at the boundary) and its
+ * result type; the job events main pushes; the error shape. Both hosts (the
+ * Electron IPC adapter and the loopback WebSocket bridge) serve exactly this
+ * table, one named function per operation.
+ *
+ * No Node, no DOM, no electron: the renderer imports this file as is.
+ */
+import { z } from 'zod';
+import type { AppError } from './errors';
+import {
+  absolutePathSchema, authKindSchema, caPemSchema, childNameSchema, connectionIdSchema, DEFAULT_PAGE_LIMIT, digestSchema,
+  displayNameSchema, filterSchema, importKeySchema, jobIdSchema, limitSchema, namespaceSchema, platformSchema,
+  referenceSchema, registryHostSchema, repositorySchema, secretSchema, tagSchema, tokenTypeSchema, usernameSchema,
+} from './schemas';
+
+// ---------------------------------------------------------------------------
+// Result types
+// ---------------------------------------------------------------------------
+
+export type AuthKind = z.infer<typeof authKindSchema>;
+export type TokenType = z.infer<typeof tokenTypeSchema>;
+
+/** A saved connection. The secret itself never leaves main; `secret` says whether one is kept, and where. */
+export interface Connection {
+  id: string;
+  name: string;
+  /** `host[:port][/path]`, no scheme. */
+  host: string;
+  authKind: AuthKind;
+  /** For auth kind `token`. */
+  tokenType?: TokenType;
+  username?: string;
+  plainHttp: boolean;
+  tlsSkipVerify: boolean;
+  caPem?: string;
+  /** `none`: no secret kept; `keychain`: in the OS keychain; `session`: in memory until the app quits. */
+  secret: 'none' | 'keychain' | 'session';
+  /** Set for the profiles created on first launch. */
+  preset?: 'docker-hub' | 'ghcr';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionTestResult {
+  /** Reachable, TLS fine and credentials (if any) accepted. */
+  ok: boolean;
+  /** `host[/path]` as the client names it. */
+  registry: string;
+  reachable: boolean;
+  /** `ok`: verified; `not-verified`: skip-verify is on; `not-used`: plain HTTP; `failed`: handshake or certificate failed. */
+  tls: 'ok' | 'not-verified' | 'not-used' | 'failed' | 'unknown';
+  /** `anonymous`: none were given; `unknown`: could not be told (unreachable, or the registry never asked). */
+  credentials: 'accepted' | 'rejected' | 'anonymous' | 'unknown';
+  catalog: 'supported' | 'unsupported' | 'unknown';
+  elapsedMs: number;
+  /** Why it is not ok. */
+  error?: AppError;
+}
+
+export interface CredentialsStatus {
+  /** Where new secrets go. */
+  storage: 'keychain' | 'session';
+  keychainAvailable: boolean;
+  /** For the UI, e.g. why there is no keychain and what that means. */
+  message: string;
+}
+
+export interface ImportCandidate {
+  /** Pass to connections.import. `<source>:<server as written in the file>`. */
+  key: string;
+  source: 'docker' | 'podman';
+  /** The config file it was found in. */
+  file: string;
+  /** The server as written in the file, e.g. `https://index.docker.io/v1/`. */
+  server: string;
+  /** Normalised: `docker.io`, `ghcr.io`, `localhost:5000`. */
+  host: string;
+  plainHttp: boolean;
+  authKind: 'basic' | 'token';
+  tokenType?: TokenType;
+  /** Unknown for credential helpers until the secret is fetched at import. */
+  username?: string;
+  /** Where the secret is: in the file, a credsStore or a credHelper. */
+  via: 'file' | 'credsStore' | 'credHelper';
+  /** The helper's name (`docker-credential-<helper>`). */
+  helper?: string;
+  /** A saved connection to the same host and user, which an import would update. */
+  existing?: string;
+}
+
+export interface ImportCandidatesResult {
+  candidates: ImportCandidate[];
+  /** Every file looked at. */
+  sources: { file: string; source: 'docker' | 'podman'; found: boolean; error?: string }[];
+}
+
+export interface ImportResult {
+  imported: { key: string; connection: Connection; updated: boolean }[];
+  failed: { key: string; error: AppError }[];
+}
+
+export interface ChildEntry {
+  /** One path component. */
+  name: string;
+  /** Full repository path below the connection's root. */
+  path: string;
+  /** `both`: a repository that also has repositories below it. */
+  kind: 'repository' | 'namespace' | 'both';
+}
+
+export interface BrowseChildrenResult {
+  namespace: string;
+  children: ChildEntry[];
+  /** Pass as `last` for the next page; absent on the last page. */
+  next?: string;
+  /** False on registries without a catalog (Docker Hub, GHCR): open repositories by name there. */
+  catalogSupported: boolean;
+  message?: string;
+}
+
+export interface BrowseTagsResult {
+  repository: string;
+  /** Byte-sorted. */
+  tags: string[];
+  next?: string;
+  /** Tags matching the filter (all of them without one). */
+  total: number;
+  /** All tags of the repository. */
+  totalUnfiltered: number;
+}
+
+export interface DescriptorView {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  /** `os/arch[/variant]`. */
+  platform?: string;
+}
+
+export interface IndexChildView extends DescriptorView {
+  /** A buildx attestation (platform unknown/unknown). */
+  attestation: boolean;
+}
+
+export interface ManifestView {
+  repository: string;
+  reference: string;
+  kind: 'image' | 'index';
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations: Record<string, string>;
+  subject?: DescriptorView;
+  /** Images only. */
+  config?: DescriptorView;
+  layers?: DescriptorView[];
+  /** Images only: the layers' stored sizes added up. */
+  layersSize?: number;
+  /** Indexes only. */
+  manifests?: IndexChildView[];
+  /** The manifest JSON, pretty-printed (2 spaces). */
+  raw: string;
+}
+
+export interface HistoryEntry {
+  created?: string;
+  createdBy?: string;
+  author?: string;
+  comment?: string;
+  emptyLayer: boolean;
+}
+
+export interface ConfigView {
+  repository: string;
+  reference: string;
+  /** Digest of the image manifest (the platform's, when the reference is an index). */
+  digest: string;
+  configDigest: string;
+  platform: string;
+  created?: string;
+  author?: string;
+  env: string[];
+  entrypoint: string[];
+  cmd: string[];
+  workdir: string;
+  user: string;
+  exposedPorts: string[];
+  volumes: string[];
+  labels: Record<string, string>;
+  stopSignal?: string;
+  history: HistoryEntry[];
+  diffIds: string[];
+  /** The config JSON, pretty-printed. */
+  raw: string;
+}
+
+export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface BlobProgressEntry {
+  digest: string;
+  size: number;
+  /** Bytes handled so far (never goes back, even when an upload restarts). */
+  done: number;
+  state: 'pending' | 'running' | 'done' | 'exists' | 'mounted' | 'failed';
+}
+
+export interface JobProgress {
+  /** The sum of the blobs' `done`. */
+  bytesDone: number;
+  bytesTotal: number;
+  blobs: BlobProgressEntry[];
+}
+
+export interface SaveLayersResult {
+  kind: 'saveLayers';
+  /** The image manifest the layers belong to. */
+  digest: string;
+  files: { digest: string; path: string; bytes: number }[];
+}
+
+export interface SaveLayoutResult {
+  kind: 'saveLayout';
+  path: string;
+  /** The name in the layout's index.json. */
+  tag: string;
+  digest: string;
+  mediaType: string;
+  images: { digest: string; platform?: string }[];
+  bytesWritten: number;
+}
+
+export interface ExtractResult {
+  kind: 'extract';
+  path: string;
+  /** The image manifest extracted. */
+  digest: string;
+  platform?: string;
+  /** Counts as the extractor reports them. */
+  entries?: number;
+  bytesWritten?: number;
+  /** Entries not written (device nodes, FIFOs, unsafe paths), with why. */
+  skipped?: { path: string; reason: string }[];
+}
+
+export interface MirrorJobResult {
+  kind: 'mirror';
+  /** `host/repository:tag` written. */
+  target: string;
+  digest: string;
+  sourceDigest: string;
+  mediaType: string;
+  rewritten: boolean;
+  images: { digest: string; platform?: string }[];
+  copied: number;
+  skipped: number;
+  mounted: number;
+  bytesCopied: number;
+}
+
+export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult;
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  /** For the UI, e.g. `Mirror ghcr.io/org/app:v1 to ...`. */
+  title: string;
+  state: JobState;
+  /** ISO 8601. */
+  startedAt: string;
+  endedAt?: string;
+  bytesDone: number;
+  bytesTotal: number;
+  result?: JobResult;
+  error?: AppError;
+}
+
+export interface JobStarted {
+  jobId: string;
+  kind: JobKind;
+  title: string;
+}
+
+// ---------------------------------------------------------------------------
+// Job events: pushed by main on the channel JOB_EVENT_CHANNEL, per job in
+// `seq` order: any number of `progress`, then exactly one of `done`,
+// `failed`, `cancelled`.
+// ---------------------------------------------------------------------------
+
+export const JOB_EVENT_CHANNEL = 'lading:job-event';
+
+interface JobEventBase {
+  jobId: string;
+  /** 1, 2, 3, ... per job: the order they were emitted in. */
+  seq: number;
+}
+
+export type JobEvent =
+  | (JobEventBase & { type: 'progress'; progress: JobProgress })
+  | (JobEventBase & { type: 'done'; result: JobResult })
+  | (JobEventBase & { type: 'failed'; error: AppError })
+  | (JobEventBase & { type: 'cancelled' });
+
+// ---------------------------------------------------------------------------
+// Input schemas
+// ---------------------------------------------------------------------------
+
+const connectionFields = {
+  name: displayNameSchema,
+  host: registryHostSchema,
+  authKind: authKindSchema,
+  tokenType: tokenTypeSchema.optional(),
+  username: usernameSchema.optional(),
+  plainHttp: z.boolean({ error: 'plainHttp must be true or false' }).default(false),
+  tlsSkipVerify: z.boolean({ error: 'tlsSkipVerify must be true or false' }).default(false),
+  caPem: caPemSchema.nullable().optional(),
+  /** A string sets the secret, null removes it, absent keeps what is stored. */
+  secret: secretSchema.nullable().optional(),
+};
+
+function checkAuth(v: { authKind: AuthKind; username?: string; tokenType?: TokenType; secret?: string | null }, ctx: z.RefinementCtx): void {
+  if (v.authKind === 'anonymous') {
+    if (v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'An anonymous connection has no username' });
+    if (v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'An anonymous connection has no secret' });
+  }
+  if (v.authKind === 'basic' && !v.username) {
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'Basic auth needs a username' });
+  }
+  if (v.authKind !== 'token' && v.tokenType !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tokenType'], message: 'tokenType applies to auth kind "token" only' });
+  }
+}
+
+export const connectionDraftSchema = z
+  .strictObject({ id: connectionIdSchema.optional(), ...connectionFields })
+  .superRefine(checkAuth);
+
+const empty = z.strictObject({});
+
+const imageRef = {
+  connectionId: connectionIdSchema,
+  repository: repositorySchema,
+  reference: referenceSchema,
+};
+
+const uniqueList = <T extends z.ZodType>(item: T, max: number, what: string) =>
+  z
+    .array(item, { error: `${what} must be a list` })
+    .max(max, `At most ${max} ${what}`)
+    .refine((list) => new Set(list as unknown[]).size === list.length, `${what} must not repeat`);
+
+// ---------------------------------------------------------------------------
+// The operation table
+// ---------------------------------------------------------------------------
+
+export interface OperationSpec<I extends z.ZodType, R> {
+  /** `query`: reads, safe to repeat and cache; `command`: changes something or starts a job. */
+  readonly kind: 'query' | 'command';
+  readonly summary: string;
+  readonly input: I;
+  /** Phantom: carries the result type; never set at runtime. */
+  readonly result?: R;
+}
+
+function operation<R>() {
+  return <I extends z.ZodType>(kind: 'query' | 'command', summary: string, input: I): OperationSpec<I, R> => ({ kind, summary, input });
+}
+
+export const operations = {
+  'connections.list': operation<Connection[]>()('query', 'Saved connections (the presets on first launch)', empty),
+  'connections.save': operation<Connection>()(
+    'command',
+    'Creates (no id) or updates a connection; secret: string sets, null removes, absent keeps',
+    connectionDraftSchema,
+  ),
+  'connections.remove': operation<{ id: string }>()(
+    'command',
+    'Removes a connection and its secret',
+    z.strictObject({ id: connectionIdSchema }),
+  ),
+  'connections.test': operation<ConnectionTestResult>()(
+    'command',
+    'Tests a saved connection (id) or an unsaved draft: reachable, TLS, credentials, catalog',
+    z
+      .strictObject({ id: connectionIdSchema.optional(), draft: connectionDraftSchema.optional() })
+      .refine((v) => (v.id === undefined) !== (v.draft === undefined), 'Give either "id" or "draft"'),
+  ),
+  'connections.importCandidates': operation<ImportCandidatesResult>()(
+    'query',
+    'Logins found in ~/.docker/config.json (auths, credsStore, credHelpers) and Podman auth.json; no secrets',
+    empty,
+  ),
+  'connections.import': operation<ImportResult>()(
+    'command',
+    'Imports candidates by key: the secret goes to the keychain (or the session), a connection is created or updated',
+    z.strictObject({ keys: uniqueList(importKeySchema, 100, 'keys').refine((k) => k.length > 0, 'Give at least one key') }),
+  ),
+  'credentials.status': operation<CredentialsStatus>()('query', 'Where secrets are kept: the OS keychain, or this session only', empty),
+
+  'browse.children': operation<BrowseChildrenResult>()(
+    'query',
+    'Children of a namespace in the repository tree, from the catalog; paged via last, filtered by substring',
+    z.strictObject({
+      connectionId: connectionIdSchema,
+      namespace: namespaceSchema.default(''),
+      last: childNameSchema.optional(),
+      limit: limitSchema.default(DEFAULT_PAGE_LIMIT),
+      filter: filterSchema.optional(),
+    }),
+  ),
+  'browse.tags': operation<BrowseTagsResult>()(
+    'query',
+    'A page of tags (byte-sorted), filtered by substring, with counts; refresh re-reads the registry',
+    z.strictObject({
+      connectionId: connectionIdSchema,
+      repository: repositorySchema,
+      last: tagSchema.optional(),
+      limit: limitSchema.default(DEFAULT_PAGE_LIMIT),
+      filter: filterSchema.optional(),
+      refresh: z.boolean().optional(),
+    }),
+  ),
+  'browse.manifest': operation<ManifestView>()(
+    'query',
+    'A manifest or index: media type, digest, size, layers or children with platforms, annotations, subject, raw JSON',
+    z.strictObject(imageRef),
+  ),
+  'browse.config': operation<ConfigView>()(
+    'query',
+    "An image's config: env, entrypoint, cmd, workdir, user, ports, labels, history (platform picks from an index; default linux/amd64)",
+    z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+  ),
+
+  'jobs.saveLayers': operation<JobStarted>()(
+    'command',
+    'Saves layers (all, or the given digests) into an existing folder, as stored or decompressed',
+    z.strictObject({
+      ...imageRef,
+      platform: platformSchema.optional(),
+      layers: uniqueList(digestSchema, 1000, 'layers').optional(),
+      targetDir: absolutePathSchema,
+      decompress: z.boolean().optional(),
+    }),
+  ),
+  'jobs.saveLayout': operation<JobStarted>()(
+    'command',
+    'Saves an image or index (or a subset of platforms) as an OCI image layout in targetDir (new, empty, or an existing layout)',
+    z.strictObject({
+      ...imageRef,
+      targetDir: absolutePathSchema,
+      tag: tagSchema.optional(),
+      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+    }),
+  ),
+  'jobs.extract': operation<JobStarted>()(
+    'command',
+    "Extracts an image's flattened filesystem into targetDir (which must not exist yet)",
+    z.strictObject({ ...imageRef, platform: platformSchema.optional(), targetDir: absolutePathSchema }),
+  ),
+  'jobs.mirror': operation<JobStarted>()(
+    'command',
+    'Copies an image or index (or a subset of platforms) from one connection to another',
+    z.strictObject({
+      source: z.strictObject(imageRef),
+      target: z.strictObject({
+        connectionId: connectionIdSchema,
+        repository: repositorySchema,
+        /** Default: the source reference when it is a tag, else required. */
+        tag: referenceSchema.optional(),
+      }),
+      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+    }),
+  ),
+  'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),
+  'jobs.list': operation<JobInfo[]>()('query', 'Running and recent jobs, newest first', empty),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
+
+/** What the renderer sends. */
+export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
+/** What a handler receives: validated, defaults applied. */
+export type ParsedInputOf<N extends OperationName> = z.output<Operations[N]['input']>;
+export type ResultOf<N extends OperationName> = Operations[N] extends OperationSpec<z.ZodType, infer R> ? R : never;
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+/** The typed surface both hosts expose to the renderer: one named function per operation. */
+export type LadingApi = { [N in OperationName]: (input: InputOf<N>) => Promise<ResultOf<N>> };

@@ -73,12 +73,12 @@ export class Session {
   async request(req: Omit<HttpRequest, 'authorization'>, scopes: string[]): Promise<HttpResponse> {
     const authorization = await this.auth.authorization(scopes, req.signal);
     const res = await this.transport.send({ ...req, authorization });
-    if (res.status !== 401 && !(res.status === 403 && /insufficient_scope/.test(header(res, 'www-authenticate') ?? ''))) {
+    if (res.status !== 401 && !(res.status === 403 && /insufficient_scope/.test(String(res.headers['www-authenticate'] ?? '')))) {
       return res;
     }
     const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
     if (!replayable) return res;
-    const retryScopes = await this.auth.onUnauthorized(header(res, 'www-authenticate'), scopes);
+    const retryScopes = await this.auth.onUnauthorized(res.headers['www-authenticate'], scopes);
     if (!retryScopes) return res;
     await res.body.dump().catch(() => undefined);
     const retryAuthorization = await this.auth.authorization(retryScopes, req.signal);

@@ -55,6 +55,11 @@ describe('WWW-Authenticate parsing', () => {
     expect(c?.params.scope?.split(' ')).toEqual(['repository:a:pull', 'repository:b:pull']);
   });
 
+  it('reads challenges sent in separate headers', () => {
+    expect(parseChallenges(['Basic realm="r"', 'Bearer realm="https://t.example",service="s"']).map((c) => c.scheme)).toEqual(['basic', 'bearer']);
+    expect(pickChallenge(['Basic realm="r"', 'Bearer realm="https://t.example",service="s"'])?.params.realm).toBe('https://t.example');
+  });
+
   it('answers nothing for an empty or missing header', () => {
     expect(parseChallenges(undefined)).toEqual([]);
     expect(parseChallenges('')).toEqual([]);

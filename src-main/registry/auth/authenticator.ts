@@ -5,7 +5,6 @@
  * one token request.
  */
 import type { HttpTransport } from '../transport/http';
-import { header } from '../transport/http';
 import type { AuthConfig, Logger } from '../types';
 import { pickChallenge, type Challenge } from './challenge';
 import { scopeKey } from './scope';
@@ -45,7 +44,7 @@ export class Authenticator {
    * on /v2/ and still protect repositories), drops the token that failed, and
    * says which scopes to retry with, or undefined when a retry cannot help.
    */
-  async onUnauthorized(wwwAuthenticate: string | undefined, scopes: string[]): Promise<string[] | undefined> {
+  async onUnauthorized(wwwAuthenticate: string | string[] | undefined, scopes: string[]): Promise<string[] | undefined> {
     if (this.auth && 'registryToken' in this.auth) return undefined;
     const challenge = pickChallenge(wwwAuthenticate);
     if (!challenge) return undefined;
@@ -92,7 +91,7 @@ export class Authenticator {
     const res = await this.transport.send({ method: 'GET', url: `${this.registryOrigin}/v2/` });
     await res.body.dump().catch(() => undefined);
     if (res.status === 401 || res.status === 403) {
-      const challenge = pickChallenge(header(res, 'www-authenticate'));
+      const challenge = pickChallenge(res.headers['www-authenticate']);
       this.logger?.debug(`registry ${this.registryOrigin} asks for ${challenge?.scheme ?? 'unknown'} authentication`);
       return challenge;
     }

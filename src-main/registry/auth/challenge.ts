@@ -12,7 +12,9 @@ export interface Challenge {
  * `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:x:pull"`.
  * Quoted values may contain commas and escaped quotes.
  */
-export function parseChallenges(value: string | undefined): Challenge[] {
+export function parseChallenges(value: string | string[] | undefined): Challenge[] {
+  // A registry may send each challenge in a WWW-Authenticate header of its own.
+  if (Array.isArray(value)) return value.flatMap((v) => parseChallenges(v));
   if (!value) return [];
   const out: Challenge[] = [];
   let i = 0;
@@ -61,7 +63,7 @@ export function parseChallenges(value: string | undefined): Challenge[] {
 }
 
 /** Prefers Bearer over Basic when a registry offers both. */
-export function pickChallenge(value: string | undefined): Challenge | undefined {
+export function pickChallenge(value: string | string[] | undefined): Challenge | undefined {
   const all = parseChallenges(value);
   return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { InvalidManifestError } from './errors';
 import type { ManifestResult } from './manifest';
+import { raceAbort } from './transport/retry';
 import { readBounded } from './verify';
 import type { CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './types';
 
@@ -86,8 +87,10 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
     })),
     openBlob: (d, opts) => source.openBlob(d, opts),
     getRawConfig(opts) {
+      if (opts?.signal?.aborted) return Promise.reject(opts.signal.reason);
       if (!rawConfig) {
-        const pending = source.openBlob(manifest.config, opts).then((stream) =>
+        // Shared by every caller: not cancelled by one caller's signal (each races its own below).
+        const pending = source.openBlob(manifest.config).then((stream) =>
           readBounded(stream, MAX_CONFIG_BYTES, undefined, () =>
             new InvalidManifestError(`Config of ${source.name}@${result.descriptor.digest} is larger than 32 MiB`)),
         );
@@ -97,17 +100,18 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
           if (rawConfig === pending) rawConfig = undefined;
         });
       }
-      return rawConfig;
+      return raceAbort(rawConfig, opts?.signal);
     },
     getConfig(opts) {
+      if (opts?.signal?.aborted) return Promise.reject(opts.signal.reason);
       if (!parsedConfig) {
-        const pending = image.getRawConfig(opts).then((bytes) => parseConfig(bytes, `${source.name}@${result.descriptor.digest}`));
+        const pending = image.getRawConfig().then((bytes) => parseConfig(bytes, `${source.name}@${result.descriptor.digest}`));
         parsedConfig = pending;
         pending.catch(() => {
           if (parsedConfig === pending) parsedConfig = undefined;
         });
       }
-      return parsedConfig;
+      return raceAbort(parsedConfig, opts?.signal);
     },
     extract(opts) {
       if (!extractor) throw new Error('extract() is not available: import the registry package from its index');

@@ -131,6 +131,22 @@ describe('aborts', () => {
     expect(server.requests('/v2/')).toHaveLength(1);
   });
 
+  it('one caller aborting a shared config read does not fail the others', async () => {
+    serveImage(server, 'app', 'v1', image);
+    server.route('GET', `/v2/app/blobs/${image.configDigest}`, (_req, res) => {
+      setTimeout(() => sendBytes(res, image.config, 'application/octet-stream'), 200);
+    });
+    const img = await app().getImage('v1');
+    const controller = new AbortController();
+    const cancelled = img.getConfig({ signal: controller.signal });
+    const other = img.getConfig();
+    setTimeout(() => controller.abort(), 50);
+    const start = Date.now();
+    expect(isAbortError(await cancelled.catch((e: unknown) => e))).toBe(true);
+    expect(Date.now() - start).toBeLessThan(150);
+    expect((await other).architecture).toBe('amd64');
+  });
+
   it('a pending token request shared with other callers does not fail them when one caller aborts', async () => {
     const challenge = `Bearer realm="${server.origin}/token",service="svc"`;
     server.route('GET', '/token', (_req, res) => {

@@ -120,6 +120,24 @@ describe('redirects to another origin', () => {
     expect(tokenRequest.query.getAll('scope')).toEqual(['repository:app:pull']);
   });
 
+  it('the blob store refusing the presigned URL: an error without the signature in it', async () => {
+    const image = makeImage(1000, 4);
+    const registry = await start();
+    const store = await start();
+    registry.route('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
+    redirectBlobs(registry, store, () => true, 'Basic realm="x"');
+    store.route('GET', /^\/blobs\//, (_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
+    });
+    const c = client(registry.host, { insecure: true }).withSegment('app');
+    const err = await c.openBlob({ mediaType: 'x', size: image.layer.length, digest: image.layerDigest }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).status).toBe(403);
+    expect(`${(err as Error).message} ${(err as RegistryError).url}`).not.toContain('presigned-sig-123');
+    expect((err as RegistryError).url).toContain(store.host);
+  });
+
   it('a redirect within the same origin keeps Authorization', async () => {
     const image = makeImage(1000, 3);
     const registry = await start();
@@ -219,6 +237,19 @@ describe('TLS', () => {
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/Refused a redirect from https to http/);
     expect(store.log).toHaveLength(0);
+  });
+
+  it('credentials are never sent to a plain-HTTP token realm of an https registry', async () => {
+    const registry = await tlsRegistry(makeImage());
+    const realm = await start();
+    realm.route('GET', '/token', (_req, res) => sendJson(res, 200, { token: 'x' }));
+    registry.route('GET', '/v2/', (_req, res) =>
+      sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': `Bearer realm="${realm.origin}/token",service="svc"` }));
+    const err = await client(registry.host, { ca: tls.cert, auth: { username: USER, password: PASSWORD } })
+      .withSegment('app').getManifest('v1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toMatch(/plain HTTP/);
+    expect(realm.log).toHaveLength(0);
   });
 
   it('speaking https to a plain-HTTP registry suggests plain HTTP', async () => {

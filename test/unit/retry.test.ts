@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isRetryableCode, isRetryableStatus, parseRetryAfter, sleep } from '../../src-main/registry/transport/retry';
+import { backoffMs, isRetryableCode, isRetryableStatus, parseRetryAfter, raceAbort, sleep } from '../../src-main/registry/transport/retry';
 
 describe('Retry-After', () => {
   const now = Date.parse('2025-01-01T00:00:00Z');
@@ -97,5 +97,31 @@ describe('sleep', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(sleep(10_000, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('raceAbort', () => {
+  it('passes the value through, or the promise itself without a signal', async () => {
+    const p = Promise.resolve(7);
+    expect(raceAbort(p, undefined)).toBe(p);
+    expect(await raceAbort(p, new AbortController().signal)).toBe(7);
+    await expect(raceAbort(Promise.reject(new Error('e')), new AbortController().signal)).rejects.toThrow('e');
+  });
+
+  it('rejects with the reason as soon as the signal aborts, leaving the promise alone', async () => {
+    const controller = new AbortController();
+    let settle!: (v: number) => void;
+    const shared = new Promise<number>((r) => (settle = r));
+    const raced = raceAbort(shared, controller.signal);
+    controller.abort(new Error('mine'));
+    await expect(raced).rejects.toThrow('mine');
+    settle(1);
+    expect(await shared).toBe(1);
+  });
+
+  it('rejects at once for an already aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(raceAbort(new Promise(() => undefined), controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -312,7 +312,7 @@ export class RegistryClient implements Client {
       const error = await this.session.fail(res, 'GET', { subject, notFound: 'image' }).catch((e: unknown) => e);
       throw await this.refineNotFound(error, opts);
     }
-    const bytes = await readBounded(res.body, MAX_MANIFEST_BYTES, header(res, 'content-length'), () =>
+    const bytes = await this.readBody(res, MAX_MANIFEST_BYTES, opts, () =>
       new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
     const headerDigest = header(res, 'docker-content-digest');
     const result = parseManifest({
@@ -351,10 +351,21 @@ export class RegistryClient implements Client {
     });
   }
 
+  /** Reads a small body whole; a connection lost mid-body is a ConnectionError, not undici's raw error. */
+  private async readBody(res: HttpResponse, limit: number, opts: CallOptions, tooLarge: () => Error): Promise<Uint8Array> {
+    try {
+      return await readBounded(res.body, limit, header(res, 'content-length'), tooLarge);
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      if (err instanceof RegistryError) throw err;
+      throw toConnectionError(err, { method: 'GET', url: res.url }, this.session.timeoutMs);
+    }
+  }
+
   private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {
     const res = await this.session.request({ method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal }, scopes);
     if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound });
-    const bytes = await readBounded(res.body, MAX_TAG_LIST_PAGE_BYTES, header(res, 'content-length'), () =>
+    const bytes = await this.readBody(res, MAX_TAG_LIST_PAGE_BYTES, opts, () =>
       new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }));
     let json: unknown;
     try {

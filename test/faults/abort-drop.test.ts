@@ -216,6 +216,35 @@ describe('dropped connections', () => {
     expect(server.requests(LAYER_PATH)).toHaveLength(1);
   });
 
+  it('dropped in the middle of a manifest or a tag list body: ConnectionError', async () => {
+    server.route('GET', MANIFEST_PATH, (req, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'content-length': image.manifest.length });
+      res.write(image.manifest.subarray(0, 50), () => setTimeout(() => req.socket.destroy(), 20));
+    });
+    server.route('GET', '/v2/app/tags/list', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      res.write('{"tags":["a"', () => setTimeout(() => req.socket.destroy(), 20));
+    });
+    const c = app();
+    for (const call of [() => c.getManifest('v1'), () => c.listTags()]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect((err as Error).message).toMatch(/dropped/);
+    }
+  });
+
+  it('aborted in the middle of a manifest body: the abort reason', async () => {
+    server.route('GET', MANIFEST_PATH, (_req, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'content-length': image.manifest.length });
+      res.write(image.manifest.subarray(0, 50));
+    });
+    const controller = new AbortController();
+    const reason = new DOMException('stop', 'AbortError');
+    setTimeout(() => controller.abort(reason), 100);
+    const err = await app().getManifest('v1', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBe(reason);
+  });
+
   it('a blob body that stalls past timeoutMs: ConnectionError saying the registry did not answer', async () => {
     stallingLayer(1024);
     const stream = await app({ timeoutMs: 300 }).openBlob(layerDescriptor);

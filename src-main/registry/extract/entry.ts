@@ -27,13 +27,38 @@ export interface FlatHeader {
 }
 
 export interface FlatEntry {
+  kind: 'entry';
   header: FlatHeader;
   /**
-   * A file's content. Read it before asking for the next entry, or not at all:
+   * A file's content. Read it before asking for the next item, or not at all:
    * what is left unread is discarded.
    */
   body?: AsyncIterable<Buffer>;
 }
+
+/**
+ * A regular file that is not part of the result (an upper layer shadows or
+ * deletes it) but whose content a later hard link of the same layer may
+ * still need. Keep it until the next `layer-end`, or ignore it.
+ */
+export interface HiddenFile {
+  kind: 'hidden';
+  header: FlatHeader;
+  body: AsyncIterable<Buffer>;
+}
+
+/** A hard link to a kept hidden file (`header.linkname`): the kept content goes under `header.name`. */
+export interface FromHidden {
+  kind: 'from-hidden';
+  header: FlatHeader;
+}
+
+/** Hidden files of the layer just read can no longer be asked for. */
+export interface LayerEnd {
+  kind: 'layer-end';
+}
+
+export type FlatItem = FlatEntry | HiddenFile | FromHidden | LayerEnd;
 
 /** Reads a tar-stream header as a flattened entry's type; undefined for what a filesystem cannot hold. */
 export function flatTypeOf(type: tar.Header['type'] | null): FlatType | undefined {

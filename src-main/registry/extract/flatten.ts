@@ -5,15 +5,26 @@
  * upper entry shadows a lower one at the same path, and a lower entry below a
  * path an upper layer made a non-directory is gone.
  *
- * The walk goes newest layer first, so every entry can be decided (and
- * streamed on) the moment it is read: each layer blob is read exactly once
- * and never held in memory. The price is that hard links may arrive before
- * their targets; they wait in PendingLinks and are emitted right after the
- * target. Whiteout files themselves never appear in the output.
+ * The walk goes newest layer first (as go-containerregistry's mutate.Extract
+ * does), so every entry can be decided, and streamed on, the moment it is
+ * read: each layer blob is read exactly once and never held in memory. The
+ * price is paid by hard links, whose target may be read after them:
+ *
+ * - A link whose target lies in a lower layer (or later in its own archive)
+ *   waits in PendingLinks and is emitted right after the target. If an upper
+ *   layer hid that target, the first waiting link takes the target's content
+ *   itself and the others link to it.
+ * - A link whose target came earlier in the same layer but is hidden from
+ *   the result (an upper layer replaced or deleted it) needs content that has
+ *   already gone by. With `keepHidden`, such candidates are offered as
+ *   `hidden` items, and the link comes as `from-hidden`; a consumer that
+ *   cannot keep them (the tar stream) loses those links.
+ *
+ * Whiteout files themselves never appear in the output.
  */
 import type { Image } from '../image';
 import type tar from 'tar-stream';
-import { flatTypeOf, type FlatEntry, type FlatHeader, type FlatType } from './entry';
+import { flatTypeOf, type FlatHeader, type FlatItem, type FlatType } from './entry';
 import { PendingLinks, type WaitingLink } from './hardlinks';
 import { readLayerEntries, type EntryBody } from './layer-entries';
 import { normalizeName, parseWhiteout, unsafeNameReason } from './paths';
@@ -25,10 +36,12 @@ export interface FlattenOptions {
   onBytes?: (count: number) => void;
   /** An entry of the image that will not appear in the output, and why (dangling hard links, unknown entry types). */
   onDrop?: (path: string, reason: string) => void;
+  /** Offer hidden regular files (`hidden` items) so later links of their layer can still use them. */
+  keepHidden?: boolean;
 }
 
-/** What has been emitted at a path: hard links check the layer and the type of their target. */
-interface Emitted {
+/** Where something was emitted: hard links check the layer and the type of their target. */
+interface Placed {
   layer: number;
   type: FlatType;
 }
@@ -56,41 +69,56 @@ function asLink(header: FlatHeader, target: string): FlatHeader {
   return { ...header, type: 'link', linkname: target, size: 0 };
 }
 
-/** Yields the flattened filesystem. Reading an entry's body is optional; stopping early closes the current layer. */
-export async function* flattenImage(image: Image, opts: FlattenOptions = {}): AsyncGenerator<FlatEntry> {
+/** Yields the flattened filesystem. Reading a body is optional; stopping early closes the current layer. */
+export async function* flattenImage(image: Image, opts: FlattenOptions = {}): AsyncGenerator<FlatItem> {
   const visibility = new Visibility();
   const pending = new PendingLinks();
-  const emitted = new Map<string, Emitted>();
+  /** What the result holds at a path, and from which layer. */
+  const emitted = new Map<string, Placed>();
+  /** Links waiting for their target, by their own path: a later link to one of them follows it. */
+  const waitingAt = new Map<string, WaitingLink>();
+  /** Hidden targets of this layer that a link already materialised: later links point at that link. */
+  const materialized = new Map<string, string>();
+  /** Hidden regular files offered in this layer. */
+  const offered = new Set<string>();
   const drop = (path: string, reason: string): void => opts.onDrop?.(path, reason);
 
-  /** Links that wait for their target, by their own path: a later link to one of them follows it. */
-  const waitingAt = new Map<string, WaitingLink>();
+  function emitLink(link: WaitingLink, target: string): FlatItem {
+    emitted.set(link.header.name, { layer: link.layer, type: 'link' });
+    return { kind: 'entry', header: asLink(link.header, target) };
+  }
 
-  /**
-   * A visible hard link seen in `layer`'s view: written now if its target was
-   * already written from that same layer, else it waits for the target.
-   */
-  function* placeLink(link: WaitingLink): Generator<FlatEntry> {
+  /** A visible hard link, seen in its layer's view: emitted now, or left waiting for its target. */
+  function* placeLink(link: WaitingLink, current: number): Generator<FlatItem> {
     const target = link.header.linkname ?? '';
     if (unsafeNameReason(target) !== undefined) {
-      // No layer can hold such a target; pass the link on so the writer reports it for what it is.
-      yield { header: link.header };
+      // No layer can hold such a target; pass it on so the writer reports it for what it is.
+      yield { kind: 'entry', header: link.header };
       return;
     }
     const known = emitted.get(target);
     if (known && known.layer === link.layer) {
-      if (known.type === 'directory') {
-        drop(link.header.name, `hard link to a directory (${target})`);
+      if (known.type === 'directory') drop(link.header.name, `hard link to a directory (${target})`);
+      else yield emitLink(link, target);
+      return;
+    }
+    if (link.layer === current) {
+      const stand = materialized.get(target);
+      if (stand !== undefined) {
+        yield emitLink(link, stand);
         return;
       }
-      emitted.set(link.header.name, { layer: link.layer, type: 'link' });
-      yield { header: link.header };
-      return;
+      if (offered.has(target)) {
+        materialized.set(target, link.header.name);
+        emitted.set(link.header.name, { layer: link.layer, type: 'file' });
+        yield { kind: 'from-hidden', header: asLink(link.header, target) };
+        return;
+      }
     }
     const chained = waitingAt.get(target);
     if (!known && chained && chained.layer === link.layer && chained.header.linkname !== undefined) {
       // A link to a link that is itself waiting: both name one inode, so wait for the same target.
-      yield* placeLink({ header: asLink(link.header, chained.header.linkname), layer: link.layer });
+      yield* placeLink({ header: asLink(link.header, chained.header.linkname), layer: link.layer }, current);
       return;
     }
     waitingAt.set(link.header.name, link);
@@ -98,9 +126,11 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
   }
 
   for (let layer = image.layers.length - 1; layer >= 0; layer--) {
-    const cuts = new LayerCuts();
     const source = image.layers[layer];
     if (!source) continue;
+    const cuts = new LayerCuts();
+    materialized.clear();
+    offered.clear();
     for await (const { header: raw, body } of readLayerEntries(source, opts)) {
       const name = normalizeName(raw.name);
       const whiteout = parseWhiteout(name);
@@ -122,46 +152,45 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       const header = flatHeader(raw, name, type);
       // Links waiting for this path resolve to this entry, visible or not: it is what they saw.
       const waiting = pending.take(name);
-      const visible = visibility.isVisible(name, layer);
+      const visible = visibility.isVisible(name, layer, type === 'directory');
       if (visible) visibility.addEntry(name, layer, type === 'directory');
       if (type !== 'directory') cuts.nonDirectory(name);
 
       if (type === 'link') {
-        // A link to a link is a link to the same inode: point the waiting ones at the final target.
+        // A link to a link names the same inode: the waiting ones follow it to its target.
         const target = header.linkname ?? '';
-        if (visible) yield* placeLink({ header, layer });
-        for (const link of waiting ?? []) yield* placeLink({ header: asLink(link.header, target), layer });
+        if (visible) yield* placeLink({ header, layer }, layer);
+        for (const link of waiting ?? []) yield* placeLink({ header: asLink(link.header, target), layer }, layer);
         continue;
       }
       if (visible) {
         emitted.set(name, { layer, type });
-        yield type === 'file' ? { header, body: body as EntryBody } : { header };
-      }
-      if (!waiting) continue;
-      if (type === 'directory') {
-        for (const link of waiting) drop(link.header.name, `hard link to a directory (${name})`);
-        continue;
-      }
-      if (visible) {
-        for (const link of waiting) {
-          emitted.set(link.header.name, { layer: link.layer, type: 'link' });
-          yield { header: asLink(link.header, name) };
+        yield type === 'file' ? { kind: 'entry', header, body: body as EntryBody } : { kind: 'entry', header };
+        for (const link of waiting ?? []) {
+          if (type === 'directory') drop(link.header.name, `hard link to a directory (${name})`);
+          else yield emitLink(link, name);
         }
         continue;
       }
-      // The target is shadowed or deleted above, but the links still need what they saw:
-      // the first link becomes the entry itself, the others link to it.
-      const [first, ...rest] = waiting;
-      if (!first) continue;
-      emitted.set(first.header.name, { layer: first.layer, type });
-      const materialized: FlatHeader = { ...header, name: first.header.name };
-      yield type === 'file' ? { header: materialized, body: body as EntryBody } : { header: materialized };
-      for (const link of rest) {
-        emitted.set(link.header.name, { layer: link.layer, type: 'link' });
-        yield { header: asLink(link.header, first.header.name) };
+      const [first, ...rest] = waiting ?? [];
+      if (first && type !== 'directory') {
+        // Shadowed or deleted above, but links still need what they saw: the first link
+        // becomes the entry itself, the others (and later links of this layer) link to it.
+        emitted.set(first.header.name, { layer: first.layer, type });
+        materialized.set(name, first.header.name);
+        const stand: FlatHeader = { ...header, name: first.header.name };
+        yield type === 'file' ? { kind: 'entry', header: stand, body: body as EntryBody } : { kind: 'entry', header: stand };
+        for (const link of rest) yield emitLink(link, first.header.name);
+        continue;
+      }
+      for (const link of waiting ?? []) drop(link.header.name, `hard link to a directory (${name})`);
+      if (opts.keepHidden && type === 'file' && unsafeNameReason(name) === undefined) {
+        offered.add(name);
+        yield { kind: 'hidden', header, body: body as EntryBody };
       }
     }
     for (const { link, reason } of pending.dropCut(cuts)) drop(link.header.name, reason);
+    yield { kind: 'layer-end' };
   }
   for (const { link, target } of pending.drainAll()) {
     drop(link.header.name, `hard link target ${target} is in no layer`);

@@ -15,9 +15,11 @@
  * it, and every file written would bump its parent's mtime.
  */
 import { constants } from 'node:fs';
-import { chmod, link, lutimes, mkdir, open, rm, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { FlatEntry, FlatHeader } from './entry';
+import { chmod, link, lutimes, mkdir, mkdtemp, open, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { FlatHeader, FlatItem } from './entry';
+import { writeBody } from './file-io';
+import { HiddenStore } from './hidden-store';
 import { ancestorsOf, ROOT, unsafeNameReason } from './paths';
 
 export interface SkippedEntry {
@@ -46,8 +48,6 @@ interface DirectoryMeta {
 const IMPLIED_DIRECTORY_MODE = 0o755;
 /** What we need to fill a directory; its own mode comes at the end. */
 const WORKING_DIRECTORY_MODE = 0o700;
-/** Writes are gathered to about this size: fewer system calls than one per tar chunk. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export class SafeWriter {
@@ -55,11 +55,19 @@ export class SafeWriter {
   readonly skipped: SkippedEntry[] = [];
   private readonly nodes = new Map<string, NodeKind>();
   private readonly directories = new Map<string, DirectoryMeta>();
+  /**
+   * Hidden files of the current layer (see flatten.ts). Kept in a private
+   * sibling of the root: on the same file system, so a rename moves one into
+   * place, and not inside the root, where an image may use any name.
+   */
+  private readonly hidden: HiddenStore;
 
   constructor(
     private readonly root: string,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    this.hidden = new HiddenStore(() => mkdtemp(join(dirname(root), `.${basename(root)}.hidden-`)), signal);
+  }
 
   /** Entries written so far (not counting skipped ones). */
   get written(): number {
@@ -72,9 +80,29 @@ export class SafeWriter {
     return false;
   }
 
+  /** Handles one item of the flattened stream. True when it wrote an entry of the result. */
+  async write(item: FlatItem): Promise<boolean> {
+    switch (item.kind) {
+      case 'entry':
+        return this.writeEntry(item.header, item.body, false);
+      case 'from-hidden':
+        return this.writeEntry(item.header, undefined, true);
+      case 'hidden':
+        await this.hidden.keep(item);
+        return false;
+      case 'layer-end':
+        await this.hidden.endLayer();
+        return false;
+    }
+  }
+
+  /** Removes what is kept outside the root. */
+  async dispose(): Promise<void> {
+    await this.hidden.dispose();
+  }
+
   /** Writes one entry (reading its body), or records why it was skipped. True when written. */
-  async write(entry: FlatEntry): Promise<boolean> {
-    const { header } = entry;
+  private async writeEntry(header: FlatHeader, body: AsyncIterable<Buffer> | undefined, fromKept: boolean): Promise<boolean> {
     const name = header.name;
     const unsafe = unsafeNameReason(name);
     if (unsafe !== undefined) return this.skip(name, unsafe);
@@ -99,7 +127,7 @@ export class SafeWriter {
       case 'directory':
         return this.writeDirectory(header);
       case 'link':
-        return this.writeHardlink(header);
+        return fromKept ? this.writeKept(header) : this.writeHardlink(header);
       case 'symlink':
         await this.clear(name);
         await symlink(header.linkname ?? '', this.abs(name));
@@ -109,7 +137,7 @@ export class SafeWriter {
         return true;
       case 'file':
         await this.clear(name);
-        await this.writeFile(header, entry.body);
+        this.counts.bytes += await this.writeFile(this.abs(name), header, body);
         this.nodes.set(name, 'file');
         this.counts.files++;
         return true;
@@ -175,6 +203,21 @@ export class SafeWriter {
     return true;
   }
 
+  /** A link to a hidden file of this layer: the kept content moves into place under the link's name. */
+  private async writeKept(header: FlatHeader): Promise<boolean> {
+    const kept = this.hidden.take(header.linkname ?? '');
+    if (kept === undefined) return this.skip(header.name, `hard link target ${header.linkname ?? ''} was not kept`);
+    const abs = this.abs(header.name);
+    await this.clear(header.name);
+    await rename(kept.path, abs);
+    this.nodes.set(header.name, 'file');
+    await chmod(abs, kept.header.mode);
+    await utimes(abs, kept.header.mtime, kept.header.mtime);
+    this.counts.files++;
+    this.counts.bytes += kept.header.size;
+    return true;
+  }
+
   private hardlinkTargetProblem(target: string): string | undefined {
     const unsafe = unsafeNameReason(target);
     if (unsafe !== undefined) return `hard link target ${target} is outside the target directory (${unsafe})`;
@@ -207,41 +250,18 @@ export class SafeWriter {
     this.nodes.delete(name);
   }
 
-  private async writeFile(header: FlatHeader, body: AsyncIterable<Buffer> | undefined): Promise<void> {
+  /** Writes a new file at `path` and returns its length. */
+  private async writeFile(path: string, header: FlatHeader, body: AsyncIterable<Buffer> | undefined): Promise<number> {
     // Owner-only while it fills; the entry's mode comes after the content (writing clears set-id bits).
-    const handle = await open(this.abs(header.name), CREATE_FILE, 0o600);
+    const handle = await open(path, CREATE_FILE, 0o600);
     try {
-      let batch: Buffer[] = [];
-      let batched = 0;
-      for await (const chunk of body ?? []) {
-        batch.push(chunk);
-        batched += chunk.length;
-        if (batched >= WRITE_BATCH_BYTES) {
-          await writeAll(handle, batch, batched);
-          this.counts.bytes += batched;
-          batch = [];
-          batched = 0;
-          if (this.signal?.aborted) throw this.signal.reason;
-        }
-      }
-      if (batched > 0) {
-        await writeAll(handle, batch, batched);
-        this.counts.bytes += batched;
-      }
+      const length = await writeBody(handle, body, this.signal);
       await handle.chmod(header.mode);
       await handle.utimes(header.mtime, header.mtime);
+      return length;
     } finally {
       await handle.close();
     }
-  }
-}
-
-async function writeAll(handle: FileHandle, chunks: Buffer[], length: number): Promise<void> {
-  const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
-  let offset = 0;
-  while (offset < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
-    offset += bytesWritten;
   }
 }
 

@@ -7,13 +7,22 @@
  * The stream holds what the layers hold, normalised: unsafe names (`..`,
  * absolute) pass through as a tar would carry them, and it is the reader's
  * job to refuse them, as extractToDirectory() does.
+ *
+ * Hidden files a later hard link of their layer may need (see flatten.ts)
+ * are kept in a private directory under the system temp dir while their
+ * layer is read, and removed when it ends.
  */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Image } from '../image';
 import type { CallOptions } from '../types';
 import type { FlatEntry, FlatHeader } from './entry';
 import { flattenImage } from './flatten';
+import { HiddenStore } from './hidden-store';
 
 export function extractImage(image: Image, opts: CallOptions = {}): Readable {
   const stop = new AbortController();
@@ -45,13 +54,39 @@ export function extractImage(image: Image, opts: CallOptions = {}): Readable {
 }
 
 async function produce(image: Image, pack: tar.Pack, signal: AbortSignal): Promise<void> {
+  const hidden = new HiddenStore(() => mkdtemp(join(tmpdir(), 'lading-extract-hidden-')), signal);
   try {
-    for await (const entry of flattenImage(image, { signal })) {
-      await writeEntry(pack, entry);
+    for await (const item of flattenImage(image, { signal, keepHidden: true })) {
+      switch (item.kind) {
+        case 'entry':
+          await writeEntry(pack, item);
+          break;
+        case 'hidden':
+          await hidden.keep(item);
+          break;
+        case 'from-hidden': {
+          // The link's name takes the hidden file's content, as a plain file.
+          const kept = hidden.take(item.header.linkname ?? '');
+          if (!kept) break;
+          const body = createReadStream(kept.path);
+          try {
+            await writeEntry(pack, { kind: 'entry', header: { ...kept.header, name: item.header.name }, body });
+          } finally {
+            body.destroy();
+            await rm(kept.path, { force: true });
+          }
+          break;
+        }
+        case 'layer-end':
+          await hidden.endLayer();
+          break;
+      }
     }
     pack.finalize();
   } catch (err) {
     pack.destroy((signal.aborted ? signal.reason : err) as Error);
+  } finally {
+    await hidden.dispose().catch(() => undefined);
   }
 }
 

@@ -45,17 +45,18 @@ export async function extractToDirectory(
   const target = resolve(dir);
   await checkTarget(target);
   const temp = await makeTemporarySibling(target);
+  const writer = new SafeWriter(temp, signal);
   try {
-    const writer = new SafeWriter(temp, signal);
     const progress = new ProgressReporter(image, writer, opts.onProgress);
     const entries = flattenImage(image, {
       ...(signal ? { signal } : {}),
       onBytes: (count) => progress.addBytes(count),
       onDrop: (path, reason) => writer.skip(path, reason),
+      keepHidden: true,
     });
-    for await (const entry of entries) {
+    for await (const item of entries) {
       if (signal?.aborted) throw signal.reason;
-      await writer.write(entry);
+      await writer.write(item);
       progress.tick();
     }
     await writer.finish();
@@ -67,6 +68,8 @@ export async function extractToDirectory(
     await removeTree(temp);
     if (signal?.aborted) throw signal.reason;
     throw describeWriteError(err, target);
+  } finally {
+    await writer.dispose().catch(() => undefined);
   }
 }
 

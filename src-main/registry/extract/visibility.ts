@@ -16,10 +16,17 @@ export class Visibility {
   private readonly hideSelf = new Map<string, number>();
   /** path -> highest layer that hid everything below the path (whiteout, opaque marker, non-directory). */
   private readonly hideBelow = new Map<string, number>();
+  /**
+   * path -> highest layer with an entry below the path. That layer had a
+   * directory there even if its tar names none, so a lower non-directory at
+   * the path (a symlink, say) is shadowed, as overlayfs would shadow it.
+   */
+  private readonly impliedDirectory = new Map<string, number>();
 
   /** Whether an entry of `layer` at `name` is part of the flattened filesystem. */
-  isVisible(name: string, layer: number): boolean {
+  isVisible(name: string, layer: number, isDirectory: boolean): boolean {
     if ((this.hideSelf.get(name) ?? -1) > layer) return false;
+    if (!isDirectory && (this.impliedDirectory.get(name) ?? -1) > layer) return false;
     if (name === ROOT) return true;
     if ((this.hideBelow.get(ROOT) ?? -1) > layer) return false;
     for (const ancestor of ancestorsOf(name)) {
@@ -32,6 +39,7 @@ export class Visibility {
   addEntry(name: string, layer: number, isDirectory: boolean): void {
     setOnce(this.hideSelf, name, layer);
     if (!isDirectory) setOnce(this.hideBelow, name, layer);
+    for (const ancestor of ancestorsOf(name)) setOnce(this.impliedDirectory, ancestor, layer);
   }
 
   /** `.wh.<name>`: the path and everything below it are gone from lower layers. */

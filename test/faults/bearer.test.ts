@@ -295,6 +295,32 @@ describe('the token cache', () => {
     for (const r of server.requests('/v2/app/manifests/v1')) expect(r.headers.authorization).toBe(`Bearer ${token}`);
   });
 
+  it('concurrent calls after expiry share one renewal', async () => {
+    tokenRegistry({ expiresIn: 120, delayMs: 100 });
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    const c = client();
+    await c.getManifest('v1');
+    offset = 200_000;
+    await Promise.all(Array.from({ length: 5 }, () => c.getManifest('v1')));
+    expect(tokenRequests()).toHaveLength(2);
+  });
+
+  it('a failed token request is not cached: the next call asks again', async () => {
+    tokenRegistry({ expiresIn: 300 });
+    server.route('GET', '/token', (_req, res, { request, hit }) => {
+      if (hit === 1) sendError(res, 400, 'BAD_REQUEST', 'try again');
+      else issue(res, request.query.getAll('scope'), { expiresIn: 300 });
+    });
+    const c = client();
+    const err = await failure(c.getManifest('v1'));
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toMatch(/token service .* answered 400/);
+    expect((await c.getManifest('v1')).descriptor.digest).toBe(image.digest);
+    expect(tokenRequests()).toHaveLength(2);
+  });
+
   it('a token the registry no longer accepts is replaced once', async () => {
     tokenRegistry({ expiresIn: 300 });
     const c = client();

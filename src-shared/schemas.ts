@@ -43,7 +43,7 @@ export const repositorySchema = z
   .string({ error: 'Repository must be a string' })
   .min(1, 'Repository is required')
   .max(MAX_REPOSITORY_LENGTH, `Repository is longer than ${MAX_REPOSITORY_LENGTH} characters`)
-  .refine(noDotDot, 'Repository must not contain ".."')
+  .refine(noDotDot, { message: 'Repository must not contain ".."', abort: true })
   .refine(
     (v) => v.split('/').every((c) => PATH_COMPONENT_PATTERN.test(c)),
     'Repository is invalid: use lower-case letters, digits and single separators (. _ __ -) between "/", e.g. "team/app"',

@@ -147,6 +147,11 @@ export class CredentialStore {
     return [...this.seen];
   }
 
+  /** Notes a secret that passed through without being stored (e.g. testing an unsaved connection). */
+  noteSecret(secret: string): void {
+    this.seen.add(secret);
+  }
+
   private remember(secret: string): string {
     this.seen.add(secret);
     return secret;

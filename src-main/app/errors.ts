@@ -6,7 +6,7 @@
  */
 import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
 import {
-  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ImageNotFoundError,
+  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, ImageNotFoundError,
   InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
 
@@ -89,6 +89,11 @@ export function toAppError(err: unknown): AppError {
     if (err instanceof ConnectionError) return make('unreachable', err.message, details);
     if (err instanceof InvalidManifestError) return make('registry', err.message, details);
     const fs = fsCode(err);
+    if (err instanceof ExtractError) {
+      // The target folder cannot be used or written.
+      const exists = fs === 'EEXIST' || fs === 'ENOTEMPTY';
+      return make(exists ? 'exists' : 'disk', err.message, fs ? { ...details, fsCode: fs } : details);
+    }
     if (fs === 'EEXIST') return make('exists', err.message, { ...details, fsCode: fs });
     if (fs) return make('disk', err.message, { ...details, fsCode: fs });
     if (err.status === 401 || err.status === 403) return make('access-denied', err.message, details);

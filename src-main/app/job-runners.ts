@@ -9,24 +9,22 @@
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExtractResult, MirrorJobResult, ParsedInputOf, SaveLayersResult, SaveLayoutResult } from '../../src-shared/contract';
-import { formatPlatform, mirror, openLayout, saveLayer, type Image, type Layer, type MirrorProgress } from '../registry/index';
+import {
+  extractToDirectory, formatPlatform, mirror, openLayout, saveLayer, type Image, type Layer, type MirrorProgress,
+} from '../registry/index';
 import type { ClientPool, Lease } from './clients';
 import { AppFailure } from './errors';
 import type { JobContext, JobRunner } from './jobs';
 import type { BlobState } from './progress';
 
-/** The extractor's shape (src-main/registry/extract): kept as an interface so jobs do not load tar code until used. */
-export type ExtractToDirectory = (
-  image: Image,
-  dir: string,
-  opts: { signal?: AbortSignal; onProgress?: (p: { bytesRead: number; bytesTotal: number; entries: number }) => void },
-) => Promise<{ files?: number; directories?: number; symlinks?: number; hardlinks?: number; bytes?: number; skipped: { path: string; reason: string }[] }>;
+export type ExtractToDirectory = typeof extractToDirectory;
 
 export interface RunnerDeps {
   pool: ClientPool;
   /** Layers saved at once. Default 3. */
   layerConcurrency?: number;
-  loadExtractor?: () => Promise<ExtractToDirectory>;
+  /** Default: the library's extractToDirectory. */
+  extract?: ExtractToDirectory;
 }
 
 async function withLease<T>(pool: ClientPool, id: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
@@ -100,6 +98,20 @@ async function runLimited<T>(items: readonly T[], limit: number, signal: AbortSi
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failure) throw signal.aborted ? signal.reason : failure.error;
+}
+
+/** A target that a job will create: it must not exist (in an existing folder), or be an empty folder. */
+async function requireNewOrEmpty(dir: string): Promise<void> {
+  let info;
+  try {
+    info = await lstat(dir);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+    await requireDirectory(dirname(dir));
+    return;
+  }
+  if (!info.isDirectory()) throw new AppFailure('exists', `${dir} already exists and is not a folder: choose a new or empty folder`);
+  if ((await readdir(dir)).length > 0) throw new AppFailure('exists', `${dir} is not empty: choose a new or empty folder`);
 }
 
 // ---- save layers ----
@@ -285,8 +297,8 @@ export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
 export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'>): JobRunner<ExtractResult> {
   return (ctx) =>
     withLease(deps.pool, input.connectionId, async ({ client }) => {
-      if (!deps.loadExtractor) throw new AppFailure('internal', 'Extracting is not available in this build');
-      const extractToDirectory = await deps.loadExtractor();
+      const extract = deps.extract ?? extractToDirectory;
+      await requireNewOrEmpty(input.targetDir);
       const image = await client
         .withSegment(input.repository)
         .getImage(input.reference, { signal: ctx.signal, ...(input.platform ? { platform: input.platform } : {}) });
@@ -301,7 +313,7 @@ export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'
           ctx.progress.update(layer.digest, layer.size, done, done >= layer.size ? 'done' : done > 0 ? 'running' : 'pending');
         }
       };
-      const result = await extractToDirectory(image, input.targetDir, {
+      const result = await extract(image, input.targetDir, {
         signal: ctx.signal,
         onProgress: (p) => report(p.bytesRead),
       });
@@ -311,8 +323,8 @@ export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'
         path: input.targetDir,
         digest: image.digest,
         ...(platform ? { platform } : {}),
-        entries: (result.files ?? 0) + (result.directories ?? 0) + (result.symlinks ?? 0) + (result.hardlinks ?? 0),
-        ...(result.bytes !== undefined ? { bytesWritten: result.bytes } : {}),
+        entries: result.files + result.directories + result.symlinks + result.hardlinks,
+        bytesWritten: result.bytes,
         skipped: result.skipped.slice(0, 1000),
       };
     });

@@ -1,0 +1,148 @@
+/**
+ * The contract's handlers over the services. Every input is validated with
+ * the operation's schema at this boundary; whatever is thrown becomes the
+ * contract's error shape; results, errors and events are scrubbed of every
+ * secret this process has handled. Hosts (IPC, WebSocket) call `call()` with
+ * whatever arrived and send back the Outcome as is.
+ */
+import type { z } from 'zod';
+import {
+  operations, isOperationName, type InputOf, type OperationName, type ParsedInputOf, type ResultOf,
+} from '../../src-shared/contract';
+import type { AppError, Outcome } from '../../src-shared/errors';
+import { normalizeHost } from './connections';
+import { testConnection } from './connection-test';
+import type { JobEventListener } from './events';
+import { toAppError } from './errors';
+import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
+import type { Services } from './services';
+
+export type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
+
+export interface Api {
+  /** Validates `input` for operation `name`, runs it, and answers an Outcome. Never throws. */
+  call(name: string, input: unknown): Promise<Outcome<unknown>>;
+  /** The same, typed for callers in main (and tests). */
+  invoke<N extends OperationName>(name: N, input: InputOf<N>): Promise<Outcome<ResultOf<N>>>;
+  /** Job events (already scrubbed); returns the unsubscribe function. */
+  subscribe(listener: JobEventListener): () => void;
+  readonly handlers: Handlers;
+}
+
+const MAX_ISSUES = 8;
+
+/** A zod error in words: `field: what is wrong; ...`, never the offending value. */
+export function describeIssues(name: string, error: z.ZodError): AppError {
+  const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  return {
+    code: 'invalid-input',
+    message: `Invalid input for ${name}: ${issues.join('; ')}`,
+    details: { issues },
+  };
+}
+
+export function createApi(services: Services): Api {
+  const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
+  const store = connections.store;
+
+  /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
+  async function registryName(connectionId: string, repository: string): Promise<string> {
+    const c = await store.require(connectionId);
+    return `${c.host}/${repository}`;
+  }
+
+  const handlers: Handlers = {
+    'connections.list': () => connections.list(),
+    'connections.save': (input) => connections.save(input),
+    'connections.remove': (input) => connections.remove(input.id),
+    'connections.test': async (input) => {
+      if (input.id !== undefined) {
+        const c = await store.require(input.id);
+        const secret = c.authKind === 'anonymous' ? undefined : await credentials.get(c.id);
+        return testConnection(c, secret);
+      }
+      const draft = input.draft!;
+      const { host, plainHttp } = normalizeHost(draft.host);
+      let secret = typeof draft.secret === 'string' ? draft.secret : undefined;
+      if (secret !== undefined) credentials.noteSecret(secret);
+      else if (draft.id !== undefined && draft.secret !== null && draft.authKind !== 'anonymous') {
+        await store.require(draft.id);
+        secret = await credentials.get(draft.id);
+      }
+      return testConnection(
+        {
+          name: draft.name,
+          host,
+          authKind: draft.authKind,
+          ...(draft.tokenType ? { tokenType: draft.tokenType } : {}),
+          ...(draft.username ? { username: draft.username } : {}),
+          plainHttp: draft.plainHttp || plainHttp,
+          tlsSkipVerify: draft.tlsSkipVerify,
+          ...(draft.caPem ? { caPem: draft.caPem } : {}),
+        },
+        secret,
+      );
+    },
+    'connections.importCandidates': () => importer.candidates(),
+    'connections.import': (input) => importer.import(input.keys),
+    'credentials.status': () => credentials.status(),
+
+    'browse.children': (input) => browse.children(input),
+    'browse.tags': (input) => browse.tags(input),
+    'browse.manifest': (input) => browse.manifest(input),
+    'browse.config': (input) => browse.config(input),
+
+    'jobs.saveLayers': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      const what = input.layers ? `${input.layers.length} layer${input.layers.length === 1 ? '' : 's'}` : 'layers';
+      return jobs.start('saveLayers', `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`, saveLayersJob(runnerDeps, input));
+    },
+    'jobs.saveLayout': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      return jobs.start('saveLayout', `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`, saveLayoutJob(runnerDeps, input));
+    },
+    'jobs.extract': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      return jobs.start('extract', `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`, extractJob(runnerDeps, input));
+    },
+    'jobs.mirror': async (input) => {
+      const from = await registryName(input.source.connectionId, input.source.repository);
+      const to = await registryName(input.target.connectionId, input.target.repository);
+      const runner = mirrorJob(runnerDeps, input);
+      const tag = input.target.tag ?? input.source.reference;
+      return jobs.start('mirror', `Mirror ${describeImage(from, input.source.reference)} to ${describeImage(to, tag)}`, runner);
+    },
+    'jobs.cancel': (input) => jobs.cancel(input.jobId),
+    'jobs.list': async () => jobs.list(),
+  };
+
+  async function call(name: string, input: unknown): Promise<Outcome<unknown>> {
+    let outcome: Outcome<unknown>;
+    if (!isOperationName(name)) {
+      outcome = { ok: false, error: { code: 'invalid-input', message: `Unknown operation "${String(name).slice(0, 64)}"` } };
+    } else {
+      const parsed = operations[name].input.safeParse(input === undefined ? {} : input);
+      if (!parsed.success) {
+        outcome = { ok: false, error: describeIssues(name, parsed.error) };
+      } else {
+        try {
+          const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+          outcome = { ok: true, value: await handler(parsed.data) };
+        } catch (err) {
+          outcome = { ok: false, error: toAppError(err) };
+        }
+      }
+    }
+    return services.sanitize(outcome);
+  }
+
+  return {
+    call,
+    invoke: <N extends OperationName>(name: N, input: InputOf<N>) => call(name, input) as Promise<Outcome<ResultOf<N>>>,
+    subscribe: (listener) => services.events.subscribe(listener),
+    handlers,
+  };
+}

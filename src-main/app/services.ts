@@ -1,0 +1,101 @@
+/**
+ * All services wired together, for a host (Electron, the web bridge, tests)
+ * to create once: credentials, connections, clients, browsing, jobs, the
+ * job-event bus, and the Docker/Podman login importer.
+ */
+import { homedir } from 'node:os';
+import type { Logger } from '../registry/index';
+import { BrowseService } from './browse';
+import { ClientPool } from './clients';
+import { ConnectionsService, ConnectionStore } from './connections';
+import { CredentialStore, type KeychainBackend } from './credentials';
+import { DockerConfigImporter } from './docker-config';
+import { JobEventBus } from './events';
+import type { RunnerDeps } from './job-runners';
+import { JobManager } from './jobs';
+import { scrubSecrets } from './redact';
+
+export interface ServicesOptions {
+  /** The app's data folder (connections.json). */
+  dataDir: string;
+  /** For ~/.docker and ~/.config/containers. Default: os.homedir(). */
+  homeDir?: string;
+  /** For DOCKER_CONFIG, XDG_RUNTIME_DIR, REGISTRY_AUTH_FILE and the helpers' PATH. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Keychain service name. Default `Lading`. */
+  keychainService?: string;
+  keychainBackend?: KeychainBackend | (() => Promise<KeychainBackend>);
+  /** Minimum time between a job's progress events. Default 100 ms. */
+  progressThrottleMs?: number;
+  logger?: Logger;
+  /** Per-request timeout of registry clients. */
+  requestTimeoutMs?: number;
+  /** Tuning for tests. */
+  runner?: Omit<RunnerDeps, 'pool'>;
+  browse?: { catalogBatch?: number; maxScan?: number; tagCacheMs?: number };
+}
+
+export interface Services {
+  credentials: CredentialStore;
+  connections: ConnectionsService;
+  clients: ClientPool;
+  browse: BrowseService;
+  jobs: JobManager;
+  events: JobEventBus;
+  importer: DockerConfigImporter;
+  runnerDeps: RunnerDeps;
+  /** Replaces any secret this process has handled, wherever it occurs in `value`. */
+  sanitize<T>(value: T): T;
+  /** Cancels running jobs and closes every client. */
+  close(): Promise<void>;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const credentials = new CredentialStore({
+    ...(options.keychainService ? { service: options.keychainService } : {}),
+    ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
+  });
+  const store = new ConnectionStore({
+    dataDir: options.dataDir,
+    ...(options.logger ? { onWarning: (m: string) => options.logger!.warn(m) } : {}),
+  });
+  const clients = new ClientPool({
+    store,
+    credentials,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+  });
+  const browse = new BrowseService({ pool: clients, ...options.browse });
+  const connections = new ConnectionsService({
+    store,
+    credentials,
+    onChange: (id) => {
+      clients.invalidate(id);
+      browse.forget(id);
+    },
+  });
+  const sanitize = <T>(value: T): T => scrubSecrets(value, credentials.knownSecrets());
+  const events = new JobEventBus((err) => options.logger?.error('A job event listener failed', { error: String(err) }));
+  const jobs = new JobManager({
+    events,
+    sanitize,
+    ...(options.progressThrottleMs !== undefined ? { throttleMs: options.progressThrottleMs } : {}),
+  });
+  const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
+  const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
+  return {
+    credentials,
+    connections,
+    clients,
+    browse,
+    jobs,
+    events,
+    importer,
+    runnerDeps,
+    sanitize,
+    async close() {
+      await jobs.shutdown();
+      await clients.close();
+    },
+  };
+}

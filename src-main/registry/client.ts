@@ -13,7 +13,7 @@ import {
 import { createImage, type Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
 import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manifest';
-import { comparePaths, pageSize, walkPages } from './pagination';
+import { comparePaths, pageSize, parseNextLink, walkPages } from './pagination';
 import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from './platform';
 import {
   DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
@@ -68,6 +68,8 @@ export function createClient(host: string, options: ClientOptions = {}): Client 
 }
 
 const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class RegistryClient implements Client {
   /** The repository path as the registry knows it (`library/` added on Docker Hub). */
@@ -216,9 +218,12 @@ export class RegistryClient implements Client {
         const body = await this.getJson(url, [repositoryScope(this.repository, ['pull'])], subject, 'repository', opts);
         const raw = (body.json as { tags?: unknown }).tags;
         let entries = Array.isArray(raw) ? raw.filter(isValidTag) : [];
-        // Registries that ignore `last` (distribution 2.8) answer from the start: drop what came before it.
-        if (url === first && opts.last && entries.length && entries[0]! <= opts.last) {
-          entries = entries.filter((t) => t > opts.last!);
+        if (url === first && !parseNextLink(body.link, url.toString())) {
+          // The whole list in one answer (distribution 2.8 ignores n and last,
+          // and does not sort): sort it, so limit and last mean the same
+          // everywhere, and drop what comes up to `last`.
+          entries.sort(byteOrder);
+          if (opts.last) entries = entries.filter((t) => t > opts.last!);
         }
         return { entries, link: body.link };
       },

@@ -4,6 +4,11 @@
  * read and follows the reader's pace (tar-stream's pack applies backpressure
  * to each entry); destroying the stream stops the layer downloads.
  *
+ * Walking layers newest first means a directory from a lower layer comes
+ * after the entries an upper layer put inside it: extract with GNU tar's
+ * `--delay-directory-restore`, or directory mtimes end up as the time of
+ * extraction.
+ *
  * The stream holds what the layers hold, normalised: unsafe names (`..`,
  * absolute) pass through as a tar would carry them, and it is the reader's
  * job to refuse them, as extractToDirectory() does.
@@ -115,6 +120,8 @@ async function writeEntry(pack: tar.Pack, entry: FlatEntry): Promise<void> {
   // Observed at once: an early failure below must not leave this rejection unhandled.
   written.catch(() => undefined);
   const sink = pack.entry(tarHeader(entry.header), (err) => settle(err));
+  // A destroyed pack destroys the sink with its error; that error reaches us through the callback.
+  sink.on('error', () => undefined);
   if (entry.body) {
     for await (const chunk of entry.body) {
       if (!sink.write(chunk)) await drained(sink);

@@ -1,0 +1,130 @@
+/**
+ * Images for the extract tests. Most layers come from the harness's layer
+ * builder (GNU tar over real files: whiteouts, opaque markers, symlinks,
+ * hard links within a layer). What GNU tar cannot write is crafted here with
+ * tar-stream: a hard link into a lower layer, `..` and absolute names, device
+ * nodes and FIFOs, entries below a symlink. Each image is written as an OCI
+ * layout (umoci reads it from there) and pushed to a registry with skopeo
+ * (Lading reads it from there).
+ */
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { sha256Digest } from '../harness/digest.js';
+import { FIXED_CREATED, pushLayout } from '../harness/images.js';
+import { buildLayer, type LayerSpec } from '../harness/layers.js';
+import { MediaType } from '../harness/media-types.js';
+import { OciLayoutWriter } from '../harness/oci-layout.js';
+
+export type RawEntry = Partial<tar.Header> & { name: string; content?: string | Buffer };
+
+/** A layer given as tar entries, written by tar-stream exactly as listed. */
+export interface RawLayerSpec {
+  createdBy: string;
+  raw: RawEntry[];
+  /** 'gzip' (default); 'none' stores the plain tar; 'zstd' stores bytes that only start like zstd. */
+  compression?: 'gzip' | 'none' | 'zstd';
+}
+
+export type MixedLayerSpec = LayerSpec | RawLayerSpec;
+
+export interface MixedLayer {
+  digest: string;
+  size: number;
+  mediaType: string;
+  diffId: string;
+  blob: Buffer;
+}
+
+export interface MixedLayout {
+  dir: string;
+  tag: string;
+  layers: MixedLayer[];
+  manifestDigest: string;
+}
+
+/** Fixed times, so umoci and Lading can be compared on mtimes too. */
+export const RAW_MTIME = new Date('2023-05-06T07:08:09Z');
+
+export async function rawTar(entries: RawEntry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+  })();
+  for (const { content, ...header } of entries) {
+    const full: RawEntry = { mtime: RAW_MTIME, ...header };
+    await new Promise<void>((resolve, reject) => {
+      pack.entry(full, content ?? '', (err) => (err ? reject(err) : resolve()));
+    });
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
+  if (!('raw' in spec)) {
+    const built = await buildLayer(spec);
+    return { digest: built.digest, size: built.size, mediaType: MediaType.ociLayerGzip, diffId: built.diffId, blob: built.blob };
+  }
+  const plain = await rawTar(spec.raw);
+  const diffId = sha256Digest(plain);
+  let blob: Buffer;
+  let mediaType: string;
+  switch (spec.compression ?? 'gzip') {
+    case 'gzip':
+      blob = gzipSync(plain);
+      mediaType = MediaType.ociLayerGzip;
+      break;
+    case 'none':
+      blob = plain;
+      mediaType = 'application/vnd.oci.image.layer.v1.tar';
+      break;
+    case 'zstd':
+      // The zstd frame magic, then the tar: enough for a reader that sniffs; no zstd tool needed.
+      blob = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), plain]);
+      mediaType = 'application/vnd.oci.image.layer.v1.tar+zstd';
+      break;
+  }
+  return { digest: sha256Digest(blob), size: blob.length, mediaType, diffId, blob };
+}
+
+/** Writes a single-image OCI layout at `dir` under `tag`. */
+export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag = 'v1'): Promise<MixedLayout> {
+  const layers: MixedLayer[] = [];
+  for (const spec of specs) layers.push(await buildMixedLayer(spec));
+  const writer = await OciLayoutWriter.create(dir);
+  for (const layer of layers) await writer.writeBlob(layer.mediaType, layer.blob);
+  const config = {
+    architecture: 'amd64',
+    os: 'linux',
+    created: FIXED_CREATED,
+    config: { Env: ['PATH=/usr/bin:/bin'] },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+    history: specs.map((s) => ({ created: FIXED_CREATED, created_by: s.createdBy })),
+  };
+  const { descriptor: configDescriptor } = await writer.writeJson(MediaType.ociConfig, config);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config: configDescriptor,
+    layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+  };
+  const { descriptor } = await writer.writeJson(MediaType.ociManifest, manifest);
+  writer.addRef(tag, descriptor);
+  await writer.finish();
+  return { dir, tag, layers, manifestDigest: descriptor.digest };
+}
+
+/** Builds the layout and pushes it to `host/repository:tag` with skopeo. */
+export async function pushMixedImage(
+  dir: string,
+  host: string,
+  repository: string,
+  specs: MixedLayerSpec[],
+  tag = 'v1',
+): Promise<MixedLayout> {
+  const layout = await buildMixedLayout(dir, specs, tag);
+  await pushLayout(layout, `${host}/${repository}:${tag}`);
+  return layout;
+}

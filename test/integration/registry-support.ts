@@ -1,0 +1,119 @@
+/**
+ * Small helpers shared by the read-path and write-path integration tests
+ * (read, auth, pagination, errors, push-mirror, save-layer): clients that are
+ * closed after the file, a logger that records what the client says, a
+ * "settles within N ms" guard for no-hang checks, stream hashing, and the
+ * paths of blobs in distribution's filesystem storage.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createClient, type Client, type ClientOptions, type Logger } from '../../src-main/registry/index';
+
+/** Every line the client logged, with its fields, as one string each. */
+export interface RecordingLogger extends Logger {
+  lines: string[];
+  /** The URL of every request the transport logged (method and status stripped). */
+  urls: string[];
+  /** `METHOD URL` of every request the transport logged. */
+  requests: string[];
+  clear(): void;
+}
+
+export function recordingLogger(): RecordingLogger {
+  const lines: string[] = [];
+  const urls: string[] = [];
+  const requests: string[] = [];
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+    if (fields && typeof fields.url === 'string') {
+      urls.push(fields.url);
+      requests.push(`${String(fields.method)} ${fields.url}`);
+    }
+  };
+  return {
+    lines,
+    urls,
+    requests,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+    clear() {
+      lines.length = 0;
+      urls.length = 0;
+      requests.length = 0;
+    },
+  };
+}
+
+/** Creates plain-HTTP clients and closes them all at the end of a file. */
+export class ClientPool {
+  private readonly clients: Client[] = [];
+
+  open(host: string, options: ClientOptions = {}): Client {
+    const client = createClient(host, { insecure: true, ...options });
+    this.clients.push(client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+export class DidNotSettle extends Error {
+  override name = 'DidNotSettle';
+}
+
+/** The promise's outcome, or a DidNotSettle rejection once `ms` have passed (the no-hang guard). */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DidNotSettle(`did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The error `promise` rejects with, asserting it rejects (not resolves) within
+ * `ms`. A hang fails as DidNotSettle, a success as a plain Error.
+ */
+export async function rejectionWithin(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let settled: { ok: true } | { ok: false; error: unknown };
+  try {
+    await within(promise, ms);
+    settled = { ok: true };
+  } catch (error) {
+    if (error instanceof DidNotSettle) throw error;
+    settled = { ok: false, error };
+  }
+  if (settled.ok) throw new Error('expected a rejection, but the call succeeded');
+  return settled.error;
+}
+
+export async function sha256OfStream(stream: Readable): Promise<{ digest: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** A repository name no other test (or run) uses: `lading-it/<what>-<random>`. */
+export function uniqueRepository(what: string): string {
+  return `lading-it/${what}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Where distribution's filesystem driver keeps a blob's bytes. */
+export function blobDataPath(storageRoot: string, digest: string): string {
+  const hex = digest.replace(/^sha256:/, '');
+  return join(storageRoot, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+}
+
+/** Where distribution keeps a repository's metadata (links to blobs, tags, revisions). */
+export function repositoryStoragePath(storageRoot: string, repository: string): string {
+  return join(storageRoot, 'docker', 'registry', 'v2', 'repositories', ...repository.split('/'));
+}

@@ -77,6 +77,8 @@ export function startDaemon(cmd: string, args: readonly string[], opts: DaemonOp
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) {
+    // The 'error' event (ENOENT...) follows asynchronously; without a listener it would crash the process.
+    child.once('error', () => undefined);
     throw new Error(`could not start ${cmd}`);
   }
   alive.add(child);

@@ -245,6 +245,7 @@ export class RegistryClient implements Client {
   async listRepositories(opts: ListOptions = {}): Promise<string[]> {
     const prefix = this.repository ? `${this.repository}/` : '';
     const repos: string[] = [];
+    let inside = false;
     const first = new URL(`${this.session.origin}/v2/_catalog`);
     first.searchParams.set('n', String(pageSize(opts.limit, 0)));
     const start = prefix + (opts.last ?? '');
@@ -260,12 +261,16 @@ export class RegistryClient implements Client {
         for (const name of entries) {
           if (!name.startsWith(prefix)) {
             // The catalog is sorted: once a name is beyond the scope in both plain
-            // and path-wise order, nothing later can be inside it.
-            if (prefix && name > prefix && comparePaths(name, prefix) > 0) {
+            // and path-wise order, nothing later can be inside it. And a scope's
+            // names are contiguous in either order, so an outside name after an
+            // inside one ends the scope too (distribution lists `ns1/...` before
+            // `ns1-other/...`, which plain order would put first).
+            if (prefix && (inside || (name > prefix && comparePaths(name, prefix) > 0))) {
               return false;
             }
             continue;
           }
+          inside = true;
           const relative = name.slice(prefix.length);
           if (opts.last && relative <= opts.last && comparePaths(relative, opts.last) <= 0) continue;
           if (repos.includes(relative)) continue;

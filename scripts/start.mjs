@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: builds the renderer and the main process, then opens the
+// desktop app in Electron. Where the Electron runtime is not installed (its
+// binary download is turned off in package.json "allowScripts", or cannot be
+// reached), it says so and points to `npm run web`, which runs the same app
+// in a browser.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+const NO_ELECTRON = `
+Lading's desktop app cannot start here: the Electron runtime is not installed.
+(npm installs the electron package, but its binary is downloaded by an install
+script that package.json "allowScripts" turns off, and the download is not
+reachable from this machine.)
+
+Run the same app in a browser instead:
+
+  npm run web
+
+It prints a http://127.0.0.1 URL to open.
+`;
+
+/** The Electron executable, or undefined when the binary was never downloaded. */
+function electronBinary() {
+  try {
+    const path = require('electron');
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    // The electron package throws when its binary is missing ("Electron failed to install correctly").
+    return undefined;
+  }
+}
+
+function noElectron(detail) {
+  console.error(NO_ELECTRON.trimEnd() + (detail ? `\n\n(${detail})` : '') + '\n');
+  process.exit(1);
+}
+
+const binary = electronBinary();
+if (!binary) noElectron();
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const built = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
+const env = { ...process.env };
+delete env.ELECTRON_RUN_AS_NODE;
+const child = spawn(binary, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+child.on('error', (err) => noElectron(`starting ${binary} failed: ${err.message}`));
+child.on('exit', (code, signal) => {
+  if (signal) process.kill(process.pid, signal);
+  else process.exit(code ?? 0);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -1,0 +1,115 @@
+/**
+ * The Electron entry (bundled to dist/main/main.cjs; package.json "main").
+ * One instance at a time; the services and their API are created once; one
+ * window, hardened (window.ts), talking to main only through the IPC adapter
+ * (ipc.ts) and the preload.
+ *
+ * The app data folder is `<appData>/Lading` (e.g. ~/.config/Lading), the
+ * same folder the web bridge uses by default (src-main/web/data-dir.ts).
+ * Development: LADING_DEV_SERVER_URL=http://localhost:5173 loads the
+ * renderer from the Vite dev server instead (unpackaged builds only).
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { createApi } from '../app/api';
+import { createServices } from '../app/services';
+import type { Logger } from '../registry/index';
+import { forwardJobEvents, registerIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { createSenderCheck, parseDevServerUrl } from './trust';
+import { createMainWindow, hardenContents, hardenSession, type WindowPaths } from './window';
+
+const logger: Logger = {
+  debug: () => {},
+  info: (message, fields) => console.info(`[lading] ${message}`, fields ?? ''),
+  warn: (message, fields) => console.warn(`[lading] ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
+};
+
+async function pickFolder(sender: WebContents): Promise<string | null> {
+  const owner = BrowserWindow.fromWebContents(sender);
+  const options: Electron.OpenDialogOptions = {
+    title: 'Choose a folder',
+    buttonLabel: 'Choose',
+    properties: ['openDirectory', 'createDirectory'],
+  };
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+function run(): void {
+  app.setName('Lading');
+  app.setPath('userData', join(app.getPath('appData'), 'Lading'));
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  const dev = !app.isPackaged;
+  const devServerUrl = dev ? parseDevServerUrl(process.env.LADING_DEV_SERVER_URL) : undefined;
+  const root = app.getAppPath();
+  const paths: WindowPaths = {
+    preload: join(root, 'dist/main/preload.cjs'),
+    index: join(root, 'dist/renderer/index.html'),
+    ...(devServerUrl ? { devServerUrl } : {}),
+  };
+
+  const services = createServices({ dataDir: app.getPath('userData'), logger });
+  const api = createApi(services);
+  let window: BrowserWindow | undefined;
+
+  const openWindow = (): void => {
+    const opened = createMainWindow(paths);
+    const stopEvents = forwardJobEvents(api, opened.webContents);
+    opened.on('closed', () => {
+      stopEvents();
+      if (window === opened) window = undefined;
+    });
+    window = opened;
+  };
+
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Cancel running jobs and close the clients before quitting.
+  let closed = false;
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    services
+      .close()
+      .catch((err: unknown) => logger.error('Closing the services failed', { error: String(err) }))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, paths);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, dev })));
+    registerIpc({
+      ipcMain,
+      api,
+      isTrusted: createSenderCheck({ indexPath: paths.index, ...(devServerUrl ? { devServerUrl } : {}) }),
+      pickFolder,
+      onRefused: (channel, url) => logger.warn('Refused an IPC message from an untrusted frame', { channel, url: url ?? null }),
+    });
+    openWindow();
+    app.on('activate', () => {
+      if (!window) openWindow();
+    });
+  });
+}
+
+run();

@@ -1,0 +1,33 @@
+/**
+ * The API the preload exposes to the page (see PreloadApi in
+ * src-shared/transport.ts): one function per operation, named as in the
+ * contract, each invoking that operation's own channel; job events; the
+ * folder picker. The page never gets ipcRenderer, an IPC event object, or a
+ * way to name a channel itself.
+ */
+import type { IpcRenderer, IpcRendererEvent } from 'electron';
+import type { JobEvent } from '../../src-shared/contract';
+import { JOB_EVENTS_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadApi } from '../../src-shared/transport';
+
+export function createPreloadApi(
+  ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  operationNames: readonly string[],
+): PreloadApi {
+  const api: Record<string, unknown> = {};
+  for (const name of operationNames) {
+    const channel = operationChannel(name);
+    // Exactly one argument crosses: whatever else a caller passes is dropped.
+    api[name] = (input: unknown) => ipcRenderer.invoke(channel, input);
+  }
+  api.onJobEvent = (listener: (event: JobEvent) => void) => {
+    if (typeof listener !== 'function') throw new TypeError('onJobEvent needs a function');
+    // The page sees the event's data only, never the IpcRendererEvent (it holds ipcRenderer).
+    const relay = (_event: IpcRendererEvent, jobEvent: JobEvent) => listener(jobEvent);
+    ipcRenderer.on(JOB_EVENTS_CHANNEL, relay);
+    return () => {
+      ipcRenderer.removeListener(JOB_EVENTS_CHANNEL, relay);
+    };
+  };
+  api.pickFolder = () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>;
+  return Object.freeze(api) as PreloadApi;
+}

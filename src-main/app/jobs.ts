@@ -113,11 +113,16 @@ export class JobManager {
     return this.info(record);
   }
 
-  /** Cancels every running job and waits for them. */
+  /** Cancels every running job and waits for them to stop (at most cancelWaitMs: a stuck job must not keep the app from quitting). */
   async shutdown(): Promise<void> {
     const running = [...this.jobs.values()].filter((r) => r.state === 'running');
     for (const r of running) r.controller.abort(new CancelledError('Cancelled: Lading is quitting'));
-    await Promise.all(running.map((r) => r.settled));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(running.map((r) => r.settled)),
+      new Promise<void>((r) => (timer = setTimeout(r, this.options.cancelWaitMs ?? 10_000))),
+    ]);
+    clearTimeout(timer);
   }
 
   private require(id: string): JobRecord {

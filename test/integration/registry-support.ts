@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createClient, type Client, type ClientOptions, type Logger } from '../../src-main/registry/index';
+import { buildImageLayout, pushLayout, type BuiltImageLayout } from '../harness/images.js';
 
 /** Every line the client logged, with its fields, as one string each. */
 export interface RecordingLogger extends Logger {
@@ -116,4 +117,29 @@ export function blobDataPath(storageRoot: string, digest: string): string {
 /** Where distribution keeps a repository's metadata (links to blobs, tags, revisions). */
 export function repositoryStoragePath(storageRoot: string, repository: string): string {
   return join(storageRoot, 'docker', 'registry', 'v2', 'repositories', ...repository.split('/'));
+}
+
+/**
+ * Builds an image whose layers are random (incompressible, and shared with no
+ * other image, so a test may corrupt its blobs in storage) and pushes it with
+ * skopeo to `host/repository:tag`. The layout goes under `workDir`.
+ */
+export async function pushRandomImage(
+  workDir: string,
+  host: string,
+  repository: string,
+  layerBytes: number[],
+  tag = 'v1',
+): Promise<BuiltImageLayout> {
+  const layout = await buildImageLayout(join(workDir, 'it-layouts', repository.replaceAll('/', '_')), {
+    architecture: 'amd64',
+    os: 'linux',
+    env: [`LADING_RANDOM_IMAGE=${repository}`],
+    layers: layerBytes.map((size, i) => ({
+      createdBy: `COPY blob-${i}.bin /`,
+      entries: [{ path: `blob-${i}.bin`, type: 'file' as const, content: randomBytes(size) }],
+    })),
+  }, tag);
+  await pushLayout(layout, `${host}/${repository}:${tag}`);
+  return layout;
 }

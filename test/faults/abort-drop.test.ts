@@ -116,7 +116,7 @@ describe('aborts', () => {
 
   it('one caller aborting during the shared /v2/ ping does not fail the others', async () => {
     server.route('GET', '/v2/', (_req, res) => {
-      setTimeout(() => sendBytes(res, '{}', 'application/json'), 200);
+      setTimeout(() => sendBytes(res, '{}', 'application/json'), 1500);
     });
     serveImage(server, 'app', 'v1', image);
     const c = app();
@@ -126,7 +126,7 @@ describe('aborts', () => {
     setTimeout(() => controller.abort(), 50);
     const start = Date.now();
     expect(isAbortError(await cancelled.catch((e: unknown) => e))).toBe(true);
-    expect(Date.now() - start).toBeLessThan(150);
+    expect(Date.now() - start).toBeLessThan(1000); // not held up by the shared request, answered after 1.5 s
     expect((await other).descriptor.digest).toBe(image.digest);
     expect(server.requests('/v2/')).toHaveLength(1);
   });
@@ -134,7 +134,7 @@ describe('aborts', () => {
   it('one caller aborting a shared config read does not fail the others', async () => {
     serveImage(server, 'app', 'v1', image);
     server.route('GET', `/v2/app/blobs/${image.configDigest}`, (_req, res) => {
-      setTimeout(() => sendBytes(res, image.config, 'application/octet-stream'), 200);
+      setTimeout(() => sendBytes(res, image.config, 'application/octet-stream'), 1500);
     });
     const img = await app().getImage('v1');
     const controller = new AbortController();
@@ -143,7 +143,7 @@ describe('aborts', () => {
     setTimeout(() => controller.abort(), 50);
     const start = Date.now();
     expect(isAbortError(await cancelled.catch((e: unknown) => e))).toBe(true);
-    expect(Date.now() - start).toBeLessThan(150);
+    expect(Date.now() - start).toBeLessThan(1000); // not held up by the shared request, answered after 1.5 s
     expect((await other).architecture).toBe('amd64');
   });
 

@@ -64,8 +64,18 @@ export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptio
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined);
     if (opts.signal?.aborted) throw opts.signal.reason;
+    if (isZlibError(err)) {
+      // A raw zlib error would be the only non-RegistryError a save can end with.
+      throw new RegistryError(`Layer ${layer.digest} could not be decompressed: ${err.message} (its stored bytes are not valid gzip)`, { cause: err });
+    }
     throw describeDiskError(err, path);
   }
+}
+
+/** zlib's own errors carry codes like Z_DATA_ERROR ("incorrect header check") and Z_BUF_ERROR ("unexpected end of file"). */
+function isZlibError(err: unknown): err is Error {
+  const code = (err as { code?: unknown })?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_');
 }
 
 function decompressorFor(layer: Layer): Transform {

@@ -1,0 +1,194 @@
+/**
+ * saveLayer() with layers from the real registry: the file as stored hashes to
+ * the layer digest, the decompressed file to the layer's diffId; an unwritable
+ * or missing folder, a corrupted blob and a cancel each give a clear error and
+ * leave no file behind. The unwritable folder runs in a child process as
+ * `nobody` when the tests run as root (root ignores permission bits).
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, chown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DigestMismatchError, RegistryError, saveLayer, type Client } from '../../src-main/registry/index';
+import type { BuiltImageLayout } from '../harness/images.js';
+import { makeTempDir } from '../harness/tmp.js';
+import { blobDataPath, ClientPool, pushRandomImage, rejectionWithin, uniqueRepository, within } from './registry-support.js';
+
+const lading = inject('lading');
+const { anonymous } = lading.registries;
+const { ociImage, dockerImage } = lading.fixtures;
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHILD_SCRIPT = fileURLToPath(new URL('./save-layer-child.ts', import.meta.url));
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+
+const pool = new ClientPool();
+let root: string;
+let folders = 0;
+let big: BuiltImageLayout;
+let bigRepository: string;
+let corrupt: BuiltImageLayout;
+let corruptRepository: string;
+
+beforeAll(async () => {
+  root = await makeTempDir('lading-it-save-');
+  await chmod(root, 0o755);
+  bigRepository = uniqueRepository('save-big');
+  corruptRepository = uniqueRepository('save-corrupt');
+  [big, corrupt] = await Promise.all([
+    pushRandomImage(root, anonymous.host, bigRepository, [16 << 20]),
+    pushRandomImage(root, anonymous.host, corruptRepository, [512 * 1024]),
+  ]);
+});
+
+afterAll(async () => {
+  await pool.closeAll();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function newFolder(): Promise<string> {
+  const dir = join(root, `out-${++folders}`);
+  await mkdir(dir);
+  return dir;
+}
+
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+const repo = (name: string): Client => pool.open(anonymous.host).withSegment(name);
+
+describe('saveLayer to disk', () => {
+  it('as stored: the file hashes to the layer digest; decompressed: to the layer\'s diffId; nothing else left in the folder', async () => {
+    for (const f of [ociImage, dockerImage]) {
+      const image = await repo(f.repository).getImage(f.tag);
+      const dir = await newFolder();
+      const expected: string[] = [];
+      for (const [i, layer] of image.layers.entries()) {
+        const fixture = f.layers[i]!;
+        const stored = join(dir, `layer-${i}.tar.gz`);
+        const plain = join(dir, `layer-${i}.tar`);
+        const progress: [number, number][] = [];
+        const saved = await within(saveLayer(layer, stored, { onProgress: (done, total) => progress.push([done, total]) }), 10_000);
+        expect(saved).toEqual({ path: stored, bytes: layer.size });
+        expect(await fileDigest(stored)).toBe(fixture.digest);
+        expect(progress.at(-1)).toEqual([layer.size, layer.size]);
+        const unpacked = await within(saveLayer(layer, plain, { decompress: true }), 10_000);
+        expect(await fileDigest(plain)).toBe(fixture.diffId);
+        expect(unpacked.bytes).toBeGreaterThan(layer.size);
+        expected.push(`layer-${i}.tar.gz`, `layer-${i}.tar`);
+      }
+      expect((await readdir(dir)).sort()).toEqual(expected.sort());
+    }
+  });
+
+  it('an unwritable folder: a clear error naming it, and no file', async () => {
+    const dir = await newFolder();
+    // Owned by root and not writable by others: `nobody` may not create anything in it.
+    await chmod(dir, 0o555);
+    const home = await newFolder();
+    if (isRoot) await chown(home, NOBODY, NOBODY);
+    const out = await within(runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(dir, 'layer.tar.gz') }, home), 30_000);
+    expect(out.ok).toBe(false);
+    expect(out.name).toBe('RegistryError');
+    expect(out.message).toBe(`No permission to write in ${dir}`);
+    expect(out.causeCode).toBe('EACCES');
+    expect(await readdir(dir)).toEqual([]);
+    // The same child with a folder it may write in succeeds: the failure above was the folder.
+    const writable = await newFolder();
+    if (isRoot) await chown(writable, NOBODY, NOBODY);
+    const ok = await within(runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(writable, 'layer.tar.gz') }, home), 30_000);
+    expect(ok).toEqual({ ok: true, bytes: ociImage.layers[0]!.size });
+    expect(await fileDigest(join(writable, 'layer.tar.gz'))).toBe(ociImage.layers[0]!.digest);
+  });
+
+  it('a folder that does not exist: a clear error, and nothing created', async () => {
+    const image = await repo(ociImage.repository).getImage(ociImage.tag);
+    const dir = join(await newFolder(), 'missing');
+    const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer.tar.gz')), 10_000);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toBe(`The folder ${dir} does not exist`);
+    await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a blob corrupted in the registry\'s storage: DigestMismatchError, and no file under any name', async () => {
+    const layer = corrupt.image.layers[0]!;
+    await writeFile(blobDataPath(lading.storageRoot, layer.digest), randomBytes(layer.size));
+    const image = await repo(corruptRepository).getImage('v1');
+    for (const decompress of [false, true]) {
+      const dir = await newFolder();
+      const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer'), { decompress }), 10_000);
+      if (decompress) {
+        // gunzip fails on the random bytes before the digest can be checked: still a RegistryError naming the layer.
+        expect(err).toBeInstanceOf(RegistryError);
+        expect((err as Error).message).toMatch(new RegExp(`Layer ${layer.digest} could not be decompressed`));
+      } else {
+        expect(err).toBeInstanceOf(DigestMismatchError);
+      }
+      expect(await readdir(dir)).toEqual([]);
+    }
+  });
+
+  it('a cancel in the middle: rejects with the abort reason, and no file under any name', async () => {
+    const image = await repo(bigRepository).getImage('v1');
+    const layer = image.layers[0]!;
+    expect(layer.size).toBeGreaterThan(16 << 20);
+    const dir = await newFolder();
+    const controller = new AbortController();
+    const reason = new DOMException('the person cancelled the save', 'AbortError');
+    let seen = 0;
+    const err = await rejectionWithin(saveLayer(layer, join(dir, 'big.tar.gz'), {
+      signal: controller.signal,
+      onProgress: (done) => {
+        seen = done;
+        if (!controller.signal.aborted) controller.abort(reason);
+      },
+    }), 5_000);
+    expect(err).toBe(reason);
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(layer.size);
+    expect(await readdir(dir)).toEqual([]);
+    // The layer itself is fine: the same save without a cancel completes.
+    await within(saveLayer(layer, join(dir, 'big.tar.gz')), 20_000);
+    expect(await fileDigest(join(dir, 'big.tar.gz'))).toBe(big.image.layers[0]!.digest);
+  });
+});
+
+interface ChildOutput {
+  ok: boolean;
+  bytes?: number;
+  name?: string;
+  message?: string;
+  causeCode?: string;
+}
+
+/** Runs save-layer-child.ts: as `nobody` when the tests run as root, else as the current user. */
+function runChild(args: { host: string; repository: string; tag: string; path: string }, home: string): Promise<ChildOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(args)], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HOME: home },
+      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as ChildOutput);
+      } catch {
+        reject(new Error(`save-layer child exited ${String(code)} without a result:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}

@@ -137,7 +137,14 @@ describe('tag list pagination', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     server.route('GET', TAGS, (_req, res) =>
       sendJson(res, 200, { name: 'app', tags: ['v1', null, 42, { tag: 'x' }, digest, '', '.bad', 'has space', 'latest', ['v9'], true] }));
-    expect(await app().listTags()).toEqual(['v1', 'latest']);
+    expect(await app().listTags()).toEqual(['latest', 'v1']); // a list that came whole is sorted
+  });
+
+  it('a list that came whole in one answer is sorted before limit and last apply', async () => {
+    server.route('GET', TAGS, (_req, res) => sendJson(res, 200, { tags: ['v2', 'v10', 'a', 'v1'] }));
+    expect(await app().listTags()).toEqual(['a', 'v1', 'v10', 'v2']);
+    expect(await app().listTags({ limit: 2 })).toEqual(['a', 'v1']);
+    expect(await app().listTags({ last: 'v1' })).toEqual(['v10', 'v2']);
   });
 
   it('tags: null (an empty repository on distribution) is an empty list', async () => {

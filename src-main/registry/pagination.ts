@@ -10,6 +10,9 @@ import { redactUrl } from './redact';
 /** distribution 2.8 and ECR refuse larger pages (PAGINATION_NUMBER_INVALID). */
 export const MAX_PAGE_SIZE = 1000;
 
+/** Consecutive empty pages after which a listing is taken to be going nowhere. */
+const MAX_EMPTY_PAGES = 10;
+
 /** The `rel="next"` target of a Link header, resolved; undefined when there is none. */
 export function parseNextLink(link: string | string[] | undefined, requestUrl: string): URL | undefined {
   if (!link) return undefined;
@@ -48,6 +51,7 @@ export async function walkPages<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   const visited = new Set<string>();
+  let emptyRun = 0;
   let url: URL | undefined = first;
   while (url) {
     if (signal?.aborted) throw signal.reason;
@@ -59,6 +63,14 @@ export async function walkPages<T>(
     }
     visited.add(key);
     const page = await reader.fetch(url);
+    // A registry may send an empty page with a next link now and then, but an
+    // endless run of them (each with a new cursor) must not hang the caller.
+    emptyRun = page.entries.length === 0 ? emptyRun + 1 : 0;
+    if (emptyRun >= MAX_EMPTY_PAGES) {
+      throw new RegistryError(`The registry sent ${MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopped following them`, {
+        method: 'GET', url: key,
+      });
+    }
     if (!take(page.entries)) return;
     const next = parseNextLink(page.link, key);
     if (next && next.origin !== first.origin) {

@@ -5,7 +5,7 @@
  * back to GET when the token server has no OAuth2 endpoint (404).
  */
 import { AccessDeniedError, RegistryError, describeErrors, parseErrorBody } from '../errors';
-import type { HttpTransport } from '../transport/http';
+import { toConnectionError, type HttpTransport } from '../transport/http';
 import type { AuthConfig } from '../types';
 import type { Challenge } from './challenge';
 
@@ -47,7 +47,7 @@ export async function fetchToken(
 
   if (auth && 'identityToken' in auth) {
     const res = await postOAuth(transport, realmUrl, service, scopes, auth.identityToken, signal);
-    if (res.status !== 404) return readToken(res, realmUrl, 'POST');
+    if (res.status !== 404) return readToken(transport, res, realmUrl, 'POST');
     await res.body.dump().catch(() => undefined);
   }
 
@@ -63,7 +63,7 @@ export async function fetchToken(
     authorization = basicHeader('<token>', auth.identityToken);
   }
   const res = await transport.send({ method: 'GET', url: url.toString(), authorization, signal });
-  return readToken(res, realmUrl, 'GET');
+  return readToken(transport, res, realmUrl, 'GET');
 }
 
 async function postOAuth(
@@ -89,8 +89,19 @@ async function postOAuth(
   });
 }
 
-async function readToken(res: Awaited<ReturnType<HttpTransport['send']>>, realm: URL, method: string): Promise<Token> {
-  const text = await readText(res.body, MAX_TOKEN_RESPONSE);
+async function readToken(
+  transport: HttpTransport,
+  res: Awaited<ReturnType<HttpTransport['send']>>,
+  realm: URL,
+  method: string,
+): Promise<Token> {
+  let text: string;
+  try {
+    text = await readText(res.body, MAX_TOKEN_RESPONSE);
+  } catch (err) {
+    // A connection dropped while the answer streams in is a ConnectionError like any other.
+    throw err instanceof RegistryError ? err : toConnectionError(err, { method, url: realm.toString() }, transport.timeoutMs);
+  }
   if (res.status === 401 || res.status === 403) {
     throw new AccessDeniedError(`The token service at ${realm.origin} rejected the credentials (${res.status})`, {
       status: res.status, method, url: realm.toString(), errors: parseErrorBody(text),

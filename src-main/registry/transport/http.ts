@@ -56,6 +56,11 @@ export function header(res: { headers: HttpResponse['headers'] }, name: string):
 export class HttpTransport {
   constructor(private readonly options: HttpTransportOptions) {}
 
+  /** The per-request timeout, for wording errors raised while a body is read. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   /** Sends a request, following redirects and retrying what may be retried. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const authOrigin = new URL(req.url).origin;

@@ -89,6 +89,18 @@ describe('tag list pagination', () => {
     expect(server.requests(TAGS)).toHaveLength(2);
   });
 
+  it('an endless run of empty pages, each with a new cursor, stops with a RegistryError', async () => {
+    let page = 0;
+    server.route('GET', TAGS, (_req, res, { request }) => {
+      page++;
+      sendJson(res, 200, { name: 'app', tags: [] }, { link: `<${request.path}?n=1000&cursor=${page}>; rel="next"` });
+    });
+    const err = await app().listTags().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toMatch(/empty pages in a row/);
+    expect(server.requests(TAGS)).toHaveLength(10);
+  });
+
   it('a next page on another host is refused, and that host is never asked', async () => {
     const other = await FaultServer.start();
     others.push(other);

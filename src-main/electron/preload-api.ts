@@ -9,8 +9,15 @@ import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { JobEvent } from '../../src-shared/contract';
 import { JOB_EVENTS_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadApi } from '../../src-shared/transport';
 
+/** The part of ipcRenderer used (preload.ts passes Electron's own, so the type check holds it to electron's .d.ts). */
+export interface PreloadIpc {
+  invoke: IpcRenderer['invoke'];
+  on(channel: string, listener: (event: IpcRendererEvent, ...args: any[]) => void): unknown;
+  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
+}
+
 export function createPreloadApi(
-  ipcRenderer: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>,
+  ipcRenderer: PreloadIpc,
   operationNames: readonly string[],
 ): PreloadApi {
   const api: Record<string, unknown> = {};

@@ -20,7 +20,7 @@ export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, PushOptions } from './types';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
 export { openLayout, LayoutClient } from './layout/client';
-export { LayoutWriter, type LayoutBlobOutcome, type LayoutUploadOptions } from './layout/writer';
+export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,

@@ -4,39 +4,42 @@
  * crash, a full disk or a cancel leaves at most a temporary file, which is
  * removed on the way out; readers never see a half-written blob or index.
  */
+import { createWriteStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tempPath } from './paths';
 
-export async function writeAtomically(
+/** Runs `write(tempPath)`, then renames the temporary file over `finalPath`; on any failure removes it. */
+async function writeAtomically(
   finalPath: string,
-  write: (file: FileHandle) => Promise<void>,
+  write: (temp: string) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
   const temp = tempPath(dirname(finalPath));
-  // 'wx': a temporary name that exists already belongs to someone else.
-  let file: FileHandle | undefined = await open(temp, 'wx');
   try {
-    await write(file);
-    // Without the fsync, a crash after the rename can leave a named but empty file.
-    await file.sync();
-    await file.close();
-    file = undefined;
+    await write(temp);
     // The last moment a cancel still leaves everything as it was.
     signal?.throwIfAborted();
     await rename(temp, finalPath);
   } catch (err) {
-    await file?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
     throw signal?.aborted ? signal.reason : err;
   }
 }
 
 export function writeBytesAtomically(finalPath: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
-  return writeAtomically(finalPath, async (file) => {
-    await file.writeFile(bytes);
+  return writeAtomically(finalPath, async (temp) => {
+    // 'wx': a temporary name that exists already belongs to someone else.
+    const file = await open(temp, 'wx');
+    try {
+      await file.writeFile(bytes);
+      // Without the fsync, a crash after the rename can leave a named but empty file.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
   }, signal);
 }
 
@@ -47,15 +50,10 @@ export function writeStreamAtomically(
   stages: Transform[],
   signal?: AbortSignal,
 ): Promise<void> {
-  return writeAtomically(finalPath, async (file) => {
-    // autoClose off: the handle must stay open for the fsync after the last byte.
-    const sink = file.createWriteStream({ autoClose: false });
-    try {
-      await pipeline([source, ...stages, sink], signal ? { signal } : {});
-    } catch (err) {
-      if (!source.destroyed) source.destroy();
-      throw err;
-    }
+  return writeAtomically(finalPath, async (temp) => {
+    // flush: fsync before close; the pipeline settles only after the close.
+    const sink = createWriteStream(temp, { flags: 'wx', flush: true });
+    await pipeline([source, ...stages, sink], signal ? { signal } : {});
   }, signal);
 }
 

@@ -23,12 +23,12 @@ import { ImageNotFoundError, InvalidManifestError, InvalidReferenceError } from 
 import { createImage, type BlobSource, type Image } from '../image';
 import { parseManifest, type ManifestResult } from '../manifest';
 import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from '../platform';
-import { formatReference, type Reference } from '../reference';
+import { copyBlobs } from '../push';
+import { formatReference, parseReference, referencePath, type Reference } from '../reference';
 import type { CallOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from '../types';
 import { openVerifiedBlob, readManifestBlob, storedSize } from './blobs';
 import { layoutNotFound } from './errors';
 import { findDigest, findRef, readIndex, refNameOf } from './index-file';
-import { pushImageToLayout } from './push';
 import { parseLayoutReference } from './reference';
 import { LayoutWriter } from './writer';
 
@@ -127,12 +127,22 @@ export class LayoutClient implements Client, BlobSource {
     return openVerifiedBlob(this.dir, descriptor, `blob ${descriptor.digest} of ${this.getRegistry()}`, opts.signal);
   }
 
-  /** Writes the image's blobs, then its manifest, then points `tag` at it in index.json. */
-  pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
-    return pushImageToLayout(this.writer(), tag, image, opts);
+  /**
+   * Writes the image's blobs (a few at a time, each streamed from the source
+   * image), then its manifest, then points `tag` at it in index.json: a failed
+   * or cancelled push leaves index.json as it was.
+   */
+  async pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
+    const ref = parseReference(tag);
+    if (ref.kind === 'digest' && ref.digest !== image.digest) {
+      throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
+    }
+    const writer = this.writer();
+    await copyBlobs(writer, [image], () => undefined, opts);
+    await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
   }
 
-  /** Writes into this layout with RepositoryWriter's methods (hasBlob, putBlob, putManifest), e.g. for mirror. */
+  /** Writes into this layout (hasBlob, putBlob, putManifest): what pushImage and mirror use. */
   writer(): LayoutWriter {
     return new LayoutWriter(this.dir, this.getRegistry());
   }

@@ -1,9 +1,8 @@
 /**
- * Writing into a layout, with the method names and signatures of the
- * registry's RepositoryWriter (upload.ts), so code that copies images (push,
- * mirror) can target a registry or a folder alike: hasBlob, putBlob (skip
- * what is there, else stream it in), putManifest (the manifest blob, then the
- * tag in index.json).
+ * Writing into a layout: the ImageWriter that push and mirror use for a
+ * registry too (writer.ts), so they target a registry or a folder alike:
+ * hasBlob, putBlob (skip what is there, else stream it in; `mountFrom` is
+ * ignored), putManifest (the manifest blob, then the tag in index.json).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -15,23 +14,17 @@ import { isForeignLayer } from '../push';
 import { parseReference } from '../reference';
 import type { Descriptor } from '../types';
 import { VerifyingStream } from '../verify';
+import type { BlobOutcome, ImageWriter, UploadOptions } from '../writer';
 import { syncDirectory, writeBytesAtomically, writeStreamAtomically } from './atomic';
 import { storedSize } from './blobs';
 import { errorCode, fsError } from './errors';
 import { setRef, updateIndex } from './index-file';
 import { IMAGE_LAYOUT_VERSION, blobDir, blobPath, layoutFilePath, sha256BlobDir } from './paths';
 
-export type LayoutBlobOutcome = 'exists' | 'uploaded';
+/** A folder has nothing to mount from: a blob is there already, or it is written. */
+export type LayoutBlobOutcome = Exclude<BlobOutcome, 'mounted'>;
 
-export interface LayoutUploadOptions {
-  signal?: AbortSignal;
-  /** Accepted for RepositoryWriter compatibility; a folder has nothing to mount from. */
-  mountFrom?: string;
-  /** Bytes written so far for this blob. */
-  onBytes?: (sent: number) => void;
-}
-
-export class LayoutWriter {
+export class LayoutWriter implements ImageWriter {
   constructor(
     /** The layout directory (absolute). */
     readonly dir: string,
@@ -49,7 +42,7 @@ export class LayoutWriter {
    * verifying its length and digest on the way; only a verified, fsync'd
    * file gets the digest's name.
    */
-  async putBlob(descriptor: Descriptor, open: () => Promise<Readable>, opts: LayoutUploadOptions = {}): Promise<LayoutBlobOutcome> {
+  async putBlob(descriptor: Descriptor, open: () => Promise<Readable>, opts: UploadOptions = {}): Promise<LayoutBlobOutcome> {
     if (await this.hasBlob(descriptor, opts.signal)) return 'exists';
     await ensureLayout(this.dir);
     const path = blobPath(this.dir, descriptor.digest);

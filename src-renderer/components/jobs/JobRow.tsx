@@ -1,0 +1,81 @@
+/** One job: progress, speed, ETA, and then its result, error or cancellation. */
+import { useMutation } from '@tanstack/react-query';
+import { useApi } from '../../lib/api';
+import { formatBytes, formatDuration, formatCount } from '../../lib/format';
+import { resultFolder, type JobView } from '../../lib/jobs';
+import { CopyButton } from '../common/CopyButton';
+import { ErrorNotice } from '../common/ErrorNotice';
+import { JobResultView } from './JobResultView';
+
+const STATE_LABEL: Record<JobView['state'], string> = {
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** A host that can show a folder in the file manager (none of today's do; the path is shown instead). */
+interface FolderOpener {
+  openFolder?: (path: string) => Promise<void>;
+}
+
+export function JobRow({ job }: { job: JobView }) {
+  const api = useApi();
+  const cancel = useMutation({ mutationFn: () => api['jobs.cancel']({ jobId: job.id }) });
+  const percent = job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
+  const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
+  const opener = (api as unknown as FolderOpener).openFolder;
+  return (
+    <li className={`job job-${job.state}`} data-job-id={job.id} data-job-state={job.state} aria-label={job.title}>
+      <div className="job-line">
+        <span className={`job-state state-${job.state}`}>{STATE_LABEL[job.state]}</span>
+        <span className="job-title" title={job.title}>
+          {job.title}
+        </span>
+        {job.state === 'running' && (
+          <button type="button" className="small-button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+            {cancel.isPending ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+      </div>
+      {(job.state === 'running' || job.bytesTotal > 0) && (
+        <div className="job-progress">
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label={`Progress of ${job.title}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(percent)}
+          >
+            <div className="progress-fill" style={{ width: `${percent}%` }} />
+          </div>
+          <span className="job-numbers">
+            {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}
+            {job.blobsTotal > 0 && ` · ${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`}
+            {job.state === 'running' && job.speed !== undefined && ` · ${formatBytes(job.speed)}/s`}
+            {job.state === 'running' && job.eta !== undefined && ` · ${formatDuration(job.eta)} left`}
+            {job.state !== 'running' && job.endedAt && ` · took ${formatDuration((job.endedAt - job.startedAt) / 1000)}`}
+          </span>
+        </div>
+      )}
+      {job.state === 'done' && job.result && (
+        <div className="job-result">
+          <JobResultView result={job.result} />
+        </div>
+      )}
+      {folder && (
+        <div className="job-folder">
+          Folder: <code data-testid="job-folder">{folder}</code> <CopyButton value={folder} label="Copy path" what="folder path" />
+          {opener && (
+            <button type="button" className="small-button" onClick={() => void opener(folder)}>
+              Open folder
+            </button>
+          )}
+        </div>
+      )}
+      {job.state === 'failed' && job.error && <ErrorNotice compact error={job.error} />}
+      {cancel.isError && <ErrorNotice compact error={cancel.error} />}
+    </li>
+  );
+}

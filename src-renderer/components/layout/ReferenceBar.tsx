@@ -1,0 +1,103 @@
+/**
+ * The reference bar: paste `host/repo:tag` or `host/repo@sha256:...` and go
+ * there. Like an address bar, it shows where the panes are. "/" or Ctrl+K
+ * focuses it from anywhere.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useConnections } from '../../hooks/queries';
+import { currentImage, useNavigation } from '../../lib/navigation';
+import { formatReference, parseReference, resolveReference } from '../../lib/reference';
+import { rememberRepository } from '../../lib/storage';
+import { useUi } from '../../lib/ui';
+
+export function ReferenceBar() {
+  const connections = useConnections();
+  const { state, dispatch } = useNavigation();
+  const ui = useUi();
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<{ message: string; host?: string } | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  const connection = connections.data?.find((c) => c.id === state.connectionId);
+  const image = currentImage(state);
+  const shown = connection && state.repository
+    ? image
+      ? formatReference(connection.host, state.repository, image.reference)
+      : `${connection.host}/${state.repository}`
+    : '';
+  useEffect(() => {
+    setText(shown);
+    setProblem(null);
+  }, [shown]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+      if ((e.key === 'k' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey)) {
+        e.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const go = () => {
+    const parsed = parseReference(text);
+    if (!parsed.ok) {
+      setProblem({ message: parsed.message });
+      return;
+    }
+    const resolved = resolveReference(parsed.value, connections.data ?? []);
+    if (!resolved) {
+      setProblem({ message: `No saved connection for ${parsed.value.host}.`, host: parsed.value.host });
+      return;
+    }
+    setProblem(null);
+    rememberRepository(resolved.connection.id, resolved.repository);
+    dispatch({ type: 'openReference', connectionId: resolved.connection.id, repository: resolved.repository, reference: resolved.reference, reveal: true });
+  };
+
+  return (
+    <div className="reference-bar">
+      <div
+        className="input-row"
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            go();
+          } else if (e.key === 'Escape') {
+            setText(shown);
+            setProblem(null);
+          }
+        }}
+      >
+        <input
+          ref={input}
+          type="text"
+          value={text}
+          spellCheck={false}
+          aria-label="Image reference"
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'reference-problem' : undefined}
+          placeholder="Go to host/repository:tag or host/repository@sha256:…   ( / )"
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="button" onClick={go}>
+          Go
+        </button>
+      </div>
+      {problem && (
+        <div className="reference-problem" id="reference-problem" role="alert">
+          {problem.message}{' '}
+          {problem.host && (
+            <button type="button" className="link-button" onClick={() => ui.open({ kind: 'connection', seed: { host: problem.host! } })}>
+              Add a connection for {problem.host}…
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/** Middle pane: the tags of the selected repository. */
+import { useConnections } from '../../hooks/queries';
+import { useNavigation } from '../../lib/navigation';
+import { TagList } from './TagList';
+
+export function TagPane() {
+  const { state } = useNavigation();
+  const connections = useConnections();
+  const connection = connections.data?.find((c) => c.id === state.connectionId);
+  return (
+    <section className="pane tags" aria-label="Tags">
+      {state.connectionId && state.repository ? (
+        <TagList key={`${state.connectionId}\0${state.repository}`} connectionId={state.connectionId} repository={state.repository} host={connection?.host ?? ''} />
+      ) : (
+        <div className="pane-placeholder">
+          <p>Pick a repository on the left, or paste a reference above.</p>
+          <p className="dim">Arrow keys move through the tree; Enter opens.</p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The reads the UI makes, as react-query hooks. Keys start with
+ * ['conn', connectionId] so that editing a connection refreshes everything
+ * read through it.
+ */
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import type { BrowseTagsResult } from '../../src-shared/contract';
+import { useApi } from '../lib/api';
+
+/** Tags per page: large enough that a scroll rarely waits, small enough to arrive at once. */
+export const TAG_PAGE_SIZE = 500;
+/** Children per page of the repository tree. */
+export const TREE_PAGE_SIZE = 100;
+
+export const connKey = (connectionId: string) => ['conn', connectionId] as const;
+
+export function useConnections() {
+  const api = useApi();
+  return useQuery({ queryKey: ['connections'], queryFn: () => api['connections.list']({}) });
+}
+
+export function useCredentialsStatus() {
+  const api = useApi();
+  return useQuery({ queryKey: ['credentials-status'], queryFn: () => api['credentials.status']({}), staleTime: Infinity });
+}
+
+export function useImportCandidates(enabled = true) {
+  const api = useApi();
+  return useQuery({ queryKey: ['import-candidates'], queryFn: () => api['connections.importCandidates']({}), enabled });
+}
+
+export function useChildren(connectionId: string, namespace: string, filter: string, enabled = true) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: [...connKey(connectionId), 'children', namespace, filter],
+    queryFn: ({ pageParam }) =>
+      api['browse.children']({
+        connectionId,
+        namespace,
+        limit: TREE_PAGE_SIZE,
+        ...(pageParam ? { last: pageParam } : {}),
+        ...(filter ? { filter } : {}),
+      }),
+    initialPageParam: '' as string,
+    getNextPageParam: (page) => page.next,
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * Pages of tags, fetched one after another as the list scrolls. `refresh()`
+ * re-reads the registry (the service otherwise reuses its list for a while).
+ */
+export function useTags(connectionId: string, repository: string, filter: string) {
+  const api = useApi();
+  const refreshNext = useRef(false);
+  const query = useInfiniteQuery({
+    queryKey: [...connKey(connectionId), 'tags', repository, filter],
+    queryFn: ({ pageParam }): Promise<BrowseTagsResult> => {
+      const refresh = pageParam === '' && refreshNext.current;
+      refreshNext.current = false;
+      return api['browse.tags']({
+        connectionId,
+        repository,
+        limit: TAG_PAGE_SIZE,
+        ...(pageParam ? { last: pageParam } : {}),
+        ...(filter ? { filter } : {}),
+        ...(refresh ? { refresh: true } : {}),
+      });
+    },
+    initialPageParam: '' as string,
+    getNextPageParam: (page) => page.next,
+    placeholderData: filter ? keepPreviousData : undefined,
+  });
+  const client = useQueryClient();
+  const refresh = () => {
+    refreshNext.current = true;
+    void client.resetQueries({ queryKey: [...connKey(connectionId), 'tags', repository] });
+  };
+  return { ...query, refresh };
+}
+
+export function useManifest(connectionId: string, repository: string, reference: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...connKey(connectionId), 'manifest', repository, reference],
+    queryFn: () => api['browse.manifest']({ connectionId, repository, reference }),
+    // A digest's manifest never changes; a tag's may move, but not while one looks at it.
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useImageConfig(connectionId: string, repository: string, reference: string, platform: string | undefined, enabled = true) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...connKey(connectionId), 'config', repository, reference, platform ?? ''],
+    queryFn: () => api['browse.config']({ connectionId, repository, reference, ...(platform ? { platform } : {}) }),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}

@@ -1,0 +1,66 @@
+/** Numbers, sizes, dates and digests written for a person. */
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 -> "1.5 KB" (powers of 1024, as registries and docker report). */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+/** 20000 -> "20,000". */
+export function formatCount(n: number): string {
+  return countFormat.format(n);
+}
+
+/** "3 tags", "1 tag". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** An ISO 8601 time as "2024-05-01 12:34:56 UTC" (unambiguous, sortable), or the text as given when it does not parse. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC`;
+}
+
+/** Seconds as "42 s", "3 min 5 s", "1 h 2 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** "sha256:0123456789ab…" -> "0123456789ab" (12 hex digits, as docker shows). */
+export function shortDigest(digest: string): string {
+  const hex = digest.slice(digest.indexOf(':') + 1);
+  return hex.slice(0, 12);
+}
+
+/** A media type without the common prefix, for dense tables: "oci.image.layer.v1.tar+gzip". */
+export function shortMediaType(mediaType: string): string {
+  return mediaType.replace(/^application\/vnd\./, '');
+}
+
+export function isDigest(reference: string): boolean {
+  return /^sha(256|512):[a-f0-9]+$/.test(reference);
+}
+
+/** `repo:tag` or `repo@sha256:...`. */
+export function imageName(repository: string, reference: string): string {
+  return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
+}

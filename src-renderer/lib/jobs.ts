@@ -1,0 +1,179 @@
+/**
+ * The jobs this app runs, kept up to date from job events: state, bytes,
+ * speed and ETA (from the last few seconds of progress), result or error.
+ * A plain store outside React (one subscription to the bridge), read with
+ * useSyncExternalStore.
+ */
+import type { JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState } from '../../src-shared/contract';
+import type { AppError } from '../../src-shared/errors';
+
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  title: string;
+  state: JobState;
+  startedAt: number;
+  endedAt?: number;
+  bytesDone: number;
+  bytesTotal: number;
+  blobsDone: number;
+  blobsTotal: number;
+  /** Bytes per second over the last few seconds. */
+  speed?: number;
+  /** Seconds left at that speed. */
+  eta?: number;
+  result?: JobResult;
+  error?: AppError;
+  lastSeq: number;
+}
+
+interface Sample {
+  t: number;
+  bytes: number;
+}
+
+const WINDOW_MS = 4000;
+
+export class JobsStore {
+  private jobs = new Map<string, JobView>();
+  private samples = new Map<string, Sample[]>();
+  private snapshot: JobView[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): JobView[] => this.snapshot;
+
+  /** What jobs.list answered (e.g. after a reload): jobs not known yet are added. */
+  addListed(list: JobInfo[]): void {
+    for (const info of list) {
+      if (this.jobs.has(info.id)) continue;
+      this.jobs.set(info.id, {
+        id: info.id,
+        kind: info.kind,
+        title: info.title,
+        state: info.state,
+        startedAt: Date.parse(info.startedAt) || this.now(),
+        ...(info.endedAt ? { endedAt: Date.parse(info.endedAt) } : {}),
+        bytesDone: info.bytesDone,
+        bytesTotal: info.bytesTotal,
+        blobsDone: 0,
+        blobsTotal: 0,
+        ...(info.result ? { result: info.result } : {}),
+        ...(info.error ? { error: info.error } : {}),
+        lastSeq: 0,
+      });
+    }
+    this.emit();
+  }
+
+  /** A job this page started. */
+  addStarted(started: JobStarted): void {
+    const existing = this.jobs.get(started.jobId);
+    if (existing) {
+      existing.title = started.title;
+      existing.kind = started.kind;
+    } else {
+      this.jobs.set(started.jobId, {
+        id: started.jobId,
+        kind: started.kind,
+        title: started.title,
+        state: 'running',
+        startedAt: this.now(),
+        bytesDone: 0,
+        bytesTotal: 0,
+        blobsDone: 0,
+        blobsTotal: 0,
+        lastSeq: 0,
+      });
+    }
+    this.emit();
+  }
+
+  apply(event: JobEvent): void {
+    let job = this.jobs.get(event.jobId);
+    if (!job) {
+      // An event before the start answer arrived (or another window's job).
+      job = {
+        id: event.jobId, kind: 'saveLayers', title: 'Job', state: 'running', startedAt: this.now(),
+        bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, lastSeq: 0,
+      };
+      this.jobs.set(event.jobId, job);
+    }
+    if (event.seq <= job.lastSeq) return;
+    job = { ...job, lastSeq: event.seq };
+    switch (event.type) {
+      case 'progress': {
+        const p = event.progress;
+        job.bytesDone = p.bytesDone;
+        job.bytesTotal = p.bytesTotal;
+        job.blobsTotal = p.blobs.length;
+        job.blobsDone = p.blobs.filter((b) => b.state === 'done' || b.state === 'exists' || b.state === 'mounted').length;
+        const t = this.now();
+        const list = (this.samples.get(job.id) ?? []).filter((s) => t - s.t <= WINDOW_MS);
+        list.push({ t, bytes: p.bytesDone });
+        this.samples.set(job.id, list);
+        const first = list[0]!;
+        const dt = (t - first.t) / 1000;
+        if (dt >= 0.3) {
+          job.speed = (p.bytesDone - first.bytes) / dt;
+          job.eta = job.speed > 0 && p.bytesTotal > p.bytesDone ? (p.bytesTotal - p.bytesDone) / job.speed : undefined;
+        }
+        break;
+      }
+      case 'done':
+        job.state = 'done';
+        job.result = event.result;
+        job.endedAt = this.now();
+        job.bytesDone = Math.max(job.bytesDone, job.bytesTotal);
+        delete job.eta;
+        break;
+      case 'failed':
+        job.state = 'failed';
+        job.error = event.error;
+        job.endedAt = this.now();
+        delete job.eta;
+        break;
+      case 'cancelled':
+        job.state = 'cancelled';
+        job.endedAt = this.now();
+        delete job.eta;
+        break;
+    }
+    this.jobs.set(job.id, job);
+    if (job.state !== 'running') this.samples.delete(job.id);
+    this.emit();
+  }
+
+  /** Hides finished jobs from the panel. */
+  clearFinished(): void {
+    for (const [id, job] of this.jobs) if (job.state !== 'running') this.jobs.delete(id);
+    this.emit();
+  }
+
+  private emit(): void {
+    this.snapshot = [...this.jobs.values()].sort((a, b) => b.startedAt - a.startedAt);
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/** The folder a finished job wrote, to show or open. */
+export function resultFolder(result: JobResult | undefined): string | undefined {
+  if (!result) return undefined;
+  switch (result.kind) {
+    case 'saveLayers': {
+      const file = result.files[0]?.path;
+      return file ? file.replace(/[\\/][^\\/]*$/, '') : undefined;
+    }
+    case 'saveLayout':
+    case 'extract':
+      return result.path;
+    case 'mirror':
+      return undefined;
+  }
+}

@@ -7,7 +7,7 @@
  * registry's storage, and an abort in the middle of a layer stream.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -18,10 +18,11 @@ import { sha256Digest } from '../harness/digest.js';
 import type { BuiltImageLayout } from '../harness/images.js';
 import { MediaType } from '../harness/media-types.js';
 import { putManifest } from '../harness/registry-http.js';
+import { makeTempDir } from '../harness/tmp.js';
 import { freePort } from '../harness/tools.js';
 import {
   blobDataPath, ClientPool, recordingLogger, rejectionWithin, repositoryStoragePath, pushRandomImage, sha256OfStream,
-  uniqueRepository, within,
+  startIsolatedRegistry, uniqueRepository, within, type IsolatedRegistry,
 } from './registry-support.js';
 
 const lading = inject('lading');
@@ -32,7 +33,24 @@ const { ociImage, multiarch } = lading.fixtures;
 const PROMPT_MS = 10_000;
 
 const pool = new ClientPool();
-afterAll(() => pool.closeAll());
+let workDir: string;
+/**
+ * Where this file pushes and corrupts its own images: an anonymous registry
+ * over a storage root of its own, so the shared registries stay as the
+ * fixtures describe them.
+ */
+let own: IsolatedRegistry;
+
+beforeAll(async () => {
+  workDir = await makeTempDir('lading-it-errors-');
+  own = await startIsolatedRegistry(workDir, 'errors');
+});
+
+afterAll(async () => {
+  await pool.closeAll();
+  await own?.registry.stop();
+  await rm(workDir, { recursive: true, force: true });
+});
 
 /** Every text an error carries that could end up in a log or a dialog. */
 function everythingSaid(err: unknown): string {
@@ -194,12 +212,12 @@ describe('manifests distribution accepts but a client must not trust', () => {
   let repo: Client;
   beforeAll(async () => {
     repository = uniqueRepository('malformed');
-    base = await pushRandomImage(lading.workDir, anonymous.host, repository, [4096]);
-    repo = pool.open(anonymous.host).withSegment(repository);
+    base = await pushRandomImage(workDir, own.registry.host, repository, [4096]);
+    repo = pool.open(own.registry.host).withSegment(repository);
   });
 
   async function put(tag: string, doc: unknown, mediaType: string = MediaType.ociManifest): Promise<void> {
-    await putManifest(anonymous.url, repository, tag, Buffer.from(JSON.stringify(doc)), mediaType);
+    await putManifest(own.registry.url, repository, tag, Buffer.from(JSON.stringify(doc)), mediaType);
   }
 
   it('"layers": null, a negative size, a layer without mediaType: InvalidManifestError saying what is wrong', async () => {
@@ -270,10 +288,10 @@ describe('manifests distribution accepts but a client must not trust', () => {
     const raw = Buffer.from(JSON.stringify({ ...base.image.manifest, annotations: { pad: 'z'.repeat(5 * 1024 * 1024) } }));
     const digest = sha256Digest(raw);
     const hex = digest.slice('sha256:'.length);
-    const data = blobDataPath(lading.storageRoot, digest);
+    const data = blobDataPath(own.storageRoot, digest);
     await mkdir(dirname(data), { recursive: true });
     await writeFile(data, raw);
-    const manifests = join(repositoryStoragePath(lading.storageRoot, repository), '_manifests');
+    const manifests = join(repositoryStoragePath(own.storageRoot, repository), '_manifests');
     for (const link of [
       join(manifests, 'revisions', 'sha256', hex, 'link'),
       join(manifests, 'tags', 'huge', 'current', 'link'),
@@ -283,7 +301,7 @@ describe('manifests distribution accepts but a client must not trust', () => {
       await writeFile(link, digest);
     }
     const logger = recordingLogger();
-    const c = pool.open(anonymous.host, { maxRetries: 1, logger }).withSegment(repository);
+    const c = pool.open(own.registry.host, { maxRetries: 1, logger }).withSegment(repository);
     for (const ref of ['huge', `@${digest}`]) {
       const err = await rejectionWithin(c.getManifest(ref), PROMPT_MS);
       expect(err).toBeInstanceOf(RegistryError);
@@ -300,8 +318,8 @@ describe('corrupted bytes in the registry\'s storage', () => {
   let repo: Client;
   beforeAll(async () => {
     const repository = uniqueRepository('corrupt');
-    layout = await pushRandomImage(lading.workDir, anonymous.host, repository, [256 * 1024, 256 * 1024]);
-    repo = pool.open(anonymous.host).withSegment(repository);
+    layout = await pushRandomImage(workDir, own.registry.host, repository, [256 * 1024, 256 * 1024]);
+    repo = pool.open(own.registry.host).withSegment(repository);
   });
 
   it('same length, other bytes: DigestMismatchError when the stream is consumed', async () => {
@@ -309,7 +327,7 @@ describe('corrupted bytes in the registry\'s storage', () => {
     const image = await repo.getImage('v1');
     // Read fine before the corruption.
     expect(await sha256OfStream(await image.layers[0]!.open())).toEqual({ digest: layer.digest, size: layer.size });
-    await writeFile(blobDataPath(lading.storageRoot, layer.digest), randomBytes(layer.size));
+    await writeFile(blobDataPath(own.storageRoot, layer.digest), randomBytes(layer.size));
     const stream = await within(image.layers[0]!.open(), PROMPT_MS);
     const err = await rejectionWithin(sha256OfStream(stream), PROMPT_MS);
     expect(err).toBeInstanceOf(DigestMismatchError);
@@ -320,7 +338,7 @@ describe('corrupted bytes in the registry\'s storage', () => {
 
   it('a truncated blob: DigestMismatchError (the registry\'s length disagrees with the manifest)', async () => {
     const layer = layout.image.layers[1]!;
-    await writeFile(blobDataPath(lading.storageRoot, layer.digest), layer.blob.subarray(0, layer.size - 1000));
+    await writeFile(blobDataPath(own.storageRoot, layer.digest), layer.blob.subarray(0, layer.size - 1000));
     const image = await repo.getImage('v1');
     const err = await rejectionWithin(image.layers[1]!.open().then(sha256OfStream), PROMPT_MS);
     expect(err).toBeInstanceOf(DigestMismatchError);
@@ -331,7 +349,7 @@ describe('corrupted bytes in the registry\'s storage', () => {
     const original = layout.image.configBytes;
     const flipped = Buffer.from(original);
     flipped[flipped.length - 2] = flipped[flipped.length - 2] === 0x20 ? 0x09 : 0x20;
-    await writeFile(blobDataPath(lading.storageRoot, config.digest), flipped);
+    await writeFile(blobDataPath(own.storageRoot, config.digest), flipped);
     const err = await rejectionWithin(repo.getImageConfig('v1'), PROMPT_MS);
     expect(err).toBeInstanceOf(DigestMismatchError);
     expect(createHash('sha256').update(flipped).digest('hex')).not.toBe(config.digest.slice(7));
@@ -343,8 +361,8 @@ describe('aborts against the real registry', () => {
   let repo: Client;
   beforeAll(async () => {
     const repository = uniqueRepository('abort');
-    layout = await pushRandomImage(lading.workDir, anonymous.host, repository, [16 * 1024 * 1024]);
-    repo = pool.open(anonymous.host).withSegment(repository);
+    layout = await pushRandomImage(workDir, own.registry.host, repository, [4 * 1024 * 1024]);
+    repo = pool.open(own.registry.host).withSegment(repository);
   });
 
   it('in the middle of a layer stream: rejects promptly with the abort reason', async () => {
@@ -360,7 +378,7 @@ describe('aborts against the real registry', () => {
         if (!controller.signal.aborted) controller.abort(reason);
       }
     })();
-    const err = await rejectionWithin(consumed, 2_000);
+    const err = await rejectionWithin(consumed, 5_000);
     expect(err).toBe(reason);
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(layer.size);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createClient, type Client, type ClientOptions, type Logger } from '../../src-main/registry/index';
 import { buildImageLayout, pushLayout, type BuiltImageLayout } from '../harness/images.js';
+import { startRegistry, type RunningRegistry } from '../harness/registry.js';
 
 /** Every line the client logged, with its fields, as one string each. */
 export interface RecordingLogger extends Logger {
@@ -142,4 +143,20 @@ export async function pushRandomImage(
   }, tag);
   await pushLayout(layout, `${host}/${repository}:${tag}`);
   return layout;
+}
+
+/** An anonymous registry over a storage root of its own, and that root. */
+export interface IsolatedRegistry {
+  registry: RunningRegistry;
+  storageRoot: string;
+}
+
+/**
+ * Starts an anonymous registry whose storage (under `workDir`) nothing else
+ * shares. Tests that write (push, corrupt blobs) use one, so the shared
+ * registries keep exactly the fixtures other test files compare against.
+ */
+export async function startIsolatedRegistry(workDir: string, name: string): Promise<IsolatedRegistry> {
+  const storageRoot = join(workDir, `${name}-storage`);
+  return { registry: await startRegistry({ auth: 'none', rootDirectory: storageRoot }), storageRoot };
 }

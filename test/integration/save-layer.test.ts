@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DigestMismatchError, RegistryError, saveLayer, type Client } from '../../src-main/registry/index';
 import type { BuiltImageLayout } from '../harness/images.js';
 import { makeTempDir } from '../harness/tmp.js';
-import { blobDataPath, ClientPool, pushRandomImage, rejectionWithin, uniqueRepository, within } from './registry-support.js';
+import {
+  blobDataPath, ClientPool, pushRandomImage, rejectionWithin, startIsolatedRegistry, uniqueRepository, within, type IsolatedRegistry,
+} from './registry-support.js';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
@@ -28,6 +30,8 @@ const isRoot = process.getuid?.() === 0;
 
 const pool = new ClientPool();
 let root: string;
+/** Holds this file's own images (the big one, the one it corrupts), apart from the shared storage. */
+let own: IsolatedRegistry;
 let folders = 0;
 let big: BuiltImageLayout;
 let bigRepository: string;
@@ -37,16 +41,18 @@ let corruptRepository: string;
 beforeAll(async () => {
   root = await makeTempDir('lading-it-save-');
   await chmod(root, 0o755);
+  own = await startIsolatedRegistry(root, 'save-layer');
   bigRepository = uniqueRepository('save-big');
   corruptRepository = uniqueRepository('save-corrupt');
   [big, corrupt] = await Promise.all([
-    pushRandomImage(root, anonymous.host, bigRepository, [16 << 20]),
-    pushRandomImage(root, anonymous.host, corruptRepository, [512 * 1024]),
+    pushRandomImage(root, own.registry.host, bigRepository, [4 << 20]),
+    pushRandomImage(root, own.registry.host, corruptRepository, [512 * 1024]),
   ]);
 });
 
 afterAll(async () => {
   await pool.closeAll();
+  await own?.registry.stop();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -63,6 +69,7 @@ async function fileDigest(path: string): Promise<string> {
 }
 
 const repo = (name: string): Client => pool.open(anonymous.host).withSegment(name);
+const ownRepo = (name: string): Client => pool.open(own.registry.host).withSegment(name);
 
 describe('saveLayer to disk', () => {
   it('as stored: the file hashes to the layer digest; decompressed: to the layer\'s diffId; nothing else left in the folder', async () => {
@@ -119,8 +126,8 @@ describe('saveLayer to disk', () => {
 
   it('a blob corrupted in the registry\'s storage: DigestMismatchError, and no file under any name', async () => {
     const layer = corrupt.image.layers[0]!;
-    await writeFile(blobDataPath(lading.storageRoot, layer.digest), randomBytes(layer.size));
-    const image = await repo(corruptRepository).getImage('v1');
+    await writeFile(blobDataPath(own.storageRoot, layer.digest), randomBytes(layer.size));
+    const image = await ownRepo(corruptRepository).getImage('v1');
     for (const decompress of [false, true]) {
       const dir = await newFolder();
       const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer'), { decompress }), 10_000);
@@ -136,9 +143,9 @@ describe('saveLayer to disk', () => {
   });
 
   it('a cancel in the middle: rejects with the abort reason, and no file under any name', async () => {
-    const image = await repo(bigRepository).getImage('v1');
+    const image = await ownRepo(bigRepository).getImage('v1');
     const layer = image.layers[0]!;
-    expect(layer.size).toBeGreaterThan(16 << 20);
+    expect(layer.size).toBeGreaterThan(4 << 20);
     const dir = await newFolder();
     const controller = new AbortController();
     const reason = new DOMException('the person cancelled the save', 'AbortError');

@@ -35,6 +35,16 @@ api['connections.list']({}).then(
 );
 `;
 
+/** The page's globals, typed here (the tests' tsconfig has no DOM library). */
+interface ProbePage {
+  document: { body: { dataset: Record<string, string | undefined> } | null };
+  lading_probe: {
+    api: Record<string, (input: unknown) => Promise<any>>;
+    events: { jobId: string; type: string }[];
+  };
+  inlineRan?: boolean;
+}
+
 let app: TestApp;
 let work: string;
 let outDir: string;
@@ -72,7 +82,7 @@ async function open(url: string): Promise<{ page: Page; violations: string[] }> 
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
   await page.goto(url);
-  await page.waitForFunction(() => document.body?.dataset.state !== undefined, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (globalThis as unknown as ProbePage).document.body?.dataset.state !== undefined, undefined, { timeout: 20_000 });
   return { page, violations };
 }
 
@@ -91,8 +101,8 @@ describe('in Chromium', () => {
   it('talks to the services over the WebSocket with the token from the URL, under both CSPs, and hides the token', async () => {
     const { page, violations } = await open(bridge.url);
     try {
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
-      expect(await page.evaluate(() => document.body.dataset.count)).toBe(String((await app.services.connections.list()).length));
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.state)).toBe('ready');
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.count)).toBe(String((await app.services.connections.list()).length));
       expect(page.url()).toBe(`${bridge.origin}/`);
       expect(violations).toEqual([]);
 
@@ -102,23 +112,23 @@ describe('in Chromium', () => {
       await mkdir(dir);
       const input = { connectionId: conn.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir };
       const jobId = await page.evaluate(async (i) => {
-        const probe = (window as unknown as { lading_probe: { api: Record<string, (x: unknown) => Promise<{ jobId: string }>> } }).lading_probe;
+        const probe = (globalThis as unknown as ProbePage).lading_probe;
         return (await probe.api['jobs.saveLayers']!(i)).jobId;
       }, input);
       await page.waitForFunction(
-        (id) => (window as unknown as { lading_probe: { events: { jobId: string; type: string }[] } }).lading_probe.events.some((e) => e.jobId === id && e.type !== 'progress'),
+        (id) => (globalThis as unknown as ProbePage).lading_probe.events.some((e) => e.jobId === id && e.type !== 'progress'),
         jobId,
         { timeout: 30_000 },
       );
       const events = await page.evaluate(
-        (id) => (window as unknown as { lading_probe: { events: { jobId: string; type: string }[] } }).lading_probe.events.filter((e) => e.jobId === id),
+        (id) => (globalThis as unknown as ProbePage).lading_probe.events.filter((e) => e.jobId === id),
         jobId,
       );
       expect(events.at(-1)!.type, JSON.stringify(events.at(-1))).toBe('done');
 
       // An error arrives as the contract's error.
       const code = await page.evaluate(async () => {
-        const probe = (window as unknown as { lading_probe: { api: Record<string, (x: unknown) => Promise<unknown>> } }).lading_probe;
+        const probe = (globalThis as unknown as ProbePage).lading_probe;
         return probe.api['browse.tags']!({ connectionId: 'conn-0000000000000000', repository: 'x' }).then(
           () => 'ok',
           (e: { code: string; name: string }) => `${e.name}:${e.code}`,
@@ -129,14 +139,14 @@ describe('in Chromium', () => {
       // The policy is enforced (and its violations would be seen above): no remote fetch, no inline script.
       expect(await page.evaluate(() => fetch('http://example.com/').then(() => 'fetched', () => 'blocked'))).toBe('blocked');
       await page.addScriptTag({ content: 'window.inlineRan = true;' }).catch(() => undefined);
-      expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).inlineRan)).toBeUndefined();
       await expect.poll(() => violations.length).toBeGreaterThanOrEqual(2);
       violations.length = 0;
 
       // A reload keeps working: the token was kept for the session.
       await page.reload();
-      await page.waitForFunction(() => document.body?.dataset.state !== undefined);
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+      await page.waitForFunction(() => (globalThis as unknown as ProbePage).document.body?.dataset.state !== undefined);
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.state)).toBe('ready');
       expect(violations).toEqual([]);
     } finally {
       await page.close();
@@ -146,8 +156,8 @@ describe('in Chromium', () => {
   it('without the token, the page cannot use the contract and says why', async () => {
     const { page } = await open(`${bridge.origin}/`);
     try {
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
-      expect(await page.evaluate(() => document.body.dataset.code)).toBe('unreachable');
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.state)).toBe('error');
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.code)).toBe('unreachable');
     } finally {
       await page.close();
     }

@@ -14,11 +14,11 @@ import { createImage, type Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
 import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manifest';
 import { comparePaths, pageSize, parseNextLink, walkPages } from './pagination';
-import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from './platform';
 import {
   DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
   normalizeSegments, parseHost, parseReference, referencePath, type Reference,
 } from './reference';
+import { resolveImageManifest, wantedPlatform } from './select-image';
 import { Session } from './session';
 import { header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
@@ -129,22 +129,11 @@ export class RegistryClient implements Client {
 
   async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
     const ref = parseReference(tag);
-    const wanted = opts.platform === undefined ? DEFAULT_PLATFORM : parsePlatform(opts.platform);
-    let result = await this.fetchManifest(ref, opts);
-    // An index may point at another index (nested indexes are allowed); two levels are plenty.
-    for (let depth = 0; result.isIndex(); depth++) {
-      if (depth >= 2) throw new InvalidManifestError(`${this.subject(ref)}: indexes nested more than two deep`);
-      const index = result.getIndexManifest();
-      const entry = selectPlatform(index.manifests, wanted);
-      if (!entry) {
-        const available = listPlatforms(index.manifests).map(formatPlatform).join(', ') || 'none';
-        throw new ImageNotFoundError(
-          `${this.subject(ref)} has no image for ${formatPlatform(wanted)} (available: ${available})`,
-          { status: 404 },
-        );
-      }
-      result = await this.fetchManifest({ kind: 'digest', digest: entry.digest }, opts, entry);
-    }
+    const wanted = wantedPlatform(opts.platform);
+    const first = await this.fetchManifest(ref, opts);
+    const result = await resolveImageManifest(
+      first, wanted, (entry) => this.fetchManifest({ kind: 'digest', digest: entry.digest }, opts, entry), this.subject(ref), opts.signal,
+    );
     return createImage(this, result);
   }
 

@@ -50,7 +50,6 @@ export interface MirrorResult {
   bytesCopied: number;
 }
 
-const DEFAULT_CONCURRENCY = 4;
 
 export async function mirror(
   source: Client,

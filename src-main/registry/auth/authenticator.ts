@@ -7,6 +7,7 @@
 import type { HttpTransport } from '../transport/http';
 import type { AuthConfig, Logger } from '../types';
 import { pickChallenge, type Challenge } from './challenge';
+import { raceAbort } from '../transport/retry';
 import { scopeKey } from './scope';
 import { basicHeader, fetchToken, type Token } from './token';
 
@@ -137,22 +138,4 @@ function mergeChallenge(known: Challenge | undefined, fresh: Challenge): Challen
   delete params.scope;
   delete params.error;
   return { scheme: fresh.scheme, params };
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -19,10 +19,10 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Client } from '../client';
-import { ImageNotFoundError, InvalidManifestError, InvalidReferenceError } from '../errors';
+import { ImageNotFoundError, InvalidReferenceError } from '../errors';
+import { resolveImageManifest, wantedPlatform } from '../select-image';
 import { createImage, type BlobSource, type Image } from '../image';
 import { parseManifest, type ManifestResult } from '../manifest';
-import { DEFAULT_PLATFORM, formatPlatform, listPlatforms, parsePlatform, selectPlatform } from '../platform';
 import { copyBlobs } from '../push';
 import { formatReference, parseReference, referencePath, type Reference } from '../reference';
 import type { CallOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from '../types';
@@ -101,20 +101,11 @@ export class LayoutClient implements Client, BlobSource {
 
   async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
     const ref = parseLayoutReference(tag);
-    const wanted = opts.platform === undefined ? DEFAULT_PLATFORM : parsePlatform(opts.platform);
-    let result = await this.getManifest(tag, opts);
-    // As on a registry: an index may hold an index; two levels are plenty.
-    for (let depth = 0; result.isIndex(); depth++) {
-      if (depth >= 2) throw new InvalidManifestError(`${this.subject(ref)}: indexes nested more than two deep`);
-      const index = result.getIndexManifest();
-      const entry = selectPlatform(index.manifests, wanted);
-      if (!entry) {
-        const available = listPlatforms(index.manifests).map(formatPlatform).join(', ') || 'none';
-        throw new ImageNotFoundError(`${this.subject(ref)} has no image for ${formatPlatform(wanted)} (available: ${available})`);
-      }
-      opts.signal?.throwIfAborted();
-      result = await this.readManifest(entry, this.subject({ kind: 'digest', digest: entry.digest }));
-    }
+    const first = await this.getManifest(tag, opts);
+    const result = await resolveImageManifest(
+      first, wantedPlatform(opts.platform),
+      (entry) => this.readManifest(entry, this.subject({ kind: 'digest', digest: entry.digest })), this.subject(ref), opts.signal,
+    );
     return createImage(this, result);
   }
 

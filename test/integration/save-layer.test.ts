@@ -82,11 +82,11 @@ describe('saveLayer to disk', () => {
         const stored = join(dir, `layer-${i}.tar.gz`);
         const plain = join(dir, `layer-${i}.tar`);
         const progress: [number, number][] = [];
-        const saved = await within(saveLayer(layer, stored, { onProgress: (done, total) => progress.push([done, total]) }), 10_000);
+        const saved = await saveLayer(layer, stored, { onProgress: (done, total) => progress.push([done, total]) });
         expect(saved).toEqual({ path: stored, bytes: layer.size });
         expect(await fileDigest(stored)).toBe(fixture.digest);
         expect(progress.at(-1)).toEqual([layer.size, layer.size]);
-        const unpacked = await within(saveLayer(layer, plain, { decompress: true }), 10_000);
+        const unpacked = await saveLayer(layer, plain, { decompress: true });
         expect(await fileDigest(plain)).toBe(fixture.diffId);
         expect(unpacked.bytes).toBeGreaterThan(layer.size);
         expected.push(`layer-${i}.tar.gz`, `layer-${i}.tar`);
@@ -110,7 +110,7 @@ describe('saveLayer to disk', () => {
     // The same child with a folder it may write in succeeds: the failure above was the folder.
     const writable = await newFolder();
     if (isRoot) await chown(writable, NOBODY, NOBODY);
-    const ok = await within(runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(writable, 'layer.tar.gz') }, home), 30_000);
+    const ok = await runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(writable, 'layer.tar.gz') }, home);
     expect(ok).toEqual({ ok: true, bytes: ociImage.layers[0]!.size });
     expect(await fileDigest(join(writable, 'layer.tar.gz'))).toBe(ociImage.layers[0]!.digest);
   });
@@ -162,7 +162,7 @@ describe('saveLayer to disk', () => {
     expect(seen).toBeLessThan(layer.size);
     expect(await readdir(dir)).toEqual([]);
     // The layer itself is fine: the same save without a cancel completes.
-    await within(saveLayer(layer, join(dir, 'big.tar.gz')), 20_000);
+    await saveLayer(layer, join(dir, 'big.tar.gz'));
     expect(await fileDigest(join(dir, 'big.tar.gz'))).toBe(big.image.layers[0]!.digest);
   });
 });

@@ -41,6 +41,7 @@ export type LadingClient = LadingApi & JobEvents & (ElectronHost | WebHost);
 
 /** The browser globals used, typed here so this file also type-checks (and runs in tests) without the DOM library. */
 interface PageGlobals {
+  /** The preload's API (PRELOAD_GLOBAL), in Electron only. */
   lading?: PreloadApi;
   location?: { protocol: string; host: string; hash: string; search: string; pathname: string };
   history?: { state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
@@ -127,8 +128,9 @@ let client: LadingClient | undefined;
 export function getLadingApi(): LadingClient {
   if (client) return client;
   const g = page();
-  if (g.lading) {
-    client = electronClient(g.lading);
+  const preload = g[PRELOAD_GLOBAL];
+  if (preload) {
+    client = electronClient(preload);
   } else {
     const { location, WebSocket } = g;
     if (!location || !WebSocket) throw new Error('Lading: neither the Electron preload nor a browser WebSocket is available');

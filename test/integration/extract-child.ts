@@ -5,9 +5,21 @@
  * the image that cannot be filled; a parent folder that cannot be written).
  *
  * Usage: node --import tsx extract-child.ts '{"host":..., "repository":..., "tag":..., "dir":...}'
- * Prints one JSON line: {"ok":true,"result":...,"maxRssKiB":...} or {"ok":false,"name":...,"message":...}.
+ * Prints one JSON line: {"ok":true,"result":...,"peakRssKiB":...} or {"ok":false,"name":...,"message":...}.
  */
+import { readFileSync } from 'node:fs';
 import { createClient, extractToDirectory } from '../../src-main/registry/index';
+
+/**
+ * This process's peak resident set. Not getrusage's maxRSS: Linux carries that
+ * over fork and exec, so it would report the (much larger) test runner that
+ * spawned us. VmHWM belongs to the address space exec made.
+ */
+function peakRssKiB(): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match?.[1]) throw new Error('no VmHWM in /proc/self/status');
+  return Number(match[1]);
+}
 
 interface ChildArgs {
   host: string;
@@ -21,7 +33,7 @@ const client = createClient(args.host, { insecure: true });
 try {
   const image = await client.withSegment(args.repository).getImage(args.tag);
   const result = await extractToDirectory(image, args.dir);
-  console.log(JSON.stringify({ ok: true, result, maxRssKiB: process.resourceUsage().maxRSS }));
+  console.log(JSON.stringify({ ok: true, result, peakRssKiB: peakRssKiB() }));
 } catch (err) {
   const e = err as Error;
   console.log(JSON.stringify({ ok: false, name: e.name, message: e.message }));

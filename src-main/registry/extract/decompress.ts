@@ -24,6 +24,13 @@ export function detectCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
+/**
+ * zlib's default 16 KiB output chunks make every stage after it (tar parsing,
+ * file writes) pay per chunk; 64 KiB halves the time of gunzip plus tar
+ * parsing on a 350 MB image, for 48 KiB more memory.
+ */
+const OUTPUT_CHUNK_BYTES = 64 * 1024;
+
 /** zstd arrived in node:zlib with Node 22.15; on Node 20 the function does not exist. */
 type ZstdZlib = { createZstdDecompress?: () => Transform };
 
@@ -31,7 +38,7 @@ type ZstdZlib = { createZstdDecompress?: () => Transform };
 export function decompressorFor(compression: Compression, digest: string): Transform {
   switch (compression) {
     case 'gzip':
-      return zlib.createGunzip();
+      return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
     case 'none':
       return new PassThrough();
     case 'zstd': {

@@ -1,14 +1,18 @@
 /**
- * Streaming a body into an open file: chunks are gathered to about 1 MiB per
+ * Streaming a body into an open file: chunks are gathered to about 512 KiB per
  * write (tar chunks are small, and a system call each would dominate), and a
  * cancel is noticed between writes.
  */
 import type { FileHandle } from 'node:fs/promises';
 
-const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_BYTES = 512 * 1024;
 
 /** Writes all of `body` and returns its length. */
-export async function writeBody(handle: FileHandle, body: AsyncIterable<Buffer> | undefined, signal?: AbortSignal): Promise<number> {
+export async function writeBody(
+  handle: FileHandle,
+  body: AsyncIterable<Buffer> | Iterable<Buffer> | undefined,
+  signal?: AbortSignal,
+): Promise<number> {
   let length = 0;
   let batch: Buffer[] = [];
   let batched = 0;
@@ -31,11 +35,12 @@ export async function writeBody(handle: FileHandle, body: AsyncIterable<Buffer> 
 }
 
 async function writeAll(handle: FileHandle, chunks: Buffer[], length: number): Promise<void> {
-  const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
-  let offset = 0;
-  // A regular file may take less than asked (a full disk reports its error on the next write).
-  while (offset < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
-    offset += bytesWritten;
+  // writev: no copy into one buffer. A regular file may take less than asked
+  // (a full disk reports its error on the next call): then write the rest.
+  let { bytesWritten } = await handle.writev(chunks);
+  if (bytesWritten === length) return;
+  const rest = Buffer.concat(chunks, length);
+  while (bytesWritten < length) {
+    bytesWritten += (await handle.write(rest, bytesWritten, length - bytesWritten)).bytesWritten;
   }
 }

@@ -20,6 +20,7 @@ import { basename, dirname, join } from 'node:path';
 import type { FlatHeader, FlatItem } from './entry';
 import { writeBody } from './file-io';
 import { HiddenStore } from './hidden-store';
+import { InFlight } from './in-flight';
 import { ancestorsOf, ROOT, unsafeNameReason } from './paths';
 
 export interface SkippedEntry {
@@ -48,6 +49,9 @@ interface DirectoryMeta {
 const IMPLIED_DIRECTORY_MODE = 0o755;
 /** What we need to fill a directory; its own mode comes at the end. */
 const WORKING_DIRECTORY_MODE = 0o700;
+/** Files up to this size are read into memory and written alongside the next ones (see in-flight.ts). */
+const SMALL_FILE_BYTES = 256 * 1024;
+const SMALL_FILES_AT_ONCE = 16;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export class SafeWriter {
@@ -61,6 +65,7 @@ export class SafeWriter {
    * place, and not inside the root, where an image may use any name.
    */
   private readonly hidden: HiddenStore;
+  private readonly inFlight = new InFlight(SMALL_FILES_AT_ONCE);
 
   constructor(
     private readonly root: string,
@@ -82,6 +87,7 @@ export class SafeWriter {
 
   /** Handles one item of the flattened stream. True when it wrote an entry of the result. */
   async write(item: FlatItem): Promise<boolean> {
+    this.inFlight.check();
     switch (item.kind) {
       case 'entry':
         return this.writeEntry(item.header, item.body, false);
@@ -96,8 +102,9 @@ export class SafeWriter {
     }
   }
 
-  /** Removes what is kept outside the root. */
+  /** Waits for running writes (their errors no longer matter), and removes what is kept outside the root. */
   async dispose(): Promise<void> {
+    await this.inFlight.settle();
     await this.hidden.dispose();
   }
 
@@ -137,15 +144,24 @@ export class SafeWriter {
         return true;
       case 'file':
         await this.clear(name);
-        this.counts.bytes += await this.writeFile(this.abs(name), header, body);
+        if (header.size <= SMALL_FILE_BYTES) {
+          const content = await readAll(body, header.size);
+          await this.inFlight.start(name, async () => {
+            await this.writeFile(this.abs(name), header, content);
+          });
+          this.counts.bytes += header.size;
+        } else {
+          this.counts.bytes += await this.writeFile(this.abs(name), header, body);
+        }
         this.nodes.set(name, 'file');
         this.counts.files++;
         return true;
     }
   }
 
-  /** Gives every directory its mode and mtime, deepest first, then the root. */
+  /** Waits for the last writes, then gives every directory its mode and mtime, deepest first, then the root. */
   async finish(): Promise<void> {
+    await this.inFlight.drain();
     if (!this.directories.has(ROOT)) this.directories.set(ROOT, { mode: IMPLIED_DIRECTORY_MODE });
     const ordered = [...this.directories.entries()].sort(([a], [b]) => depth(b) - depth(a));
     for (const [name, meta] of ordered) {
@@ -197,6 +213,7 @@ export class SafeWriter {
       return this.skip(name, `hard link to itself or to something inside it (${target})`);
     }
     await this.clear(name);
+    await this.inFlight.waitFor(target);
     await link(this.abs(target), this.abs(name));
     this.nodes.set(name, 'file');
     this.counts.hardlinks++;
@@ -237,6 +254,7 @@ export class SafeWriter {
   private async clear(name: string): Promise<void> {
     const kind = this.nodes.get(name);
     if (kind === undefined) return;
+    await this.inFlight.waitBelow(name);
     if (kind === 'directory') {
       // rm does not follow symlinks inside; our directories are still writable here.
       await rm(this.abs(name), { recursive: true, force: true });
@@ -251,7 +269,11 @@ export class SafeWriter {
   }
 
   /** Writes a new file at `path` and returns its length. */
-  private async writeFile(path: string, header: FlatHeader, body: AsyncIterable<Buffer> | undefined): Promise<number> {
+  private async writeFile(
+    path: string,
+    header: FlatHeader,
+    body: AsyncIterable<Buffer> | Iterable<Buffer> | undefined,
+  ): Promise<number> {
     // Owner-only while it fills; the entry's mode comes after the content (writing clears set-id bits).
     const handle = await open(path, CREATE_FILE, 0o600);
     try {
@@ -263,6 +285,18 @@ export class SafeWriter {
       await handle.close();
     }
   }
+}
+
+/** A small body, whole: it is written later, after the tar reader has moved on. */
+async function readAll(body: AsyncIterable<Buffer> | undefined, size: number): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body ?? []) {
+    length += chunk.length;
+    if (length > size) throw new Error(`tar entry is longer than its header says (${size} bytes)`);
+    chunks.push(chunk);
+  }
+  return chunks;
 }
 
 function depth(name: string): number {

@@ -65,6 +65,8 @@ export async function extractToDirectory(
     progress.report();
     return { ...writer.counts, skipped: writer.skipped };
   } catch (err) {
+    // Writes still running would recreate what removeTree deletes: wait for them first.
+    await writer.dispose().catch(() => undefined);
     await removeTree(temp);
     if (signal?.aborted) throw signal.reason;
     throw describeWriteError(err, target);

@@ -407,6 +407,19 @@ describe('faults', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
+  it('a progress listener that throws fails the extraction with its error, and leaves nothing behind', async () => {
+    const image = await imageOf(big, 'big');
+    const parent = await newFolder('listener-throws');
+    const thrown = new Error('listener failed');
+    const failure = await extractToDirectory(image, join(parent, 'rootfs'), {
+      onProgress: () => {
+        throw thrown;
+      },
+    }).catch((err: unknown) => err);
+    expect(failure).toBe(thrown);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
   it('a folder that cannot be written: a clear error, nothing created', async () => {
     const parent = await childFolder('unwritable');
     await chmod(parent, 0o555);

@@ -6,8 +6,8 @@
  * in-memory map of what we created stand for the disk. Every parent of an
  * entry is checked against that map instead of being followed: a parent
  * that is a symlink (wherever it points) or a non-directory makes the entry
- * skipped. Final names are created with O_EXCL | O_NOFOLLOW, so even a map
- * that were wrong could not make us write through a symlink.
+ * skipped. Files are created with O_EXCL | O_NOFOLLOW, so an entry never
+ * writes through a symlink (or into a file) already at its own name.
  *
  * Directories are created 0700 and get their real mode and mtime in finish(),
  * deepest first, after everything inside them is written: a read-only

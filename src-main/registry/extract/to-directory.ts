@@ -58,11 +58,13 @@ export async function extractToDirectory(
       if (signal?.aborted) throw signal.reason;
       await writer.write(item);
       progress.tick();
+      progress.check();
     }
     await writer.finish();
+    progress.report();
+    progress.check();
     if (signal?.aborted) throw signal.reason;
     await moveIntoPlace(temp, target);
-    progress.report();
     return { ...writer.counts, skipped: writer.skipped };
   } catch (err) {
     // Writes still running would recreate what removeTree deletes: wait for them first.
@@ -79,6 +81,7 @@ class ProgressReporter {
   private bytesRead = 0;
   private readonly bytesTotal: number;
   private last = 0;
+  private failure: { error: unknown } | undefined;
 
   constructor(
     image: Image,
@@ -102,7 +105,18 @@ class ProgressReporter {
 
   report(now = Date.now()): void {
     this.last = now;
-    this.listener?.({ bytesRead: this.bytesRead, bytesTotal: this.bytesTotal, entries: this.writer.written });
+    try {
+      this.listener?.({ bytesRead: this.bytesRead, bytesTotal: this.bytesTotal, entries: this.writer.written });
+    } catch (err) {
+      // Byte counts arrive inside a stream's 'data' event, where a throw would crash the
+      // process: keep it, and let check() throw it where the extraction can clean up.
+      this.failure ??= { error: err };
+    }
+  }
+
+  /** Throws what the listener threw, if it did. */
+  check(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 

@@ -1,10 +1,23 @@
 /**
  * The child side of a Lading measurement: run the operation, then print one
  * JSON line `{ms, cpuMs, maxRssKB, ...details}` (cpuMs: CPU time of the
- * operation, user + system; maxRssKB: the process's peak RSS) as the last line of stdout. Any
+ * operation, user + system; maxRssKB: the process's own peak RSS, VmHWM) as the last line of stdout. Any
  * failure exits non-zero with the error on stderr.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+
+/**
+ * The process's own peak RSS in KiB. `process.resourceUsage().maxRSS` is not
+ * used: on Linux it can carry over the memory of the process that spawned
+ * this one (a vitest worker or a bench script holding an image showed
+ * hundreds of MB in a child that used far less). VmHWM in /proc is this
+ * process's own high-water mark.
+ */
+function peakRssKB(): number {
+  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : process.resourceUsage().maxRSS;
+}
 
 export async function measure(op: () => Promise<Record<string, unknown> | void>): Promise<void> {
   try {
@@ -17,7 +30,7 @@ export async function measure(op: () => Promise<Record<string, unknown> | void>)
     const details = (await op()) ?? {};
     const ms = performance.now() - started;
     const cpuMs = cpu() - cpuStart;
-    process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssKB: process.resourceUsage().maxRSS, ...details })}\n`);
+    process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssKB: peakRssKB(), ...details })}\n`);
   } catch (err) {
     console.error(err);
     process.exitCode = 1;

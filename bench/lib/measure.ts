@@ -6,7 +6,7 @@
  *   time is measured around the whole command, process start included.
  * - Lading runs in a child Node process (a bundle of the library, no tsx in
  *   it), which times the operation itself and reports its own peak RSS
- *   (process.resourceUsage().maxRSS). Its process wall time, Node's start-up
+ *   (VmHWM, its own peak RSS). Its process wall time, Node's start-up
  *   included, is kept too, for reference.
  */
 import { spawn } from 'node:child_process';

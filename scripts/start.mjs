@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds the renderer and the main process, then opens the
 // desktop app in Electron. Where the Electron runtime is not installed (its
-// binary download is turned off in package.json "allowScripts", or cannot be
-// reached), it says so and points to `npm run web`, which runs the same app
-// in a browser.
+// binary could not be downloaded, or ELECTRON_SKIP_BINARY_DOWNLOAD was set),
+// it says so and points to `npm run web`, which runs the same app in a
+// browser.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,9 +15,10 @@ const require = createRequire(join(root, 'package.json'));
 
 const NO_ELECTRON = `
 Lading's desktop app cannot start here: the Electron runtime is not installed.
-(npm installs the electron package, but its binary is downloaded by an install
-script that package.json "allowScripts" turns off, and the download is not
-reachable from this machine.)
+(npm installs the electron package, whose install script then downloads the
+Electron binary; that download was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD) or
+could not reach the internet. On a connected machine, \`npm rebuild electron\`
+fetches it.)
 
 Run the same app in a browser instead:
 

@@ -10,7 +10,7 @@ import {
   operations, isOperationName, type InputOf, type OperationName, type ParsedInputOf, type ResultOf,
 } from '../../src-shared/contract';
 import type { AppError, Outcome } from '../../src-shared/errors';
-import { normalizeHost } from './connections';
+import { profileFromDraft } from './connections';
 import { testConnection } from './connection-test';
 import type { JobEventListener } from './events';
 import { toAppError } from './errors';
@@ -65,26 +65,13 @@ export function createApi(services: Services): Api {
         return testConnection(c, secret);
       }
       const draft = input.draft!;
-      const { host, plainHttp } = normalizeHost(draft.host);
       let secret = typeof draft.secret === 'string' ? draft.secret : undefined;
       if (secret !== undefined) credentials.noteSecret(secret);
       else if (draft.id !== undefined && draft.secret !== null && draft.authKind !== 'anonymous') {
         await store.require(draft.id);
         secret = await credentials.get(draft.id);
       }
-      return testConnection(
-        {
-          name: draft.name,
-          host,
-          authKind: draft.authKind,
-          ...(draft.tokenType ? { tokenType: draft.tokenType } : {}),
-          ...(draft.username ? { username: draft.username } : {}),
-          plainHttp: draft.plainHttp || plainHttp,
-          tlsSkipVerify: draft.tlsSkipVerify,
-          ...(draft.caPem ? { caPem: draft.caPem } : {}),
-        },
-        secret,
-      );
+      return testConnection(profileFromDraft(draft, draft.caPem ?? undefined), secret);
     },
     'connections.importCandidates': () => importer.candidates(),
     'connections.import': (input) => importer.import(input.keys),

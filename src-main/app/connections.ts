@@ -65,6 +65,21 @@ export function normalizeHost(input: string): { host: string; plainHttp: boolean
   return { host, plainHttp };
 }
 
+/** The profile fields of a draft, its host normalised; `caPem` as resolved by the caller (a draft may keep or clear it). */
+export function profileFromDraft(draft: ConnectionDraft, caPem: string | undefined) {
+  const { host, plainHttp } = normalizeHost(draft.host);
+  return {
+    name: draft.name,
+    host,
+    authKind: draft.authKind,
+    ...(draft.tokenType ? { tokenType: draft.tokenType } : {}),
+    ...(draft.username ? { username: draft.username } : {}),
+    plainHttp: draft.plainHttp || plainHttp,
+    tlsSkipVerify: draft.tlsSkipVerify,
+    ...(caPem ? { caPem } : {}),
+  };
+}
+
 function presets(now: string): StoredConnection[] {
   return [
     { id: newConnectionId(), name: 'Docker Hub', host: 'docker.io', authKind: 'anonymous', plainHttp: false, tlsSkipVerify: false, preset: 'docker-hub', createdAt: now, updatedAt: now },
@@ -234,19 +249,11 @@ export class ConnectionsService {
   }
 
   async save(draft: ConnectionDraft): Promise<Connection> {
-    const { host, plainHttp } = normalizeHost(draft.host);
     const previous = draft.id === undefined ? undefined : await this.options.store.require(draft.id);
     const caPem = draft.caPem === null ? undefined : draft.caPem ?? previous?.caPem;
     const saved = await this.options.store.put({
       ...(draft.id !== undefined ? { id: draft.id } : {}),
-      name: draft.name,
-      host,
-      authKind: draft.authKind,
-      ...(draft.tokenType ? { tokenType: draft.tokenType } : {}),
-      ...(draft.username ? { username: draft.username } : {}),
-      plainHttp: draft.plainHttp || plainHttp,
-      tlsSkipVerify: draft.tlsSkipVerify,
-      ...(caPem ? { caPem } : {}),
+      ...profileFromDraft(draft, caPem),
       ...(previous?.preset ? { preset: previous.preset } : {}),
     });
     const credentials = this.options.credentials;

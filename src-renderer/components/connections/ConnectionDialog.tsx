@@ -100,7 +100,9 @@ export function ConnectionDialog({ connection, seed }: Props) {
 
   // A result is only shown for the values it was found with.
   const resetTest = test.reset;
-  useEffect(() => resetTest(), [resetTest, host, authKind, tokenType, username, secret, plainHttp, tlsSkipVerify, caPem]);
+  useEffect(() => {
+    resetTest();
+  }, [resetTest, host, authKind, tokenType, username, secret, plainHttp, tlsSkipVerify, caPem]);
 
   const onTest = () => {
     const d = checked();

@@ -11,7 +11,10 @@ export function LayersTab({ image, view }: { image: ImageRef; view: ManifestView
   const { state } = useNavigation();
   const ui = useUi();
   const highlighted = useRef<HTMLTableRowElement>(null);
-  useEffect(() => highlighted.current?.scrollIntoView({ block: 'nearest' }), [state.highlight]);
+  useEffect(() => {
+    // (Braces: scrollIntoView answers a promise in recent Chromium, which an effect must not return.)
+    highlighted.current?.scrollIntoView({ block: 'nearest' });
+  }, [state.highlight]);
   if (view.kind === 'index') return <IndexPicker view={view} what="layers" tab="layers" />;
   const layers = view.layers ?? [];
   return (

@@ -1,0 +1,74 @@
+/**
+ * Lading as `npm run web` runs it, in-process: the real services over a
+ * temporary data folder (and a keychain service name of its own), the real
+ * web bridge serving the built renderer.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApi, type Api } from '../../../src-main/app/api';
+import { createServices, type Services } from '../../../src-main/app/services';
+import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
+import type { Connection, InputOf, OperationName, ResultOf } from '../../../src-shared/contract';
+import { makeTempDir } from '../../harness/tmp';
+import { ensureRendererBuilt } from './renderer';
+
+export interface WebApp {
+  url: string;
+  bridge: WebBridge;
+  services: Services;
+  api: Api;
+  dataDir: string;
+  homeDir: string;
+  /** Calls an operation directly (test set-up); throws with the error's message when it fails. */
+  ok<N extends OperationName>(name: N, input: InputOf<N>): Promise<ResultOf<N>>;
+  close(): Promise<void>;
+}
+
+export interface WebAppOptions {
+  /** Written to <home>/.docker/config.json, to be offered for import. */
+  dockerConfig?: unknown;
+  progressThrottleMs?: number;
+}
+
+export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
+  const rendererDir = await ensureRendererBuilt();
+  const dataDir = await makeTempDir('lading-e2e-data-');
+  const homeDir = await makeTempDir('lading-e2e-home-');
+  if (options.dockerConfig !== undefined) {
+    await mkdir(join(homeDir, '.docker'), { recursive: true });
+    await writeFile(join(homeDir, '.docker', 'config.json'), JSON.stringify(options.dockerConfig));
+  }
+  const services = createServices({
+    dataDir,
+    homeDir,
+    // No DOCKER_CONFIG, REGISTRY_AUTH_FILE or XDG_RUNTIME_DIR from the machine running the tests.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: homeDir },
+    keychainService: `Lading-e2e-${randomBytes(6).toString('hex')}`,
+    progressThrottleMs: options.progressThrottleMs ?? 50,
+  });
+  const api = createApi(services);
+  const bridge = await startWebBridge({ api, rendererDir });
+  return {
+    url: bridge.url,
+    bridge,
+    services,
+    api,
+    dataDir,
+    homeDir,
+    async ok(name, input) {
+      const outcome = await api.invoke(name, input);
+      if (!outcome.ok) throw new Error(`${name} failed: ${outcome.error.code}: ${outcome.error.message}`);
+      return outcome.value;
+    },
+    async close() {
+      await bridge.close();
+      // Remove every connection, so no secret stays in the keychain.
+      const list = await api.invoke('connections.list', {});
+      if (list.ok) for (const c of list.value as Connection[]) await api.invoke('connections.remove', { id: c.id });
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(homeDir, { recursive: true, force: true });
+    },
+  };
+}

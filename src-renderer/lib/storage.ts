@@ -56,3 +56,13 @@ export function dismissedImports(): string[] {
 export function dismissImports(keys: string[]): void {
   write('dismissedImports', [...new Set([...dismissedImports(), ...keys])]);
 }
+
+/** The connection last mirrored to. */
+export function lastMirrorTarget(): string {
+  const v = read<unknown>('lastMirrorTarget', '');
+  return typeof v === 'string' ? v : '';
+}
+
+export function rememberMirrorTarget(connectionId: string): void {
+  write('lastMirrorTarget', connectionId);
+}

@@ -6,6 +6,7 @@ import { useStartJob } from '../../hooks/useStartJob';
 import { useApi } from '../../lib/api';
 import { isDigest } from '../../lib/format';
 import { platformsOf } from '../../lib/manifest';
+import { lastMirrorTarget, rememberMirrorTarget } from '../../lib/storage';
 import { useUi, type ImageRef } from '../../lib/ui';
 import { Dialog } from '../common/Dialog';
 import { ErrorNotice } from '../common/ErrorNotice';
@@ -19,7 +20,11 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
   const view = useManifest(image.connectionId, image.repository, image.reference).data;
   const isIndex = view?.kind === 'index';
   const others = connections.filter((c) => c.id !== image.connectionId);
-  const [target, setTarget] = useState(() => (others[0] ?? connections[0])?.id ?? '');
+  // The last target, else a connection of the person's own (not a preset), else any other.
+  const [target, setTarget] = useState(
+    () =>
+      (connections.find((c) => c.id === lastMirrorTarget()) ?? others.find((c) => !c.preset) ?? others[0] ?? connections[0])?.id ?? '',
+  );
   const [repository, setRepository] = useState(image.repository);
   const [tag, setTag] = useState(isDigest(image.reference) ? '' : image.reference);
   const [platforms, setPlatforms] = useState(() => new Set(view ? platformsOf(view).flatMap((p) => (p.platform ? [p.platform] : [])) : []));
@@ -38,6 +43,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
     setProblems(next);
     if (Object.values(next).some(Boolean)) return;
     const filter = isIndex && view ? platformFilter(view, platforms) : undefined;
+    rememberMirrorTarget(target);
     start.mutate(() =>
       api['jobs.mirror']({
         source: { connectionId: image.connectionId, repository: image.repository, reference: image.reference },

@@ -25,6 +25,13 @@ export function JobRow({ job }: { job: JobView }) {
   const percent = job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
   const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
   const opener = (api as unknown as FolderOpener).openFolder;
+  const numbers = [
+    ...(job.state === 'running' || job.bytesTotal > 0 ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
+    ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),
+    ...(job.state === 'running' && job.speed !== undefined ? [`${formatBytes(job.speed)}/s`] : []),
+    ...(job.state === 'running' && job.eta !== undefined ? [`${formatDuration(job.eta)} left`] : []),
+    ...(job.state !== 'running' && job.endedAt ? [`took ${formatDuration((job.endedAt - job.startedAt) / 1000)}`] : []),
+  ].join(' · ');
   return (
     <li className={`job job-${job.state}`} data-job-id={job.id} data-job-state={job.state} aria-label={job.title}>
       <div className="job-line">
@@ -32,13 +39,14 @@ export function JobRow({ job }: { job: JobView }) {
         <span className="job-title" title={job.title}>
           {job.title}
         </span>
+        {job.state !== 'running' && <span className="job-numbers">{numbers}</span>}
         {job.state === 'running' && (
           <button type="button" className="small-button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
             {cancel.isPending ? 'Cancelling…' : 'Cancel'}
           </button>
         )}
       </div>
-      {(job.state === 'running' || job.bytesTotal > 0) && (
+      {job.state === 'running' && (
         <div className="job-progress">
           <div
             className="progress"
@@ -50,27 +58,22 @@ export function JobRow({ job }: { job: JobView }) {
           >
             <div className="progress-fill" style={{ width: `${percent}%` }} />
           </div>
-          <span className="job-numbers">
-            {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}
-            {job.blobsTotal > 0 && ` · ${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`}
-            {job.state === 'running' && job.speed !== undefined && ` · ${formatBytes(job.speed)}/s`}
-            {job.state === 'running' && job.eta !== undefined && ` · ${formatDuration(job.eta)} left`}
-            {job.state !== 'running' && job.endedAt && ` · took ${formatDuration((job.endedAt - job.startedAt) / 1000)}`}
-          </span>
+          <span className="job-numbers">{numbers}</span>
         </div>
       )}
       {job.state === 'done' && job.result && (
         <div className="job-result">
           <JobResultView result={job.result} />
-        </div>
-      )}
-      {folder && (
-        <div className="job-folder">
-          Folder: <code data-testid="job-folder">{folder}</code> <CopyButton value={folder} label="Copy path" what="folder path" />
-          {opener && (
-            <button type="button" className="small-button" onClick={() => void opener(folder)}>
-              Open folder
-            </button>
+          {folder && (
+            <span className="job-folder">
+              {' '}
+              · Folder: <code data-testid="job-folder">{folder}</code> <CopyButton value={folder} label="Copy path" what="folder path" />
+              {opener && (
+                <button type="button" className="small-button" onClick={() => void opener(folder)}>
+                  Open folder
+                </button>
+              )}
+            </span>
           )}
         </div>
       )}

@@ -40,16 +40,28 @@ const ACCEPT = [
 ].join(', ');
 
 /**
+ * PUTs the manifest that `repository:firstTag` names under every tag of
+ * `tags`, 32 at a time (as the harness fills its many-tags fixture).
+ */
+export async function tagManyTimes(target: RunningRegistry, repository: string, firstTag: string, tags: readonly string[]): Promise<void> {
+  const res = await request(`${target.url}/v2/${repository}/manifests/${firstTag}`, { headers: { accept: ACCEPT } });
+  if (res.statusCode !== 200) throw new Error(`GET ${repository}:${firstTag} answered ${res.statusCode}`);
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const mediaType = String(res.headers['content-type']).split(';')[0]!.trim();
+  await mapLimit(
+    tags.filter((t) => t !== firstTag),
+    32,
+    (tag) => putManifest(target.url, repository, tag, bytes, mediaType),
+  );
+}
+
+/**
  * Copies a small image from `source` (`host/repo:tag`) into `repository` and
- * PUTs its manifest under `count` tags, 32 at a time. Returns the tags, sorted.
+ * PUTs its manifest under `count` tags. Returns the tags, sorted.
  */
 export async function createManyTags(target: RunningRegistry, repository: string, source: string, count: number): Promise<string[]> {
   const tags = manyTagNames(count);
   await skopeoCopy(source, `${target.host}/${repository}:${tags[0]}`);
-  const res = await request(`${target.url}/v2/${repository}/manifests/${tags[0]}`, { headers: { accept: ACCEPT } });
-  if (res.statusCode !== 200) throw new Error(`GET manifest answered ${res.statusCode}`);
-  const bytes = Buffer.from(await res.body.arrayBuffer());
-  const mediaType = String(res.headers['content-type']).split(';')[0]!.trim();
-  await mapLimit(tags.slice(1), 32, (tag) => putManifest(target.url, repository, tag, bytes, mediaType));
+  await tagManyTimes(target, repository, tags[0]!, tags);
   return tags;
 }

@@ -1,84 +1,8 @@
-/**
- * Where the person is: connection, repository, the tag or digest picked,
- * the manifests opened from it (index children, subjects), and the tab.
- * One reducer, so every pane reads the same selection.
- */
+/** The navigation state (nav-state.ts) for every pane, through React context. */
 import { createContext, useContext, useMemo, useReducer, type ReactNode } from 'react';
+import { initialNav, navReducer, type NavAction, type NavState } from './nav-state';
 
-export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers';
-
-export interface Crumb {
-  /** A digest opened from the previous manifest. */
-  reference: string;
-  /** The platform it was picked for, when it came from an index. */
-  platform?: string;
-}
-
-export interface NavState {
-  connectionId?: string;
-  repository?: string;
-  /** The tag or digest picked in the tag list (or pasted into the reference bar). */
-  reference?: string;
-  trail: Crumb[];
-  tab: TabId;
-  /** A layer or config digest to point at in its tab. */
-  highlight?: string;
-  /** Bumped when something asks the tag list to show `reference` (reference bar). */
-  revealTag: number;
-}
-
-export type NavAction =
-  | { type: 'openRepository'; connectionId: string; repository: string }
-  | { type: 'openReference'; connectionId: string; repository: string; reference: string; reveal?: boolean }
-  | { type: 'drill'; reference: string; platform?: string; tab?: TabId }
-  | { type: 'back'; depth: number }
-  | { type: 'tab'; tab: TabId; highlight?: string }
-  | { type: 'forgetConnection'; connectionId: string };
-
-const initial: NavState = { trail: [], tab: 'overview', revealTag: 0 };
-
-export function navReducer(state: NavState, action: NavAction): NavState {
-  switch (action.type) {
-    case 'openRepository':
-      if (state.connectionId === action.connectionId && state.repository === action.repository) return state;
-      return { ...initial, connectionId: action.connectionId, repository: action.repository, tab: state.tab, revealTag: state.revealTag };
-    case 'openReference':
-      return {
-        connectionId: action.connectionId,
-        repository: action.repository,
-        reference: action.reference,
-        trail: [],
-        tab: state.tab === 'index' ? 'overview' : state.tab,
-        revealTag: action.reveal ? state.revealTag + 1 : state.revealTag,
-      };
-    case 'drill':
-      if (!state.reference) return state;
-      return {
-        ...state,
-        trail: [...state.trail, { reference: action.reference, ...(action.platform ? { platform: action.platform } : {}) }],
-        tab: action.tab ?? (state.tab === 'index' ? 'overview' : state.tab),
-        highlight: undefined,
-      };
-    case 'back':
-      return { ...state, trail: state.trail.slice(0, Math.max(0, action.depth)), highlight: undefined };
-    case 'tab':
-      return { ...state, tab: action.tab, highlight: action.highlight };
-    case 'forgetConnection':
-      return state.connectionId === action.connectionId ? { ...initial, tab: state.tab } : state;
-  }
-}
-
-/** The image the detail pane shows: the last crumb, or the picked reference. */
-export function currentImage(state: NavState): { connectionId: string; repository: string; reference: string; platform?: string } | undefined {
-  if (!state.connectionId || !state.repository || !state.reference) return undefined;
-  const last = state.trail[state.trail.length - 1];
-  return {
-    connectionId: state.connectionId,
-    repository: state.repository,
-    reference: last ? last.reference : state.reference,
-    ...(last?.platform ? { platform: last.platform } : {}),
-  };
-}
+export { currentImage, navReducer, type Crumb, type NavAction, type NavState, type TabId } from './nav-state';
 
 interface NavContextValue {
   state: NavState;
@@ -88,7 +12,7 @@ interface NavContextValue {
 const NavContext = createContext<NavContextValue | null>(null);
 
 export function NavigationProvider({ children }: { children: ReactNode }) {
-  const [state, dispatch] = useReducer(navReducer, initial);
+  const [state, dispatch] = useReducer(navReducer, initialNav);
   const value = useMemo(() => ({ state, dispatch }), [state]);
   return <NavContext.Provider value={value}>{children}</NavContext.Provider>;
 }

@@ -332,6 +332,7 @@ describe('a multi-arch index', () => {
 
 describe('a registry without a catalog', () => {
   it('says so and opens a repository by name', async () => {
+    for (const name of ['Basic registry', 'Own registry']) await treeRow(page, name).click(); // collapse them
     await addConnection(page, { name: 'No catalog', host: relay.host });
     await treeRow(page, 'No catalog').click();
     const note = page.getByTestId('catalog-less');
@@ -342,9 +343,13 @@ describe('a registry without a catalog', () => {
     await expect.poll(() => page.locator('.field-error').first().innerText()).toMatch(/Repository is invalid/);
     await name.fill(multiarch.repository);
     await name.press('Enter');
-    await tagRow(page, multiarch.tag).waitFor();
+    await tagRow(page, multiarch.tag).click();
     await treeRow(page, multiarch.repository).waitFor();
+    expect(await treeRow(page, multiarch.repository).getAttribute('aria-selected')).toBe('true');
+    await openTab(page, 'Overview');
+    await expect.poll(() => page.getByTestId('overview-digest').innerText()).toBe(multiarch.digest);
     await screenshot(page, 'catalog-less');
+    for (const name of ['Basic registry', 'Own registry']) await treeRow(page, name).click(); // as they were
   });
 });
 

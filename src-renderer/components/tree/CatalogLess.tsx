@@ -54,9 +54,8 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
 
   return (
     <div role="group">
-      <div className="tree-note catalog-less" style={indent} data-testid="catalog-less">
-        <strong>No repository list here.</strong> {connection.name} does not publish a catalog
-        {message ? ` (${message.replace(/\.$/, '')})` : ''}. Open a repository by name:
+      <div className="tree-note catalog-less" style={indent} data-testid="catalog-less" title={message}>
+        <strong>No repository list here:</strong> {connection.name} does not publish its catalog. Open a repository by name:
       </div>
       <div
         className="open-by-name"

@@ -199,6 +199,13 @@ describe('the repository tree', () => {
       const id = await tree.getAttribute('aria-activedescendant');
       return id ? page.locator(`[id="${id}"] .row-label`).innerText() : '';
     };
+    // Tab reaches the tree, and its active row shows the focus.
+    await page.getByRole('button', { name: '+ Add' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.getAttribute("role")')).toBe('tree');
+    const activeId = await tree.getAttribute('aria-activedescendant');
+    expect(await page.evaluate(`getComputedStyle(document.getElementById(${JSON.stringify(activeId)})).boxShadow`)).toMatch(/0px 0px 0px 2px inset/);
+
     await treeRow(page, 'deep').click(); // expands it, and it becomes the active row
     await treeRow(page, 'a').waitFor();
     await tree.focus();

@@ -165,6 +165,22 @@ describe('mirror', () => {
   });
 });
 
+describe('save as OCI layout', () => {
+  it('saves the index with every platform; skopeo reads the same digest from the layout', async () => {
+    const dir = join(work, 'layout');
+    await goTo(page, `${basic.host}/${multiarch.repository}:${multiarch.tag}`);
+    await page.getByRole('button', { name: 'Save as OCI layout…' }).click();
+    const dialog = page.locator('dialog[data-dialog="save-layout"]');
+    await dialog.locator('#layout-dir').fill(dir);
+    expect(await dialog.locator('#layout-tag').inputValue()).toBe(multiarch.tag);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    const row = await jobRow(page, 'as an OCI layout', 'done');
+    expect(await row.innerText()).toContain('Saved an OCI layout');
+    expect(JSON.parse(await readFile(join(dir, 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
+    expect(await skopeoDigest(`oci:${dir}:${multiarch.tag}`)).toBe(multiarch.digest);
+  });
+});
+
 describe('cancel', () => {
   it('cancels a running job: the panel says Cancelled and no folder is left', async () => {
     const dir = join(work, 'cancelled-rootfs');

@@ -43,13 +43,15 @@ export function ReferenceBar() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const go = () => {
+  const go = async () => {
     const parsed = parseReference(text);
     if (!parsed.ok) {
       setProblem({ message: parsed.message });
       return;
     }
-    const resolved = resolveReference(parsed.value, connections.data ?? []);
+    // Pasted before the connections arrived (just after launch): wait for them.
+    const list = connections.data ?? (await connections.refetch()).data ?? [];
+    const resolved = resolveReference(parsed.value, list);
     if (!resolved) {
       setProblem({ message: `No saved connection for ${parsed.value.host}.`, host: parsed.value.host });
       return;
@@ -66,7 +68,7 @@ export function ReferenceBar() {
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
             e.preventDefault();
-            go();
+            void go();
           } else if (e.key === 'Escape') {
             setText(shown);
             setProblem(null);
@@ -84,7 +86,7 @@ export function ReferenceBar() {
           placeholder="Go to host/repository:tag or host/repository@sha256:…   ( / )"
           onChange={(e) => setText(e.target.value)}
         />
-        <button type="button" onClick={go}>
+        <button type="button" onClick={() => void go()}>
           Go
         </button>
       </div>

@@ -7,10 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '../../..');
+/** Part of the cache key: change it when the build's options below change. */
+const BUILD_FLAVOUR = 'production-2';
 const INPUTS = ['src-renderer', 'src-shared', 'vite.config.ts', 'package-lock.json', 'tsconfig.renderer.json'];
 
 async function* files(path: string): AsyncGenerator<string> {
@@ -29,7 +31,7 @@ async function* files(path: string): AsyncGenerator<string> {
 }
 
 async function sourceHash(): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(BUILD_FLAVOUR);
   for (const input of INPUTS) {
     for await (const file of files(join(root, input))) {
       hash.update(relative(root, file)).update('\0').update(await readFile(file)).update('\0');
@@ -46,12 +48,22 @@ export async function ensureRendererBuilt(): Promise<string> {
   await mkdir(base, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   const { build } = await import('vite');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    root: join(root, 'src-renderer'),
-    logLevel: 'warn',
-    build: { outDir: tmp, emptyOutDir: true },
-  });
+  // What ships: vitest runs with NODE_ENV=test, and vite would then build React's development
+  // flavour (and JSX for it). Production for the time of the build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(root, 'vite.config.ts'),
+      root: join(root, 'src-renderer'),
+      logLevel: 'warn',
+      mode: 'production',
+      build: { outDir: tmp, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   try {
     await rename(tmp, dir);
   } catch {
@@ -59,5 +71,17 @@ export async function ensureRendererBuilt(): Promise<string> {
     await rm(tmp, { recursive: true, force: true });
   }
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`renderer build did not produce ${dir}/index.html`);
+  await pruneOldBuilds(base, dir);
   return dir;
+}
+
+/** Builds of older sources, untouched for an hour, go (a build in progress elsewhere is younger). */
+async function pruneOldBuilds(base: string, keep: string): Promise<void> {
+  const hourAgo = Date.now() - 3600_000;
+  for (const name of await readdir(base)) {
+    const path = join(base, name);
+    if (path === keep) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < hourAgo) await rm(path, { recursive: true, force: true });
+  }
 }

@@ -478,6 +478,11 @@ export const operations = {
   ),
   'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),
   'jobs.list': operation<JobInfo[]>()('query', 'Running and recent jobs, newest first', empty),
+  'jobs.openFolder': operation<{ path: string }>()(
+    'command',
+    "Shows a finished job's target folder in the file manager (the path comes from the job, never from the caller)",
+    z.strictObject({ jobId: jobIdSchema }),
+  ),
 } as const;
 
 export type Operations = typeof operations;

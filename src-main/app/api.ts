@@ -13,7 +13,8 @@ import type { AppError, Outcome } from '../../src-shared/errors';
 import { profileFromDraft } from './connections';
 import { testConnection } from './connection-test';
 import type { JobEventListener } from './events';
-import { toAppError } from './errors';
+import { AppFailure, toAppError } from './errors';
+import { resultFolder } from '../../src-shared/job-results';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
 import type { Services } from './services';
 
@@ -104,6 +105,18 @@ export function createApi(services: Services): Api {
     },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),
+    'jobs.openFolder': async (input) => {
+      const job = jobs.get(input.jobId);
+      const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
+      if (!folder) {
+        throw new AppFailure('invalid-input', job.state === 'done' ? 'This job wrote no folder (a mirror writes to a registry)' : 'The job has not finished: there is no folder to show yet');
+      }
+      if (!services.openFolder) {
+        throw new AppFailure('invalid-input', `This window cannot open folders; the folder is ${folder}`, { path: folder });
+      }
+      await services.openFolder(folder);
+      return { path: folder };
+    },
   };
 
   async function call(name: string, input: unknown): Promise<Outcome<unknown>> {

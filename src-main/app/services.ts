@@ -33,6 +33,8 @@ export interface ServicesOptions {
   /** Tuning for tests. */
   runner?: Omit<RunnerDeps, 'pool'>;
   browse?: { catalogBatch?: number; maxScan?: number; tagCacheMs?: number };
+  /** Shows a folder in the system's file manager; each host brings its own (Electron's shell, xdg-open). */
+  openFolder?: (path: string) => Promise<void>;
 }
 
 export interface Services {
@@ -44,6 +46,8 @@ export interface Services {
   events: JobEventBus;
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
+  /** Shows a folder in the file manager, when the host can. */
+  openFolder?: (path: string) => Promise<void>;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
   sanitize<T>(value: T): T;
   /** Cancels running jobs and closes every client. */
@@ -92,6 +96,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
+    ...(options.openFolder ? { openFolder: options.openFolder } : {}),
     sanitize,
     async close() {
       await jobs.shutdown();

@@ -9,9 +9,10 @@
  * Development: LADING_DEV_SERVER_URL=http://localhost:5173 loads the
  * renderer from the Vite dev server instead (unpackaged builds only).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { createApi } from '../app/api';
+import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
 import type { Logger } from '../registry/index';
 import { forwardJobEvents, registerIpc } from './ipc';
@@ -37,6 +38,12 @@ async function pickFolder(sender: WebContents): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** Opens a job's folder in the file manager (shell.openPath answers an error string, empty on success). */
+async function showFolder(path: string): Promise<void> {
+  const error = await shell.openPath(path);
+  if (error) throw new AppFailure('internal', `Opening ${path} failed: ${error}`, { path });
+}
+
 function run(): void {
   app.setName('Lading');
   app.setPath('userData', join(app.getPath('appData'), 'Lading'));
@@ -54,7 +61,7 @@ function run(): void {
     ...(devServerUrl ? { devServerUrl } : {}),
   };
 
-  const services = createServices({ dataDir: app.getPath('userData'), logger });
+  const services = createServices({ dataDir: app.getPath('userData'), logger, openFolder: showFolder });
   const api = createApi(services);
   let window: BrowserWindow | undefined;
 

@@ -13,6 +13,7 @@ import { createApi } from '../app/api';
 import { createServices } from '../app/services';
 import type { Logger } from '../registry/index';
 import { defaultDataDir } from './data-dir';
+import { openFolderWith } from './open-folder';
 import { startWebBridge } from './server';
 
 const USAGE = 'usage: npm run web -- [--port N] [--data-dir DIR] [--renderer-dir DIR]';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 
-  const services = createServices({ dataDir, logger });
+  const services = createServices({ dataDir, logger, openFolder: openFolderWith() });
   const api = createApi(services);
   let bridge;
   try {

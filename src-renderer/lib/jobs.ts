@@ -163,17 +163,4 @@ export class JobsStore {
 }
 
 /** The folder a finished job wrote, to show or open. */
-export function resultFolder(result: JobResult | undefined): string | undefined {
-  if (!result) return undefined;
-  switch (result.kind) {
-    case 'saveLayers': {
-      const file = result.files[0]?.path;
-      return file ? file.replace(/[\\/][^\\/]*$/, '') : undefined;
-    }
-    case 'saveLayout':
-    case 'extract':
-      return result.path;
-    case 'mirror':
-      return undefined;
-  }
-}
+export { resultFolder } from '../../src-shared/job-results';

@@ -14,17 +14,13 @@ const STATE_LABEL: Record<JobView['state'], string> = {
   cancelled: 'Cancelled',
 };
 
-/** A host that can show a folder in the file manager (none of today's do; the path is shown instead). */
-interface FolderOpener {
-  openFolder?: (path: string) => Promise<void>;
-}
-
 export function JobRow({ job }: { job: JobView }) {
   const api = useApi();
   const cancel = useMutation({ mutationFn: () => api['jobs.cancel']({ jobId: job.id }) });
   const percent = job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
   const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
-  const opener = (api as unknown as FolderOpener).openFolder;
+  // Main opens the folder the job itself recorded: the page only names the job.
+  const openFolder = useMutation({ mutationFn: () => api['jobs.openFolder']({ jobId: job.id }) });
   const numbers = [
     ...(job.state === 'running' || job.bytesTotal > 0 ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
     ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),
@@ -68,17 +64,16 @@ export function JobRow({ job }: { job: JobView }) {
             <span className="job-folder">
               {' '}
               · Folder: <code data-testid="job-folder">{folder}</code> <CopyButton value={folder} label="Copy path" what="folder path" />
-              {opener && (
-                <button type="button" className="small-button" onClick={() => void opener(folder)}>
-                  Open folder
-                </button>
-              )}
+              <button type="button" className="small-button" onClick={() => openFolder.mutate()} disabled={openFolder.isPending}>
+                Open folder
+              </button>
             </span>
           )}
         </div>
       )}
       {job.state === 'failed' && job.error && <ErrorNotice compact error={job.error} />}
       {cancel.isError && <ErrorNotice compact error={cancel.error} />}
+      {openFolder.isError && <ErrorNotice compact error={openFolder.error} />}
     </li>
   );
 }

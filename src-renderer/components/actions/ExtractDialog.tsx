@@ -11,6 +11,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { checkPath, FolderField, joinPath, parentOf } from './FolderField';
 import { baseName, ImageSummary } from './ImageSummary';
 import { PlatformSelect } from './PlatformChoice';
+import { ActionFooter } from './ActionFooter';
 
 export function ExtractDialog({ image }: { image: ImageRef }) {
   const api = useApi();
@@ -46,16 +47,7 @@ export function ExtractDialog({ image }: { image: ImageRef }) {
       title="Extract filesystem"
       onClose={ui.close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" onClick={ui.close}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={start.isPending}>
-            Extract
-          </button>
-        </>
-      }
+      footer={<ActionFooter onCancel={ui.close} submitLabel="Extract" pending={start.isPending} />}
     >
       <ImageSummary image={image} />
       <p>Applies the layers in order (whiteouts included) and writes the resulting files. Device nodes are skipped; nothing lands outside the folder.</p>

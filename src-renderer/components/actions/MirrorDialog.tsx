@@ -12,6 +12,7 @@ import { Dialog } from '../common/Dialog';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { ImageSummary } from './ImageSummary';
 import { PlatformChecks, platformFilter } from './PlatformChoice';
+import { ActionFooter } from './ActionFooter';
 
 export function MirrorDialog({ image }: { image: ImageRef }) {
   const api = useApi();
@@ -59,16 +60,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
       title="Mirror to another registry"
       onClose={ui.close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" onClick={ui.close}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={start.isPending}>
-            Mirror
-          </button>
-        </>
-      }
+      footer={<ActionFooter onCancel={ui.close} submitLabel="Mirror" pending={start.isPending} />}
     >
       <ImageSummary image={image} />
       <p>Copies the manifest and every blob the target lacks (blobs it has are skipped; within one registry they are mounted).</p>

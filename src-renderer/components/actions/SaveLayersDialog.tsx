@@ -12,6 +12,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { checkPath, FolderField } from './FolderField';
 import { ImageSummary } from './ImageSummary';
 import { PlatformSelect } from './PlatformChoice';
+import { ActionFooter } from './ActionFooter';
 
 export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: string[] }) {
   const api = useApi();
@@ -51,16 +52,7 @@ export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: 
       title={layers?.length === 1 ? 'Save layer' : 'Save layers'}
       onClose={ui.close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" onClick={ui.close}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={start.isPending}>
-            Save
-          </button>
-        </>
-      }
+      footer={<ActionFooter onCancel={ui.close} submitLabel="Save" pending={start.isPending} />}
     >
       <ImageSummary image={image} />
       <p>

@@ -13,6 +13,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { checkPath, FolderField, joinPath, parentOf } from './FolderField';
 import { baseName, ImageSummary } from './ImageSummary';
 import { PlatformChecks, platformFilter } from './PlatformChoice';
+import { ActionFooter } from './ActionFooter';
 
 export function SaveLayoutDialog({ image }: { image: ImageRef }) {
   const api = useApi();
@@ -55,16 +56,7 @@ export function SaveLayoutDialog({ image }: { image: ImageRef }) {
       title="Save as OCI layout"
       onClose={ui.close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" onClick={ui.close}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={start.isPending}>
-            Save
-          </button>
-        </>
-      }
+      footer={<ActionFooter onCancel={ui.close} submitLabel="Save" pending={start.isPending} />}
     >
       <ImageSummary image={image} />
       <p>Writes an OCI image layout (oci-layout, index.json, blobs/) that skopeo, podman and umoci can read.</p>

@@ -7,10 +7,10 @@
  * cancel, an unwritable folder, a corrupted blob in the registry's storage
  * and a zstd layer.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -25,11 +25,11 @@ import { requireTool, runRaw } from '../harness/tools.js';
 import { pushMixedImage, type MixedLayout } from './extract-images.js';
 import { COMPARISON_LAYERS, COMPARISON_PATHS, hostileLayers, hostileSkips } from './extract-specs.js';
 import { diffTrees, readTree, type Tree } from './extract-tree.js';
+import { runJsonChild } from './json-child';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
 const REPOSITORY = 'lading-extract';
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./extract-child.ts', import.meta.url));
 /** An unprivileged user for the child runs when the tests run as root (as in CI). */
 const NOBODY = 65534;
@@ -126,26 +126,9 @@ interface ChildOutput {
 
 /** Runs extract-child.ts: as `nobody` when the tests run as root, else as the current user. */
 function runChild(args: { repository: string; tag: string; dir: string }): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify({ host, ...args, repository: `${REPOSITORY}/${args.repository}` })], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, HOME: root },
-      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line) as ChildOutput);
-      } catch {
-        reject(new Error(`extract child exited ${String(code)} without a result:\n${stdout}\n${stderr}`));
-      }
-    });
+  return runJsonChild<ChildOutput>(CHILD_SCRIPT, { host, ...args, repository: `${REPOSITORY}/${args.repository}` }, {
+    env: { ...process.env, HOME: root },
+    ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
 }
 

@@ -7,7 +7,6 @@
  * disk, and leave nothing under its final name: no layer file, no rootfs,
  * no index.json, no temporary file.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../harness/tmp.js';
 import { requireTool } from '../harness/tools.js';
 import { pushRandomImage, startIsolatedRegistry, uniqueRepository, type IsolatedRegistry } from './registry-support';
+import { runJsonChild } from './json-child';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./full-disk-child.ts', import.meta.url));
 const TMPFS_SIZE = '512k';
 
@@ -35,24 +34,8 @@ let results: Results;
 
 function runChild(mountPoint: string, args: object): Promise<Results> {
   const unshare = requireTool('unshare', 'util-linux');
-  return new Promise((resolve, reject) => {
-    const child = spawn(unshare, [
-      '-rm', 'sh', '-c', 'mount -t tmpfs -o size="$1" tmpfs "$2" && shift 2 && exec "$@"', 'sh',
-      TMPFS_SIZE, mountPoint, process.execPath, '--import', 'tsx', CHILD_SCRIPT, JSON.stringify(args),
-    ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) {
-        reject(new Error(`full-disk child exited ${code}: ${stderr.trim() || stdout.trim()}`));
-        return;
-      }
-      resolve(JSON.parse(line) as Results);
-    });
+  return runJsonChild<Results>(CHILD_SCRIPT, args, {
+    wrapper: [unshare, '-rm', 'sh', '-c', 'mount -t tmpfs -o size="$1" tmpfs "$2" && shift 2 && exec "$@"', 'sh', TMPFS_SIZE, mountPoint],
   });
 }
 

@@ -5,7 +5,6 @@
  * leave no file behind. The unwritable folder runs in a child process as
  * `nobody` when the tests run as root (root ignores permission bits).
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, chown, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -18,12 +17,12 @@ import { makeTempDir } from '../harness/tmp.js';
 import {
   blobDataPath, ClientPool, pushRandomImage, rejectionWithin, startIsolatedRegistry, uniqueRepository, within, type IsolatedRegistry,
 } from './registry-support.js';
+import { runJsonChild } from './json-child';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
 const { ociImage, dockerImage } = lading.fixtures;
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./save-layer-child.ts', import.meta.url));
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -177,25 +176,8 @@ interface ChildOutput {
 
 /** Runs save-layer-child.ts: as `nobody` when the tests run as root, else as the current user. */
 function runChild(args: { host: string; repository: string; tag: string; path: string }, home: string): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(args)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, HOME: home },
-      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line) as ChildOutput);
-      } catch {
-        reject(new Error(`save-layer child exited ${String(code)} without a result:\n${stdout}\n${stderr}`));
-      }
-    });
+  return runJsonChild<ChildOutput>(CHILD_SCRIPT, args, {
+    env: { ...process.env, HOME: home },
+    ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
 }

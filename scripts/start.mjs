@@ -1,24 +1,17 @@
 #!/usr/bin/env node
 // `npm start`: builds the renderer and the main process, then opens the
 // desktop app in Electron. Where the Electron runtime is not installed (its
-// binary could not be downloaded, or ELECTRON_SKIP_BINARY_DOWNLOAD was set),
-// it says so and points to `npm run web`, which runs the same app in a
+// download failed during `npm install`, or ELECTRON_SKIP_BINARY_DOWNLOAD was
+// set), it says so and points to `npm run web`, which runs the same app in a
 // browser.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
+import { electronBinary, root } from './electron-runtime.mjs';
 
 const NO_ELECTRON = `
 Lading's desktop app cannot start here: the Electron runtime is not installed.
-(npm installs the electron package, whose install script then downloads the
-Electron binary; that download was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD) or
-could not reach the internet. On a connected machine, \`npm rebuild electron\`
-fetches it.)
+(\`npm install\` downloads it after the packages; that download was skipped
+(ELECTRON_SKIP_BINARY_DOWNLOAD) or could not reach Electron's download host.
+On a connected machine, \`npm run install-electron\` fetches it.)
 
 Run the same app in a browser instead:
 
@@ -26,17 +19,6 @@ Run the same app in a browser instead:
 
 It prints a http://127.0.0.1 URL to open.
 `;
-
-/** The Electron executable, or undefined when the binary was never downloaded. */
-function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    // The electron package throws when its binary is missing ("Electron failed to install correctly").
-    return undefined;
-  }
-}
 
 function noElectron(detail) {
   console.error(NO_ELECTRON.trimEnd() + (detail ? `\n\n(${detail})` : '') + '\n');

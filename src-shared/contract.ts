@@ -48,9 +48,15 @@ export interface ConnectionTestResult {
   ok: boolean;
   /** `host[/path]` as the client names it. */
   registry: string;
+  /** A connection was made (also when only the TLS handshake on it failed). */
   reachable: boolean;
   /** `ok`: verified; `not-verified`: skip-verify is on; `not-used`: plain HTTP; `failed`: handshake or certificate failed. */
   tls: 'ok' | 'not-verified' | 'not-used' | 'failed' | 'unknown';
+  /**
+   * Only when the TLS handshake failed because the server does not speak TLS: whether `GET http://<host>/v2/`
+   * (sent once, without credentials) answered as a registry does, so that turning on plain HTTP would work.
+   */
+  plainHttpAnswers?: boolean;
   /** `anonymous`: none were given; `unknown`: could not be told (unreachable, or the registry never asked). */
   credentials: 'accepted' | 'rejected' | 'anonymous' | 'unknown';
   catalog: 'supported' | 'unsupported' | 'unknown';

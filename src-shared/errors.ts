@@ -49,3 +49,20 @@ export function isAppError(value: unknown): value is AppError {
 
 /** What every operation answers across a process boundary. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** OpenSSL's words, as Node's error codes, for a server that answered the TLS handshake with plain HTTP. */
+const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+/** A certificate that does not verify, or a handshake that failed otherwise. */
+const TLS_CODES = /^(EPROTO$|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_)/;
+
+/**
+ * What a network error's `details.networkCode` says about TLS: `not-tls` when the server answered the
+ * handshake with something else (a plain-HTTP server), `failed` for any other handshake or certificate
+ * failure, undefined when TLS is not the problem. Either way the TCP connection itself worked.
+ */
+export function tlsFailure(error: AppError): 'not-tls' | 'failed' | undefined {
+  const code = error.code === 'unreachable' ? error.details?.networkCode : undefined;
+  if (typeof code !== 'string') return undefined;
+  if (NOT_TLS_CODES.has(code)) return 'not-tls';
+  return TLS_CODES.test(code) ? 'failed' : undefined;
+}

@@ -8,6 +8,7 @@
  * connection.
  */
 import { readFile } from 'node:fs/promises';
+import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Connection, ImportCandidate, ImportCandidatesResult, ImportResult } from '../../src-shared/contract';
 import { importKeySchema } from '../../src-shared/schemas';
@@ -49,16 +50,49 @@ interface Found {
 const DOCKER_HUB_SERVERS = new Set(['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'docker.io']);
 const TOKEN_USERNAME = '<token>';
 
-/** `https://index.docker.io/v1/` -> `docker.io`; `http://localhost:5000` -> `localhost:5000` (plain HTTP). */
+/** Docker's default insecure registries: 127.0.0.0/8 and ::1/128 (an IPv4-mapped ::ffff:127.x too). */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** `localhost`, `127.0.0.1:5000`, `[::1]:5000` -> the name or address and the port (undefined without one). */
+function splitHostPort(authority: string): { name: string; port: string | undefined } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(authority);
+  if (bracketed) return { name: bracketed[1]!, port: bracketed[2] };
+  const colon = authority.lastIndexOf(':');
+  // Two colons or more without brackets: a bare IPv6 address, no port.
+  if (colon < 0 || authority.indexOf(':') !== colon) return { name: authority, port: undefined };
+  return { name: authority.slice(0, colon), port: authority.slice(colon + 1) };
+}
+
+/** `localhost` or a loopback address: what Docker and containerd treat as an insecure (plain-HTTP) registry. */
+export function isLoopbackHost(authority: string): boolean {
+  const name = splitHostPort(authority).name.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost') return true;
+  const family = isIP(name);
+  return family !== 0 && LOOPBACK.check(name, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * `https://index.docker.io/v1/` -> `docker.io`; `http://localhost:5000` -> `localhost:5000` (plain HTTP).
+ *
+ * A server written without a scheme is HTTPS, except on the loopback: Docker treats 127.0.0.0/8 and ::1
+ * (and names resolving there) as insecure registries by default, and containerd speaks plain HTTP to
+ * `localhost` and loopback addresses on any port but 443 (its `MatchLocalhost`), so `docker login
+ * localhost:5000` is a plain-HTTP registry. Without a port, or on 443, the port says TLS. Like containerd,
+ * no name is resolved here: `localhost` is the one name taken as loopback.
+ */
 export function normalizeServer(server: string): { host: string; plainHttp: boolean } {
   const trimmed = server.trim();
-  const plainHttp = /^http:\/\//i.test(trimmed);
-  let rest = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed);
+  let rest = trimmed.slice(scheme ? scheme[0].length : 0).replace(/\/+$/, '');
   rest = rest.replace(/\/v[12]$/i, '');
   const slash = rest.indexOf('/');
   let host = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
   const path = slash < 0 ? '' : rest.slice(slash);
   if (DOCKER_HUB_SERVERS.has(host)) host = 'docker.io';
+  const port = splitHostPort(host).port;
+  const plainHttp = scheme ? scheme[1]!.toLowerCase() === 'http' : isLoopbackHost(host) && port !== undefined && port !== '443';
   return { host: host + path, plainHttp };
 }
 

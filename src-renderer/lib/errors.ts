@@ -4,7 +4,7 @@
  * Anything else that reaches the UI (a bug in the page) becomes a plain
  * sentence: never a stack trace.
  */
-import { isAppError, type AppError, type ErrorCode } from '../../src-shared/errors';
+import { isAppError, tlsFailure, type AppError, type ErrorCode } from '../../src-shared/errors';
 import { isLadingError } from '../bridge';
 
 export function toAppError(error: unknown): AppError {
@@ -46,11 +46,15 @@ const HINTS: Record<ErrorCode, string> = {
 
 export function errorTitle(error: AppError): string {
   if (error.code === 'unreachable' && error.details?.bridge === true) return 'Lost the connection to Lading';
+  // The registry was reached: only the TLS handshake with it failed.
+  if (tlsFailure(error)) return 'TLS handshake failed';
   return TITLES[error.code] ?? 'Error';
 }
 
 export function errorHint(error: AppError): string {
   if (error.code === 'unreachable' && error.details?.bridge === true) return 'Restart `npm run web` and open the URL it prints.';
+  // The message itself says what to do (plain HTTP, or the CA certificate / skip verify).
+  if (tlsFailure(error)) return '';
   return HINTS[error.code] ?? '';
 }
 

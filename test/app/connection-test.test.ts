@@ -3,9 +3,16 @@
  * accepted or refused, catalog offered or not; saved connections and unsaved
  * drafts.
  */
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FaultServer } from '../faults/fault-server';
+import { makeTempDir } from '../harness/tmp';
+import { requireTool } from '../harness/tools';
 import { connect, startApp, type TestApp } from './helpers';
 
 const lading = inject('lading');
@@ -61,12 +68,62 @@ describe('connections.test', () => {
     expect(result).toMatchObject({ ok: false, reachable: false, credentials: 'unknown', catalog: 'unknown', error: { code: 'unreachable' } });
   });
 
-  it('HTTPS to a plain-HTTP registry: TLS fails, and the message says so', async () => {
-    const result = await app.ok('connections.test', { draft: { name: 'tls', host: anonymous.host, authKind: 'anonymous' } });
-    expect(result.ok).toBe(false);
-    expect(result.reachable).toBe(false);
-    expect(result.error?.code).toBe('unreachable');
-    expect(result.error?.message).toMatch(/HTTP|TLS/);
+  it('HTTPS to a plain-HTTP registry: reachable, TLS failed, and plain HTTP would work; with it, the test passes', async () => {
+    const draft = { name: 'tls', host: anonymous.host, authKind: 'anonymous' as const };
+    const result = await app.ok('connections.test', { draft });
+    expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed', plainHttpAnswers: true, credentials: 'unknown', catalog: 'unknown' });
+    expect(result.error).toMatchObject({ code: 'unreachable', details: { networkCode: 'ERR_SSL_WRONG_VERSION_NUMBER' } });
+    expect(result.error?.message).toMatch(/TLS handshake .* failed: does this registry speak plain HTTP/);
+    expect(await app.ok('connections.test', { draft: { ...draft, plainHttp: true } })).toMatchObject({ ok: true, tls: 'not-used', catalog: 'supported' });
+  });
+
+  it('the plain-HTTP probe sends no credentials: a 401 from a registry with Basic auth still counts as an answer', async () => {
+    const relay = await startRecordingRelay(basic.host);
+    try {
+      const draft = { name: 'basic-tls', host: relay.host, authKind: 'basic' as const, username: basic.credentials.username, secret: basic.credentials.password };
+      const result = await app.ok('connections.test', { draft });
+      expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed', plainHttpAnswers: true });
+      const sent = relay.sent();
+      expect(sent).toContain('GET /v2/ HTTP/1.1');
+      expect(sent).not.toMatch(/authorization/i);
+      expect(sent).not.toContain(basic.credentials.password);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a plain-HTTP server that is not a registry: reachable, TLS failed, no plain-HTTP offer', async () => {
+    // A stand-in web server (no routes: 404 for /v2/); the harness's registries all answer /v2/.
+    const web = await FaultServer.start();
+    try {
+      const result = await app.ok('connections.test', { draft: { name: 'web', host: web.host, authKind: 'anonymous' } });
+      expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed', plainHttpAnswers: false });
+      expect(web.requests('/v2/', 'GET')).toHaveLength(1);
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('an untrusted certificate: reachable, TLS failed, and plain HTTP is not probed (it is no cure for a certificate)', async () => {
+    // A stand-in HTTPS server with a self-signed certificate (no registry here serves TLS).
+    const dir = await makeTempDir('lading-conn-tls-');
+    try {
+      execFileSync(requireTool('openssl', 'openssl'), [
+        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      ], { stdio: 'ignore' });
+      const server = await FaultServer.start({ tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+      try {
+        const result = await app.ok('connections.test', { draft: { name: 'self-signed', host: server.host, authKind: 'anonymous' } });
+        expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed' });
+        expect(result.plainHttpAnswers).toBeUndefined();
+        expect(result.error?.message).toMatch(/certificate .* is not trusted/);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a draft: with its own password, or the stored one of the connection it edits', async () => {
@@ -81,3 +138,29 @@ describe('connections.test', () => {
     });
   });
 });
+
+/** A TCP relay in front of a real registry that records every byte the client sent through it. */
+async function startRecordingRelay(upstream: string): Promise<{ host: string; sent(): string; close(): Promise<void> }> {
+  const [upHost, upPort] = upstream.split(':') as [string, string];
+  const chunks: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const up = tcpConnect(Number(upPort), upHost);
+    for (const s of [client, up]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.on('data', (d: Buffer) => chunks.push(d));
+    client.pipe(up).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sent: () => Buffer.concat(chunks).toString('latin1'),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

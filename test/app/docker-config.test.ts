@@ -9,7 +9,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { normalizeServer } from '../../src-main/app/docker-config';
+import { isLoopbackHost, normalizeServer } from '../../src-main/app/docker-config';
 import { makeTempDir } from '../harness/tmp';
 import { startApp, type TestApp } from './helpers';
 
@@ -83,6 +83,25 @@ describe('normalizeServer', () => {
     expect(normalizeServer('registry-1.docker.io')).toEqual({ host: 'docker.io', plainHttp: false });
     expect(normalizeServer('http://LocalHost:5000/v2/')).toEqual({ host: 'localhost:5000', plainHttp: true });
     expect(normalizeServer('ghcr.io')).toEqual({ host: 'ghcr.io', plainHttp: false });
+  });
+
+  it('takes a loopback registry written without a scheme as plain HTTP, as Docker and containerd do', () => {
+    for (const server of ['localhost:5000', 'LOCALHOST:5000/', 'localhost.:5000', '127.0.0.1:5000', '127.3.4.5:80', '[::1]:5000', '[::ffff:127.0.0.1]:5000', 'localhost:5000/v2/']) {
+      expect(normalizeServer(server), server).toEqual({ host: server.toLowerCase().replace(/\/(v2\/)?$/, ''), plainHttp: true });
+    }
+    // The scheme, when written, is what counts; without a port (or on 443) the port says TLS.
+    expect(normalizeServer('https://localhost:5000')).toEqual({ host: 'localhost:5000', plainHttp: false });
+    expect(normalizeServer('localhost')).toEqual({ host: 'localhost', plainHttp: false });
+    expect(normalizeServer('127.0.0.1:443')).toEqual({ host: '127.0.0.1:443', plainHttp: false });
+    // Not the loopback: HTTPS.
+    for (const server of ['10.0.0.1:5000', '128.0.0.1:5000', '[::2]:5000', 'localhost.example.com:5000', 'mylocalhost:5000', '127.1:5000']) {
+      expect(normalizeServer(server), server).toEqual({ host: server, plainHttp: false });
+    }
+  });
+
+  it('isLoopbackHost: localhost, 127.0.0.0/8 and ::1, with or without a port', () => {
+    expect(['localhost', 'localhost:5000', '127.0.0.1', '127.255.255.254:1', '::1', '[::1]', '[::1]:5000', '0:0:0:0:0:0:0:1'].filter((h) => !isLoopbackHost(h))).toEqual([]);
+    expect(['example.com', '10.1.2.3:5000', '::', '[fe80::1]:5000', '0.0.0.0:5000'].filter(isLoopbackHost)).toEqual([]);
   });
 });
 
@@ -168,12 +187,8 @@ describe('~/.docker/config.json', () => {
     const result = await app.ok('connections.import', { keys: [`docker:${token.host}`] });
     expect(await helperCalls('lading-helper')).toEqual([`get ${token.host}`]);
     const imported = result.imported[0]!.connection;
-    expect(imported).toMatchObject({ username: token.credentials.username, plainHttp: false, secret: 'keychain' });
-    // The file named a bare host (HTTPS); the loopback registry speaks HTTP: switch it, keeping the secret.
-    const edited = await app.ok('connections.save', {
-      id: imported.id, name: imported.name, host: imported.host, authKind: 'basic', username: imported.username!, plainHttp: true,
-    });
-    expect(edited.secret).toBe('keychain');
+    // The file names the loopback registry without a scheme: plain HTTP, as Docker takes it, and it works as imported.
+    expect(imported).toMatchObject({ username: token.credentials.username, plainHttp: true, secret: 'keychain' });
     const page = await app.ok('browse.tags', { connectionId: imported.id, repository: manyTags.repository, limit: 1 });
     expect(page.tags).toEqual([manyTags.tags[0]]);
   });

@@ -154,6 +154,29 @@ describe('the connection dialog', () => {
     await expect.poll(() => treeRow(page, 'Wrong password').count()).toBe(0);
   });
 
+  it('a plain-HTTP registry added without "Plain HTTP": reachable, TLS failed, and one click switches to plain HTTP and passes', async () => {
+    const dialog = await fillConnectionDialog(page, { name: 'No TLS', host: basic.host, basic: basic.credentials, plainHttp: false });
+    await dialog.getByRole('button', { name: 'Test' }).click();
+    const result = dialog.getByTestId('test-result');
+    await expect.poll(() => result.innerText()).toContain(`Could not use ${basic.host}`);
+    const text = await result.innerText();
+    expect(text).toMatch(/Reachable\s+yes, TLS failed/);
+    expect(text).toMatch(/TLS\s+failed: the server speaks plain HTTP/);
+    expect(text).toContain('TLS handshake failed');
+    expect(text).not.toContain('Cannot reach the registry');
+    await expectNoStackTrace(page);
+
+    await result.getByRole('button', { name: 'Use plain HTTP and test again' }).click();
+    await expect.poll(() => result.innerText()).toContain(`Connected to ${basic.host}`);
+    expect(await dialog.getByLabel('Plain HTTP (no TLS)').isChecked()).toBe(true);
+    const passed = await result.innerText();
+    expect(passed).toMatch(/TLS\s+not used \(plain HTTP\)/);
+    expect(passed).toMatch(/Credentials\s+accepted/);
+    expect(passed).not.toContain('Use plain HTTP');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('an unreachable host is told plainly: not reachable, what to check, no stack trace', async () => {
     const port = await freePort(); // nothing listens there
     const dialog = await fillConnectionDialog(page, { name: 'Nowhere', host: `127.0.0.1:${port}` });

@@ -4,7 +4,7 @@
  * The secret goes to main once (on Test or Save) and is never shown again.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { connectionDraftSchema, type AuthKind, type Connection, type ConnectionTestResult, type InputOf, type TokenType } from '../../../src-shared/contract';
 import { connKey } from '../../hooks/queries';
 import { useApi } from '../../lib/api';
@@ -111,6 +111,19 @@ export function ConnectionDialog({ connection, seed }: Props) {
   const onSave = () => {
     const d = checked();
     if (d) save.mutate(d);
+  };
+
+  // "Use plain HTTP" in a test result: tick the box, then test again once the reset above has run.
+  const retestWithPlainHttp = useRef(false);
+  useEffect(() => {
+    if (!retestWithPlainHttp.current) return;
+    retestWithPlainHttp.current = false;
+    onTest();
+  }, [plainHttp]);
+  const switchToPlainHttp = () => {
+    if (plainHttp) return onTest();
+    retestWithPlainHttp.current = true;
+    setPlainHttp(true);
   };
 
   const field = (key: string) => (issues[key] ? <div className="field-error" role="alert">{issues[key]}</div> : null);
@@ -248,7 +261,7 @@ export function ConnectionDialog({ connection, seed }: Props) {
         </div>
       </div>
       {issues.form && <div className="field-error" role="alert">{issues.form}</div>}
-      {test.data && <TestResultView result={test.data} />}
+      {test.data && <TestResultView result={test.data} onUsePlainHttp={switchToPlainHttp} />}
       {test.isError && <ErrorNotice error={test.error} />}
       {save.isError && <ErrorNotice error={save.error} />}
       {remove.isError && <ErrorNotice error={remove.error} />}

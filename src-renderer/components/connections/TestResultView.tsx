@@ -23,7 +23,19 @@ const CATALOG: Record<ConnectionTestResult['catalog'], string> = {
   unknown: 'not known',
 };
 
-export function TestResultView({ result }: { result: ConnectionTestResult }) {
+interface Props {
+  result: ConnectionTestResult;
+  /** Ticks "Plain HTTP" and tests again; offered when the server answered plain HTTP as a registry. */
+  onUsePlainHttp?: () => void;
+}
+
+function reachable(result: ConnectionTestResult): string {
+  if (!result.reachable) return 'no';
+  return result.tls === 'failed' ? 'yes, TLS failed' : 'yes';
+}
+
+export function TestResultView({ result, onUsePlainHttp }: Props) {
+  const offerPlainHttp = result.plainHttpAnswers === true && onUsePlainHttp !== undefined;
   return (
     <div className={result.ok ? 'test-result ok' : 'test-result failed'} role="status" data-testid="test-result">
       <div className="test-headline">
@@ -32,14 +44,22 @@ export function TestResultView({ result }: { result: ConnectionTestResult }) {
       </div>
       <dl className="facts">
         <dt>Reachable</dt>
-        <dd>{result.reachable ? 'yes' : 'no'}</dd>
+        <dd>{reachable(result)}</dd>
         <dt>TLS</dt>
-        <dd>{TLS[result.tls]}</dd>
+        <dd>{result.plainHttpAnswers ? 'failed: the server speaks plain HTTP' : TLS[result.tls]}</dd>
         <dt>Credentials</dt>
         <dd className={result.credentials === 'rejected' ? 'bad' : undefined}>{CREDENTIALS[result.credentials]}</dd>
         <dt>Catalog</dt>
         <dd>{CATALOG[result.catalog]}</dd>
       </dl>
+      {offerPlainHttp && (
+        <div className="test-offer">
+          <span>It answers as a registry over plain HTTP, without encryption.</span>
+          <button type="button" onClick={onUsePlainHttp}>
+            Use plain HTTP and test again
+          </button>
+        </div>
+      )}
       {result.error && <ErrorNotice compact error={result.error} />}
     </div>
   );

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
 import { useUi } from '../../lib/ui';
-import { NamespaceChildren, treeId } from '../tree/NamespaceChildren';
+import { NamespaceChildren } from '../tree/NamespaceChildren';
+import { treeId } from '../tree/tree-ids';
 import { TreeRow } from '../tree/TreeView';
 
 function who(connection: Connection): string {

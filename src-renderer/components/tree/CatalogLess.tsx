@@ -8,7 +8,8 @@ import { repositorySchema } from '../../../src-shared/schemas';
 import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
 import { useNavigation } from '../../lib/navigation';
 import { canonicalHost } from '../../lib/reference';
-import { treeId } from './NamespaceChildren';
+import { levelIndent } from './indent';
+import { treeId } from './tree-ids';
 import { TreeRow } from './TreeView';
 
 interface Props {
@@ -30,7 +31,7 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
   // Re-read when the selection moves: the reference bar also remembers repositories opened here.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const recent = useMemo(() => recentRepositories(connection.id), [connection.id, state.repository, version]);
-  const indent = { paddingLeft: `${(level - 1) * 14 + 20}px` };
+  const indent = levelIndent(level);
   const hub = isDockerHub(connection);
 
   const open = (repository: string) => {

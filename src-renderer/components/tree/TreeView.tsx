@@ -6,6 +6,7 @@
  * their order is the DOM's, so lazily loaded levels need no bookkeeping.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { rowIndent } from './indent';
 
 export interface TreeItemHandlers {
   activate?: () => void;
@@ -170,7 +171,7 @@ export function TreeRow({ id, level, parentId, label, meta, icon, selected, expa
       aria-expanded={onToggle ? Boolean(expanded) : undefined}
       data-parent={parentId}
       className={['tree-row', active ? 'active' : '', selected ? 'selected' : '', className ?? ''].join(' ')}
-      style={{ paddingLeft: `${(level - 1) * 14 + 4}px` }}
+      style={rowIndent(level)}
       title={title}
       onClick={() => {
         tree.setActive(id);

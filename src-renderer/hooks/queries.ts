@@ -6,7 +6,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { BrowseTagsResult } from '../../src-shared/contract';
-import { useApi } from '../lib/api';
+import { useApi } from '../context/api';
 
 /** Tags per page: large enough that a scroll rarely waits, small enough to arrive at once. */
 export const TAG_PAGE_SIZE = 500;

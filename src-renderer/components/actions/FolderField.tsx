@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { absolutePathSchema } from '../../../src-shared/schemas';
-import { useApi } from '../../lib/api';
+import { useApi } from '../../context/api';
 
 interface FolderFieldProps {
   id: string;

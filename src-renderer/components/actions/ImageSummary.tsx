@@ -1,6 +1,6 @@
 import { useConnections } from '../../hooks/queries';
 import { imageName } from '../../lib/format';
-import type { ImageRef } from '../../lib/ui';
+import type { ImageRef } from '../../context/ui';
 
 /** The image an action applies to, as one line. */
 export function ImageSummary({ image }: { image: ImageRef }) {

@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import { useManifest } from '../../hooks/queries';
 import { useStartJob } from '../../hooks/useStartJob';
-import { useApi } from '../../lib/api';
+import { useApi } from '../../context/api';
 import { plural, shortDigest } from '../../lib/format';
 import { defaultPlatform } from '../../lib/manifest';
 import { lastFolder, rememberFolder } from '../../lib/storage';
-import { useUi, type ImageRef } from '../../lib/ui';
+import { useUi, type ImageRef } from '../../context/ui';
 import { Dialog } from '../common/Dialog';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { checkPath, FolderField } from './FolderField';

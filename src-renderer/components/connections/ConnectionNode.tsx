@@ -1,7 +1,7 @@
 /** A connection in the tree: its row (name, host, who), and below it the repository tree. */
 import { useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
-import { useUi } from '../../lib/ui';
+import { useUi } from '../../context/ui';
 import { NamespaceChildren } from '../tree/NamespaceChildren';
 import { treeId } from '../tree/tree-ids';
 import { TreeRow } from '../tree/TreeView';

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useImportCandidates } from '../../hooks/queries';
 import { plural } from '../../lib/format';
 import { dismissImports, dismissedImports } from '../../lib/storage';
-import { useUi } from '../../lib/ui';
+import { useUi } from '../../context/ui';
 
 export function ImportBanner() {
   const query = useImportCandidates();

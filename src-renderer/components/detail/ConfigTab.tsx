@@ -2,8 +2,8 @@
 import type { ConfigView, ManifestView } from '../../../src-shared/contract';
 import { useImageConfig } from '../../hooks/queries';
 import { formatTime } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
-import type { ImageRef } from '../../lib/ui';
+import { useNavigation } from '../../context/navigation';
+import type { ImageRef } from '../../context/ui';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 import { IndexPicker } from './IndexPicker';

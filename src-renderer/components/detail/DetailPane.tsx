@@ -1,6 +1,6 @@
 /** Right pane: the selected tag or digest, in tabs, with the actions on it. */
 import { useManifest } from '../../hooks/queries';
-import { currentImage, useNavigation, type TabId } from '../../lib/navigation';
+import { currentImage, useNavigation, type TabId } from '../../context/navigation';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';

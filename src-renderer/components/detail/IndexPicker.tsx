@@ -1,7 +1,7 @@
 /** For tabs that need one image: an index asks which platform. */
 import type { ManifestView } from '../../../src-shared/contract';
 import { platformsOf } from '../../lib/manifest';
-import { useNavigation, type TabId } from '../../lib/navigation';
+import { useNavigation, type TabId } from '../../context/navigation';
 
 export function IndexPicker({ view, what, tab }: { view: ManifestView; what: string; tab: TabId }) {
   const { dispatch } = useNavigation();

@@ -2,7 +2,7 @@
 import type { ManifestView } from '../../../src-shared/contract';
 import { formatBytes, shortDigest, shortMediaType } from '../../lib/format';
 import { splitPlatform } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 
 export function IndexTab({ view }: { view: ManifestView }) {
   const { dispatch } = useNavigation();

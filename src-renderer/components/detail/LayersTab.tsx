@@ -2,8 +2,8 @@
 import { useEffect, useRef } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
 import { formatBytes, plural, shortMediaType } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
-import { useUi, type ImageRef } from '../../lib/ui';
+import { useNavigation } from '../../context/navigation';
+import { useUi, type ImageRef } from '../../context/ui';
 import { CopyButton } from '../common/CopyButton';
 import { IndexPicker } from './IndexPicker';
 

@@ -2,7 +2,7 @@
 import { useCallback } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
 import { describeRole, digestRole } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { CopyButton } from '../common/CopyButton';
 import { JsonView } from './JsonView';
 

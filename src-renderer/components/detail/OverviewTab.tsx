@@ -3,9 +3,9 @@ import type { ManifestView } from '../../../src-shared/contract';
 import { useConnections, useImageConfig } from '../../hooks/queries';
 import { formatBytes, formatTime, plural, shortMediaType } from '../../lib/format';
 import { platformsOf } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { formatReference } from '../../lib/reference';
-import type { ImageRef } from '../../lib/ui';
+import type { ImageRef } from '../../context/ui';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorNotice } from '../common/ErrorNotice';
 

@@ -7,7 +7,7 @@ import { Sidebar } from '../connections/Sidebar';
 import { DetailPane } from '../detail/DetailPane';
 import { JobsPanel } from '../jobs/JobsPanel';
 import { TagPane } from '../tags/TagPane';
-import { useUi } from '../../lib/ui';
+import { useUi } from '../../context/ui';
 import { ReferenceBar } from './ReferenceBar';
 
 export function App() {

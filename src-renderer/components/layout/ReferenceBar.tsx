@@ -5,10 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useConnections } from '../../hooks/queries';
-import { currentImage, useNavigation } from '../../lib/navigation';
+import { currentImage, useNavigation } from '../../context/navigation';
 import { formatReference, parseReference, resolveReference } from '../../lib/reference';
 import { rememberRepository } from '../../lib/storage';
-import { useUi } from '../../lib/ui';
+import { useUi } from '../../context/ui';
 
 export function ReferenceBar() {
   const connections = useConnections();

@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useTags } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
 import { formatCount } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 

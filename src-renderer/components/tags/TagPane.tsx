@@ -1,6 +1,6 @@
 /** Middle pane: the tags of the selected repository. */
 import { useConnections } from '../../hooks/queries';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { TagList } from './TagList';
 
 export function TagPane() {

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
 import { repositorySchema } from '../../../src-shared/schemas';
 import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { canonicalHost } from '../../lib/reference';
 import { levelIndent } from './indent';
 import { treeId } from './tree-ids';

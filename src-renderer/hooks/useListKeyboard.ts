@@ -8,6 +8,7 @@
  * focus ring); a mouse press turns it off again, as in a native list.
  */
 import { useState, type KeyboardEvent } from 'react';
+import { listMove } from '../lib/list-keys';
 
 export interface ListKeyboardSource {
   /** How many rows there are now, and which is active (-1: none yet). Read on each key press. */
@@ -19,32 +20,6 @@ export interface ListKeyboardSource {
   pageSize(): number;
   /** Keys the list handles itself (the tree's Left/Right), given the active row (0 when none was): true when handled. */
   otherKey?(key: string, index: number): boolean;
-}
-
-/** Where a moving key takes the active row of `count` rows, or undefined for any other key. `active` -1 means no row yet. */
-export function listMove(key: string, active: number, count: number, pageSize: number): number | undefined {
-  const last = count - 1;
-  switch (key) {
-    case 'ArrowDown':
-      return active < 0 ? 0 : Math.min(active + 1, last);
-    case 'ArrowUp':
-      return Math.max(active - 1, 0);
-    case 'PageDown':
-      return Math.min(Math.max(active, 0) + pageSize, last);
-    case 'PageUp':
-      return Math.max(active - pageSize, 0);
-    case 'Home':
-      return 0;
-    case 'End':
-      return last;
-    default:
-      return undefined;
-  }
-}
-
-/** Whole rows in a viewport, less one so that a page keeps the last row of the previous one in view. */
-export function rowsPerPage(viewportHeight: number, rowHeight: number): number {
-  return Math.max(1, Math.floor(viewportHeight / Math.max(1, rowHeight)) - 1);
 }
 
 export function useListKeyboard(source: ListKeyboardSource) {

@@ -1,6 +1,6 @@
-/** Where the list keys move the active row (src-renderer/hooks/useListKeyboard.ts), shared by the tag list and the tree. */
+/** Where the list keys move the active row (src-renderer/lib/list-keys.ts), shared by the tag list and the tree. */
 import { describe, expect, it } from 'vitest';
-import { listMove, rowsPerPage } from '../../src-renderer/hooks/useListKeyboard';
+import { listMove, rowsPerPage } from '../../src-renderer/lib/list-keys';
 
 describe('listMove', () => {
   it('steps, pages and jumps within the rows', () => {

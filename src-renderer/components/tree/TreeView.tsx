@@ -7,7 +7,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createStrictContext } from '../../context/strict-context';
-import { rowsPerPage, useListKeyboard } from '../../hooks/useListKeyboard';
+import { useListKeyboard } from '../../hooks/useListKeyboard';
+import { rowsPerPage } from '../../lib/list-keys';
 import { rowIndent } from './indent';
 
 export interface TreeItemHandlers {

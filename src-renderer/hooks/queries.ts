@@ -20,6 +20,11 @@ export function useConnections() {
   return useQuery({ queryKey: ['connections'], queryFn: () => api['connections.list']({}) });
 }
 
+/** One saved connection, from the list already read (undefined while it loads, or when it was removed). */
+export function useConnection(connectionId: string | undefined) {
+  return useConnections().data?.find((c) => c.id === connectionId);
+}
+
 export function useCredentialsStatus() {
   const api = useApi();
   return useQuery({ queryKey: ['credentials-status'], queryFn: () => api['credentials.status']({}), staleTime: Infinity });

@@ -7,6 +7,7 @@ import { useApi } from '../../context/api';
 import { plural } from '../../lib/format';
 import { useUi } from '../../context/ui';
 import { Dialog } from '../common/Dialog';
+import { DialogButtons } from '../common/DialogButtons';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 
@@ -53,14 +54,13 @@ export function ImportDialog() {
             Close
           </button>
         ) : (
-          <>
-            <button type="button" onClick={ui.close}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={selected.size === 0 || run.isPending}>
-              {run.isPending ? 'Importing…' : `Import ${selected.size || ''}`.trim()}
-            </button>
-          </>
+          <DialogButtons
+            submitLabel={`Import ${selected.size || ''}`.trim()}
+            pendingLabel="Importing…"
+            pending={run.isPending}
+            disabled={selected.size === 0}
+            onCancel={ui.close}
+          />
         )
       }
     >

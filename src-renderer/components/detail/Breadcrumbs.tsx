@@ -1,5 +1,6 @@
 /** repo:tag › linux/arm64 (sha256:…): where the detail pane is, each step clickable. */
-import { imageName, shortDigest } from '../../lib/format';
+import { shortDigest } from '../../lib/format';
+import { imageName } from '../../lib/reference';
 import { useNavigation } from '../../context/navigation';
 
 export function Breadcrumbs() {

@@ -10,6 +10,7 @@ import { useNavigation } from '../../context/navigation';
 import { canonicalHost } from '../../lib/reference';
 import { levelIndent } from './indent';
 import { treeId } from './tree-ids';
+import { FieldError } from '../form/FieldError';
 import { TreeRow } from './TreeView';
 
 interface Props {
@@ -26,7 +27,7 @@ function isDockerHub(connection: Connection): boolean {
 export function CatalogLess({ connection, message, level, parentId }: Props) {
   const [version, setVersion] = useState(0);
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string>();
   const { state, dispatch } = useNavigation();
   // Re-read when the selection moves: the reference bar also remembers repositories opened here.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -48,7 +49,7 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
       setProblem(checked.error.issues[0]?.message ?? 'Not a repository name');
       return;
     }
-    setProblem(null);
+    setProblem(undefined);
     setName('');
     open(repository);
   };
@@ -80,11 +81,7 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
           Open
         </button>
       </div>
-      {problem && (
-        <div className="field-error" style={indent} role="alert">
-          {problem}
-        </div>
-      )}
+      <FieldError error={problem} style={indent} />
       {recent.map((repository) => (
         <TreeRow
           key={repository}

@@ -3,7 +3,7 @@ import { useMemo, useReducer, type ReactNode } from 'react';
 import { initialNav, navReducer, type NavAction, type NavState } from '../lib/nav-state';
 import { createStrictContext } from './strict-context';
 
-export { currentImage, navReducer, type Crumb, type NavAction, type NavState, type TabId } from '../lib/nav-state';
+export { currentImage, navReducer, openChild, type Crumb, type NavAction, type NavState, type TabId } from '../lib/nav-state';
 
 interface NavContextValue {
   state: NavState;

@@ -42,6 +42,11 @@ export function ActionDialog({ name, title, image, intro, submitLabel, onSubmit,
   );
 }
 
+/** The image a job reads, as the contract names it (the platform it was reached through is the dialog's, not the job's). */
+export function imageSource({ connectionId, repository, reference }: ImageRef) {
+  return { connectionId, repository, reference };
+}
+
 /** The manifest of the image acted on (the detail pane has read it already), and the same view when it is an index. */
 export function useActionImage(image: ImageRef) {
   const view = useManifest(image.connectionId, image.repository, image.reference).data;

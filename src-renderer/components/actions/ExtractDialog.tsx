@@ -4,19 +4,18 @@ import { useApi } from '../../context/api';
 import type { ImageRef } from '../../context/ui';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
-import { defaultPlatform } from '../../lib/manifest';
 import { checkPath, imageBaseName, joinPath, parentOf } from '../../lib/paths';
 import { lastFolder, rememberFolder } from '../../lib/storage';
-import { ActionDialog, useActionImage } from './ActionDialog';
+import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { FolderField } from './FolderField';
-import { PlatformSelect } from './PlatformChoice';
+import { PlatformSelect, usePlatformPick } from './PlatformChoice';
 
 export function ExtractDialog({ image }: { image: ImageRef }) {
   const api = useApi();
   const { index } = useActionImage(image);
   const name = `${imageBaseName(image)}-rootfs`;
   const [dir, setDir] = useState(() => joinPath(lastFolder(), name));
-  const [platform, setPlatform] = useState(() => (index ? (defaultPlatform(index) ?? '') : ''));
+  const platform = usePlatformPick(index);
   const { errors, check } = useFieldErrors<'dir'>();
   const start = useStartJob();
 
@@ -24,15 +23,7 @@ export function ExtractDialog({ image }: { image: ImageRef }) {
     if (!check({ dir: checkPath(dir) })) return;
     const targetDir = dir.trim();
     rememberFolder(parentOf(targetDir));
-    start.mutate(() =>
-      api['jobs.extract']({
-        connectionId: image.connectionId,
-        repository: image.repository,
-        reference: image.reference,
-        targetDir,
-        ...(index && platform ? { platform } : {}),
-      }),
-    );
+    start.mutate(() => api['jobs.extract']({ ...imageSource(image), targetDir, ...platform.choice }));
   };
 
   return (
@@ -46,7 +37,7 @@ export function ExtractDialog({ image }: { image: ImageRef }) {
       start={start}
     >
       <FolderField id="extract-dir" label="New folder" value={dir} onChange={setDir} error={errors.dir} suggestName={name} hint="Must not exist yet; it is created." />
-      {index && <PlatformSelect view={index} value={platform} onChange={setPlatform} />}
+      {index && <PlatformSelect view={index} value={platform.platform} onChange={platform.setPlatform} />}
     </ActionDialog>
   );
 }

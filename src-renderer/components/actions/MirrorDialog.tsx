@@ -10,7 +10,7 @@ import { tagOf } from '../../lib/reference';
 import { lastMirrorTarget, rememberMirrorTarget } from '../../lib/storage';
 import { Field } from '../form/Field';
 import { TextField } from '../form/TextField';
-import { ActionDialog, useActionImage } from './ActionDialog';
+import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { PlatformChecks, usePlatformPicks } from './PlatformChoice';
 
 export function MirrorDialog({ image }: { image: ImageRef }) {
@@ -43,7 +43,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
     rememberMirrorTarget(target);
     start.mutate(() =>
       api['jobs.mirror']({
-        source: { connectionId: image.connectionId, repository: image.repository, reference: image.reference },
+        source: imageSource(image),
         target: { connectionId: target, repository: repo, ...(t ? { tag: t } : {}) },
         ...(platforms.filter ? { platforms: platforms.filter } : {}),
       }),

@@ -1,7 +1,7 @@
 /** Which image of an index: one (extract, save layers) or several (layout, mirror). */
 import { useState } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
-import { platformNames, platformsOf } from '../../lib/manifest';
+import { defaultPlatform, platformNames, platformsOf } from '../../lib/manifest';
 import { ChoiceField, Field } from '../form/Field';
 
 export function PlatformSelect({ view, value, onChange }: { view: ManifestView; value: string; onChange: (v: string) => void }) {
@@ -45,6 +45,14 @@ export function PlatformChecks({ view, value, onChange }: { view: ManifestView; 
 export function platformFilter(view: ManifestView, chosen: Set<string>): string[] | undefined {
   const all = platformNames(view);
   return all.every((p) => chosen.has(p)) ? undefined : all.filter((p) => chosen.has(p));
+}
+
+/** The one platform of an index picked for an extract or a layer save: linux/amd64 when there, else the first. */
+export function usePlatformPick(index: ManifestView | undefined) {
+  const [platform, setPlatform] = useState(() => (index ? (defaultPlatform(index) ?? '') : ''));
+  /** For the job: nothing for a single image. */
+  const choice: { platform?: string } = index && platform ? { platform } : {};
+  return { platform, setPlatform, choice };
 }
 
 /** The platforms of an index picked for a layout or a mirror: all of them at first. */

@@ -5,20 +5,19 @@ import type { ImageRef } from '../../context/ui';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
 import { plural, shortDigest } from '../../lib/format';
-import { defaultPlatform } from '../../lib/manifest';
 import { checkPath } from '../../lib/paths';
 import { lastFolder, rememberFolder } from '../../lib/storage';
 import { ChoiceField } from '../form/Field';
-import { ActionDialog, useActionImage } from './ActionDialog';
+import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { FolderField } from './FolderField';
-import { PlatformSelect } from './PlatformChoice';
+import { PlatformSelect, usePlatformPick } from './PlatformChoice';
 
 export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: string[] }) {
   const api = useApi();
   const { index } = useActionImage(image);
   const [dir, setDir] = useState(lastFolder);
   const [decompress, setDecompress] = useState(false);
-  const [platform, setPlatform] = useState(() => (index ? (defaultPlatform(index) ?? '') : ''));
+  const platform = usePlatformPick(index);
   const { errors, check } = useFieldErrors<'dir'>();
   const start = useStartJob();
 
@@ -28,13 +27,11 @@ export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: 
     rememberFolder(targetDir);
     start.mutate(() =>
       api['jobs.saveLayers']({
-        connectionId: image.connectionId,
-        repository: image.repository,
-        reference: image.reference,
+        ...imageSource(image),
         targetDir,
         ...(layers ? { layers } : {}),
         ...(decompress ? { decompress: true } : {}),
-        ...(index && platform ? { platform } : {}),
+        ...platform.choice,
       }),
     );
   };
@@ -51,7 +48,7 @@ export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: 
       start={start}
     >
       <FolderField id="save-layers-dir" label="Folder" value={dir} onChange={setDir} error={errors.dir} hint="An existing folder." />
-      {index && <PlatformSelect view={index} value={platform} onChange={setPlatform} />}
+      {index && <PlatformSelect view={index} value={platform.platform} onChange={platform.setPlatform} />}
       <ChoiceField id="save-layers-format" label="Format">
         <label className="check">
           <input type="checkbox" checked={decompress} onChange={(e) => setDecompress(e.target.checked)} />

@@ -9,7 +9,7 @@ import { checkPath, imageBaseName, joinPath, parentOf } from '../../lib/paths';
 import { tagOf } from '../../lib/reference';
 import { lastFolder, rememberFolder } from '../../lib/storage';
 import { TextField } from '../form/TextField';
-import { ActionDialog, useActionImage } from './ActionDialog';
+import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { FolderField } from './FolderField';
 import { PlatformChecks, usePlatformPicks } from './PlatformChoice';
 
@@ -35,9 +35,7 @@ export function SaveLayoutDialog({ image }: { image: ImageRef }) {
     rememberFolder(parentOf(targetDir));
     start.mutate(() =>
       api['jobs.saveLayout']({
-        connectionId: image.connectionId,
-        repository: image.repository,
-        reference: image.reference,
+        ...imageSource(image),
         targetDir,
         ...(layoutTag ? { tag: layoutTag } : {}),
         ...(platforms.filter ? { platforms: platforms.filter } : {}),

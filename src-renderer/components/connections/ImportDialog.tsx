@@ -2,10 +2,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ImportCandidate } from '../../../src-shared/contract';
-import { useImportCandidates } from '../../hooks/queries';
 import { useApi } from '../../context/api';
-import { plural } from '../../lib/format';
 import { useUi } from '../../context/ui';
+import { useImportCandidates } from '../../hooks/queries';
+import { plural } from '../../lib/format';
 import { Dialog } from '../common/Dialog';
 import { DialogButtons } from '../common/DialogButtons';
 import { ErrorNotice } from '../common/ErrorNotice';

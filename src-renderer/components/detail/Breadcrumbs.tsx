@@ -1,7 +1,7 @@
 /** repo:tag › linux/arm64 (sha256:…): where the detail pane is, each step clickable. */
+import { useNavigation } from '../../context/navigation';
 import { shortDigest } from '../../lib/format';
 import { imageName } from '../../lib/reference';
-import { useNavigation } from '../../context/navigation';
 
 export function Breadcrumbs() {
   const { state, dispatch } = useNavigation();

@@ -1,8 +1,8 @@
 /** An index's images: one row per platform; a click (or Enter) opens that image. */
 import type { IndexChildView, ManifestView } from '../../../src-shared/contract';
+import { openChild, useNavigation } from '../../context/navigation';
 import { formatBytes, shortDigest, shortMediaType } from '../../lib/format';
 import { splitPlatform } from '../../lib/manifest';
-import { openChild, useNavigation } from '../../context/navigation';
 
 export function IndexTab({ view }: { view: ManifestView }) {
   const { dispatch } = useNavigation();

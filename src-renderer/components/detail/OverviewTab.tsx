@@ -1,11 +1,11 @@
 /** Overview: reference, digest (copy), media type, size, created, platform(s). */
 import type { ManifestView } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
+import type { ImageRef } from '../../context/ui';
 import { useConnection, useImageConfig } from '../../hooks/queries';
 import { formatBytes, formatTime, plural, shortMediaType } from '../../lib/format';
 import { platformsOf } from '../../lib/manifest';
-import { useNavigation } from '../../context/navigation';
 import { formatReference } from '../../lib/reference';
-import type { ImageRef } from '../../context/ui';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { PlatformChips } from './PlatformChips';

@@ -4,11 +4,11 @@
  * focuses it from anywhere.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useConnection, useConnections } from '../../hooks/queries';
 import { currentImage, useNavigation } from '../../context/navigation';
+import { useUi } from '../../context/ui';
+import { useConnection, useConnections } from '../../hooks/queries';
 import { formatReference, parseReference, resolveReference } from '../../lib/reference';
 import { rememberRepository } from '../../lib/storage';
-import { useUi } from '../../context/ui';
 
 export function ReferenceBar() {
   const connections = useConnections();

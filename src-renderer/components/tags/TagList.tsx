@@ -7,12 +7,12 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigation } from '../../context/navigation';
 import { useTags } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useListKeyboard } from '../../hooks/useListKeyboard';
 import { formatCount } from '../../lib/format';
 import { rowsPerPage } from '../../lib/list-keys';
-import { useNavigation } from '../../context/navigation';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 

@@ -1,6 +1,6 @@
 /** Middle pane: the tags of the selected repository. */
-import { useConnection } from '../../hooks/queries';
 import { useNavigation } from '../../context/navigation';
+import { useConnection } from '../../hooks/queries';
 import { TagList } from './TagList';
 
 export function TagPane() {

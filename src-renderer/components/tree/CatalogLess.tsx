@@ -5,12 +5,12 @@
 import { useMemo, useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
 import { repositorySchema } from '../../../src-shared/schemas';
-import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
 import { useNavigation } from '../../context/navigation';
 import { canonicalHost } from '../../lib/reference';
+import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
+import { FieldError } from '../form/FieldError';
 import { levelIndent } from './indent';
 import { treeId } from './tree-ids';
-import { FieldError } from '../form/FieldError';
 import { TreeRow } from './TreeView';
 
 interface Props {

@@ -5,11 +5,11 @@
  */
 import { useState } from 'react';
 import type { ChildEntry, Connection } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
+import { useUi } from '../../context/ui';
 import { useChildren } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
 import { formatCount } from '../../lib/format';
-import { useNavigation } from '../../context/navigation';
-import { useUi } from '../../context/ui';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { CatalogLess } from './CatalogLess';
 import { levelIndent } from './indent';

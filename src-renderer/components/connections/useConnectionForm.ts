@@ -15,9 +15,12 @@ export interface ConnectionFormPart {
 export function useConnectionForm(connection?: Connection, seed?: ConnectionDraftSeed) {
   const [values, set] = useFormValues(() => initialValues(connection, seed));
   const { errors, check } = useFieldErrors<ConnectionErrorField>();
-  /** The draft to send, or null when something is wrong (then said beside its field). */
-  const checked = (): ConnectionDraft | null => {
-    const result = checkDraft(values, connection);
+  /**
+   * The draft to send, or null when something is wrong (then said beside its field). `of` checks values
+   * just set, before the re-render shows them (a one-click "switch to plain HTTP, test again").
+   */
+  const checked = (of: ConnectionFormValues = values): ConnectionDraft | null => {
+    const result = checkDraft(of, connection);
     check(result.ok ? {} : result.errors);
     return result.ok ? result.draft : null;
   };

@@ -2,16 +2,13 @@
  * The renderer's entry: one bridge client (Electron preload or the web
  * bridge's WebSocket), react-query, and the app.
  */
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getLadingApi } from './bridge';
 import { App } from './components/layout/App';
-import { JobsProvider } from './hooks/useJobs';
-import { ApiProvider } from './lib/api';
+import { AppProviders } from './context/AppProviders';
 import { isPermanent } from './lib/errors';
-import { NavigationProvider } from './lib/navigation';
-import { UiProvider } from './lib/ui';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -30,17 +27,9 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <ApiProvider client={getLadingApi()}>
-        <QueryClientProvider client={queryClient}>
-          <UiProvider>
-            <NavigationProvider>
-              <JobsProvider>
-                <App />
-              </JobsProvider>
-            </NavigationProvider>
-          </UiProvider>
-        </QueryClientProvider>
-      </ApiProvider>
+      <AppProviders api={getLadingApi()} queryClient={queryClient}>
+        <App />
+      </AppProviders>
     </StrictMode>,
   );
 }

@@ -6,7 +6,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { BrowseTagsResult } from '../../src-shared/contract';
-import { useApi } from '../lib/api';
+import { useApi } from '../context/api';
 
 /** Tags per page: large enough that a scroll rarely waits, small enough to arrive at once. */
 export const TAG_PAGE_SIZE = 500;
@@ -18,6 +18,11 @@ export const connKey = (connectionId: string) => ['conn', connectionId] as const
 export function useConnections() {
   const api = useApi();
   return useQuery({ queryKey: ['connections'], queryFn: () => api['connections.list']({}) });
+}
+
+/** One saved connection, from the list already read (undefined while it loads, or when it was removed). */
+export function useConnection(connectionId: string | undefined) {
+  return useConnections().data?.find((c) => c.id === connectionId);
 }
 
 export function useCredentialsStatus() {

@@ -1,8 +1,8 @@
 /** Starting a job from a dialog: the job joins the jobs panel, the dialog closes. */
 import { useMutation } from '@tanstack/react-query';
 import type { JobStarted } from '../../src-shared/contract';
-import { useUi } from '../lib/ui';
-import { useJobsStore } from './useJobs';
+import { useJobsStore } from '../context/jobs';
+import { useUi } from '../context/ui';
 
 export function useStartJob() {
   const store = useJobsStore();

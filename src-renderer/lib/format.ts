@@ -55,12 +55,3 @@ export function shortDigest(digest: string): string {
 export function shortMediaType(mediaType: string): string {
   return mediaType.replace(/^application\/vnd\./, '');
 }
-
-export function isDigest(reference: string): boolean {
-  return /^sha(256|512):[a-f0-9]+$/.test(reference);
-}
-
-/** `repo:tag` or `repo@sha256:...`. */
-export function imageName(repository: string, reference: string): string {
-  return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
-}

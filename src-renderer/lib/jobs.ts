@@ -34,6 +34,11 @@ interface Sample {
 
 const WINDOW_MS = 4000;
 
+/** A job as first seen: running, nothing counted yet. */
+function newJob(id: string, kind: JobKind, title: string, startedAt: number): JobView {
+  return { id, kind, title, state: 'running', startedAt, bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, lastSeq: 0 };
+}
+
 export class JobsStore {
   private jobs = new Map<string, JobView>();
   private samples = new Map<string, Sample[]>();
@@ -54,19 +59,13 @@ export class JobsStore {
     for (const info of list) {
       if (this.jobs.has(info.id)) continue;
       this.jobs.set(info.id, {
-        id: info.id,
-        kind: info.kind,
-        title: info.title,
+        ...newJob(info.id, info.kind, info.title, Date.parse(info.startedAt) || this.now()),
         state: info.state,
-        startedAt: Date.parse(info.startedAt) || this.now(),
         ...(info.endedAt ? { endedAt: Date.parse(info.endedAt) } : {}),
         bytesDone: info.bytesDone,
         bytesTotal: info.bytesTotal,
-        blobsDone: 0,
-        blobsTotal: 0,
         ...(info.result ? { result: info.result } : {}),
         ...(info.error ? { error: info.error } : {}),
-        lastSeq: 0,
       });
     }
     this.emit();
@@ -79,18 +78,7 @@ export class JobsStore {
       existing.title = started.title;
       existing.kind = started.kind;
     } else {
-      this.jobs.set(started.jobId, {
-        id: started.jobId,
-        kind: started.kind,
-        title: started.title,
-        state: 'running',
-        startedAt: this.now(),
-        bytesDone: 0,
-        bytesTotal: 0,
-        blobsDone: 0,
-        blobsTotal: 0,
-        lastSeq: 0,
-      });
+      this.jobs.set(started.jobId, newJob(started.jobId, started.kind, started.title, this.now()));
     }
     this.emit();
   }
@@ -99,10 +87,7 @@ export class JobsStore {
     let job = this.jobs.get(event.jobId);
     if (!job) {
       // An event before the start answer arrived (or another window's job).
-      job = {
-        id: event.jobId, kind: 'saveLayers', title: 'Job', state: 'running', startedAt: this.now(),
-        bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, lastSeq: 0,
-      };
+      job = newJob(event.jobId, 'saveLayers', 'Job', this.now());
       this.jobs.set(event.jobId, job);
     }
     if (event.seq <= job.lastSeq) return;

@@ -54,3 +54,8 @@ export function defaultPlatform(view: ManifestView): string | undefined {
   const platforms = platformsOf(view);
   return (platforms.find((p) => p.platform === 'linux/amd64') ?? platforms[0])?.platform;
 }
+
+/** The platform names of an index (no attestations), e.g. `linux/amd64`, `linux/arm64/v8`. */
+export function platformNames(view: ManifestView): string[] {
+  return platformsOf(view).flatMap((p) => (p.platform ? [p.platform] : []));
+}

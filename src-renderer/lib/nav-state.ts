@@ -77,3 +77,8 @@ export function currentImage(state: NavState): { connectionId: string; repositor
     ...(last?.platform ? { platform: last.platform } : {}),
   };
 }
+
+/** Opening one image of an index (or a manifest it lists): the drill remembers the platform, for the crumbs and the summary. */
+export function openChild(child: { digest: string; platform?: string | undefined }, tab?: TabId): NavAction {
+  return { type: 'drill', reference: child.digest, ...(child.platform ? { platform: child.platform } : {}), ...(tab ? { tab } : {}) };
+}

@@ -91,5 +91,23 @@ export function resolveReference(parsed: ParsedReference, connections: readonly 
 
 /** The reference a person would paste for this image: `host/repo:tag` or `host/repo@sha256:...`. */
 export function formatReference(host: string, repository: string, reference: string): string {
-  return DIGEST_PATTERN.test(reference) ? `${host}/${repository}@${reference}` : `${host}/${repository}:${reference}`;
+  return `${host}/${imageName(repository, reference)}`;
+}
+
+/**
+ * Whether a tag-or-digest, as the contract carries it (`v1.2`, `sha256:<hex>`),
+ * is a digest: by the digest's own form, never by a colon somewhere in it.
+ */
+export function isDigest(reference: string): boolean {
+  return DIGEST_PATTERN.test(reference);
+}
+
+/** The tag a reference names, or undefined for a digest. */
+export function tagOf(reference: string): string | undefined {
+  return isDigest(reference) ? undefined : reference;
+}
+
+/** `repo:tag` or `repo@sha256:...`. */
+export function imageName(repository: string, reference: string): string {
+  return isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`;
 }

@@ -17,12 +17,23 @@ function write(key: string, value: unknown): void {
   }
 }
 
+/** A stored string; anything else there (an older format, an edit by hand) reads as empty. */
+function readString(key: string): string {
+  const v = read<unknown>(key, '');
+  return typeof v === 'string' ? v : '';
+}
+
+/** A stored list of strings, without whatever else it holds. */
+function readStrings(key: string): string[] {
+  const v = read<unknown>(key, []);
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+}
+
 const MAX_RECENT = 20;
 
 /** Repositories opened by name on a connection (catalog-less registries show these in the tree). */
 export function recentRepositories(connectionId: string): string[] {
-  const list = read<unknown>(`recent.${connectionId}`, []);
-  return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
+  return readStrings(`recent.${connectionId}`);
 }
 
 export function rememberRepository(connectionId: string, repository: string): string[] {
@@ -39,8 +50,7 @@ export function forgetRepository(connectionId: string, repository: string): stri
 
 /** The folder last used for a save, extract or layout. */
 export function lastFolder(): string {
-  const v = read<unknown>('lastFolder', '');
-  return typeof v === 'string' ? v : '';
+  return readString('lastFolder');
 }
 
 export function rememberFolder(path: string): void {
@@ -49,8 +59,7 @@ export function rememberFolder(path: string): void {
 
 /** Import keys the person chose not to import. */
 export function dismissedImports(): string[] {
-  const v = read<unknown>('dismissedImports', []);
-  return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : [];
+  return readStrings('dismissedImports');
 }
 
 export function dismissImports(keys: string[]): void {
@@ -59,8 +68,7 @@ export function dismissImports(keys: string[]): void {
 
 /** The connection last mirrored to. */
 export function lastMirrorTarget(): string {
-  const v = read<unknown>('lastMirrorTarget', '');
-  return typeof v === 'string' ? v : '';
+  return readString('lastMirrorTarget');
 }
 
 export function rememberMirrorTarget(connectionId: string): void {

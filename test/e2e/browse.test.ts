@@ -247,6 +247,16 @@ describe('the repository tree', () => {
     await page.keyboard.press('ArrowLeft'); // collapses it
     await expect.poll(() => treeRow(page, 'sibling').count()).toBe(0);
     expect(await tree.evaluate((el) => el.className)).toContain('keyboard');
+    // End, PageUp and Home, as in the tag list (one keyboard hook for both).
+    const rowIds = () => tree.locator('[role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.id));
+    const activeIndex = async () => (await rowIds()).indexOf((await tree.getAttribute('aria-activedescendant')) ?? '');
+    const rowCount = (await rowIds()).length;
+    await page.keyboard.press('End');
+    expect(await activeIndex()).toBe(rowCount - 1);
+    await page.keyboard.press('PageUp');
+    expect(await activeIndex()).toBeLessThan(rowCount - 1);
+    await page.keyboard.press('Home');
+    expect(await activeIndex()).toBe(0);
 
     // The tag list and the tabs take the keyboard too.
     const list = page.getByRole('listbox', { name: 'Tags of deep/a/sibling' });

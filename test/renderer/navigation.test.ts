@@ -2,12 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ManifestView } from '../../src-shared/contract';
 import { describeRole, defaultPlatform, digestRole } from '../../src-renderer/lib/manifest';
-import { currentImage, navReducer, type NavState } from '../../src-renderer/lib/nav-state';
+import { currentImage, navReducer, openChild, type NavState } from '../../src-renderer/lib/nav-state';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const start: NavState = { trail: [], tab: 'overview', revealTag: 0 };
 
 describe('navReducer', () => {
+  it('opens an index child with its platform, on the tab asked for or the one shown', () => {
+    expect(openChild({ digest: d('a'), platform: 'linux/amd64' }, 'layers')).toEqual({ type: 'drill', reference: d('a'), platform: 'linux/amd64', tab: 'layers' });
+    expect(openChild({ digest: d('b') })).toEqual({ type: 'drill', reference: d('b') });
+  });
+
   it('opens a repository, a tag, drills into an index child and back', () => {
     let s = navReducer(start, { type: 'openRepository', connectionId: 'c', repository: 'r' });
     expect(currentImage(s)).toBeUndefined();

@@ -1,7 +1,7 @@
 /** The reference bar's parsing and the connection a pasted reference belongs to (src-renderer/lib/reference.ts). */
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src-shared/contract';
-import { formatReference, parseReference, resolveReference } from '../../src-renderer/lib/reference';
+import { formatReference, imageName, isDigest, parseReference, resolveReference, tagOf } from '../../src-renderer/lib/reference';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
@@ -80,5 +80,20 @@ describe('resolveReference', () => {
   it('formats a reference back', () => {
     expect(formatReference('ghcr.io', 'org/app', 'v1')).toBe('ghcr.io/org/app:v1');
     expect(formatReference('ghcr.io', 'org/app', DIGEST)).toBe(`ghcr.io/org/app@${DIGEST}`);
+  });
+});
+
+describe('tag or digest', () => {
+  it('tells a digest by its form, not by a colon', () => {
+    expect(isDigest(DIGEST)).toBe(true);
+    expect(isDigest(`sha512:${'ab'.repeat(64)}`)).toBe(true);
+    for (const notDigest of ['v1.2', 'latest', 'sha256', 'sha256:abc', `sha256:${'AB'.repeat(32)}`, `sha1:${'ab'.repeat(20)}`]) expect(isDigest(notDigest)).toBe(false);
+    expect(tagOf('v1.2')).toBe('v1.2');
+    expect(tagOf(DIGEST)).toBeUndefined();
+  });
+
+  it('names an image as docker does', () => {
+    expect(imageName('org/app', 'v1')).toBe('org/app:v1');
+    expect(imageName('org/app', DIGEST)).toBe(`org/app@${DIGEST}`);
   });
 });

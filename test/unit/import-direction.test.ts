@@ -4,29 +4,9 @@
  * not run or be tested here); the registry library imports nothing of the app;
  * src-shared needs neither Node nor the DOM.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sources(path));
-    else if (/\.(ts|tsx|mts)$/.test(entry.name)) out.push(path);
-  }
-  return out;
-}
-
-/** Every module specifier a file imports or re-exports. */
-function imports(file: string): string[] {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)]
-    .map((m) => m[1] ?? m[2] ?? m[3]!);
-}
+import { imports, ROOT, sources } from './source-imports';
 
 /** Files under `dir` importing something `bad` matches, as `file: specifier`. */
 function offenders(dir: string, bad: (specifier: string, file: string) => boolean): string[] {

@@ -1,5 +1,5 @@
 /** Picks the open action dialog. */
-import { useUi } from '../../lib/ui';
+import { useUi } from '../../context/ui';
 import { ExtractDialog } from './ExtractDialog';
 import { MirrorDialog } from './MirrorDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';

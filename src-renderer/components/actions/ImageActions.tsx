@@ -1,6 +1,6 @@
 /** What can be done with the image on show. */
 import type { ManifestView } from '../../../src-shared/contract';
-import { useUi, type ImageRef } from '../../lib/ui';
+import { useUi, type ImageRef } from '../../context/ui';
 
 export function ImageActions({ image }: { image: ImageRef; view: ManifestView }) {
   const ui = useUi();

@@ -1,11 +1,10 @@
-import { useConnections } from '../../hooks/queries';
-import { imageName } from '../../lib/format';
-import type { ImageRef } from '../../lib/ui';
+/** The image an action applies to, as one line: `host/repo:tag (platform)`. */
+import type { ImageRef } from '../../context/ui';
+import { useConnection } from '../../hooks/queries';
+import { imageName } from '../../lib/reference';
 
-/** The image an action applies to, as one line. */
 export function ImageSummary({ image }: { image: ImageRef }) {
-  const connections = useConnections();
-  const host = connections.data?.find((c) => c.id === image.connectionId)?.host ?? '';
+  const host = useConnection(image.connectionId)?.host ?? '';
   return (
     <p className="image-summary">
       <code>
@@ -14,11 +13,4 @@ export function ImageSummary({ image }: { image: ImageRef }) {
       {image.platform ? <span className="dim"> ({image.platform})</span> : null}
     </p>
   );
-}
-
-/** A name for files and folders: `app-v1.2` or `app-0123456789ab`. */
-export function baseName(image: ImageRef): string {
-  const repo = image.repository.split('/').pop() ?? 'image';
-  const ref = image.reference.includes(':') ? image.reference.slice(image.reference.indexOf(':') + 1, image.reference.indexOf(':') + 13) : image.reference;
-  return `${repo}-${ref}`;
 }

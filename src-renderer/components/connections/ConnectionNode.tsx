@@ -1,8 +1,9 @@
 /** A connection in the tree: its row (name, host, who), and below it the repository tree. */
 import { useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
-import { useUi } from '../../lib/ui';
-import { NamespaceChildren, treeId } from '../tree/NamespaceChildren';
+import { useUi } from '../../context/ui';
+import { NamespaceChildren } from '../tree/NamespaceChildren';
+import { treeId } from '../tree/tree-ids';
 import { TreeRow } from '../tree/TreeView';
 
 function who(connection: Connection): string {

@@ -1,9 +1,9 @@
 /** First launch: logins found in Docker's or Podman's config, offered for import. */
 import { useState } from 'react';
+import { useUi } from '../../context/ui';
 import { useImportCandidates } from '../../hooks/queries';
 import { plural } from '../../lib/format';
 import { dismissImports, dismissedImports } from '../../lib/storage';
-import { useUi } from '../../lib/ui';
 
 export function ImportBanner() {
   const query = useImportCandidates();

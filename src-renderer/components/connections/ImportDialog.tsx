@@ -2,11 +2,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ImportCandidate } from '../../../src-shared/contract';
+import { useApi } from '../../context/api';
+import { useUi } from '../../context/ui';
 import { useImportCandidates } from '../../hooks/queries';
-import { useApi } from '../../lib/api';
 import { plural } from '../../lib/format';
-import { useUi } from '../../lib/ui';
 import { Dialog } from '../common/Dialog';
+import { DialogButtons } from '../common/DialogButtons';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 
@@ -53,14 +54,13 @@ export function ImportDialog() {
             Close
           </button>
         ) : (
-          <>
-            <button type="button" onClick={ui.close}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={selected.size === 0 || run.isPending}>
-              {run.isPending ? 'Importing…' : `Import ${selected.size || ''}`.trim()}
-            </button>
-          </>
+          <DialogButtons
+            submitLabel={`Import ${selected.size || ''}`.trim()}
+            pendingLabel="Importing…"
+            pending={run.isPending}
+            disabled={selected.size === 0}
+            onCancel={ui.close}
+          />
         )
       }
     >

@@ -1,6 +1,6 @@
 /** Left pane: the connections, each with its repository tree. */
+import { useUi } from '../../context/ui';
 import { useConnections, useCredentialsStatus } from '../../hooks/queries';
-import { useUi } from '../../lib/ui';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 import { TreeView } from '../tree/TreeView';

@@ -1,6 +1,7 @@
 /** repo:tag › linux/arm64 (sha256:…): where the detail pane is, each step clickable. */
-import { imageName, shortDigest } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
+import { shortDigest } from '../../lib/format';
+import { imageName } from '../../lib/reference';
 
 export function Breadcrumbs() {
   const { state, dispatch } = useNavigation();

@@ -1,9 +1,9 @@
 /** The image config: what runs (entrypoint, cmd, env, user, workdir, ports), labels, and the history that built it. */
 import type { ConfigView, ManifestView } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
+import type { ImageRef } from '../../context/ui';
 import { useImageConfig } from '../../hooks/queries';
 import { formatTime } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
-import type { ImageRef } from '../../lib/ui';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 import { IndexPicker } from './IndexPicker';

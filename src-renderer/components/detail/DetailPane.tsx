@@ -1,10 +1,10 @@
 /** Right pane: the selected tag or digest, in tabs, with the actions on it. */
+import { currentImage, useNavigation, type TabId } from '../../context/navigation';
 import { useManifest } from '../../hooks/queries';
-import { currentImage, useNavigation, type TabId } from '../../lib/navigation';
+import { ImageActions } from '../actions/ImageActions';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
-import { ImageActions } from '../actions/ImageActions';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConfigTab } from './ConfigTab';
 import { IndexTab } from './IndexTab';

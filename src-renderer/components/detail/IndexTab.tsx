@@ -1,13 +1,12 @@
 /** An index's images: one row per platform; a click (or Enter) opens that image. */
-import type { ManifestView } from '../../../src-shared/contract';
+import type { IndexChildView, ManifestView } from '../../../src-shared/contract';
+import { openChild, useNavigation } from '../../context/navigation';
 import { formatBytes, shortDigest, shortMediaType } from '../../lib/format';
 import { splitPlatform } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
 
 export function IndexTab({ view }: { view: ManifestView }) {
   const { dispatch } = useNavigation();
-  const open = (digest: string, platform: string | undefined) =>
-    dispatch({ type: 'drill', reference: digest, ...(platform ? { platform } : {}), tab: 'overview' });
+  const open = (child: IndexChildView) => dispatch(openChild(child, 'overview'));
   return (
     <table className="table index-table" aria-label="Platforms">
       <thead>
@@ -25,14 +24,14 @@ export function IndexTab({ view }: { view: ManifestView }) {
         {(view.manifests ?? []).map((m) => {
           const p = splitPlatform(m.platform);
           return (
-            <tr key={m.digest} className={m.attestation ? 'dim clickable' : 'clickable'} onClick={() => open(m.digest, m.platform)}>
+            <tr key={m.digest} className={m.attestation ? 'dim clickable' : 'clickable'} onClick={() => open(m)}>
               <td>
                 <button
                   type="button"
                   className="link-button"
                   onClick={(e) => {
                     e.stopPropagation();
-                    open(m.digest, m.platform);
+                    open(m);
                   }}
                 >
                   {m.attestation ? 'attestation' : (m.platform ?? 'unknown')}

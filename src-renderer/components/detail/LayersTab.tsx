@@ -1,9 +1,9 @@
 /** The image's layers: size, media type, digest, and Save for each. */
 import { useEffect, useRef } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
+import { useUi, type ImageRef } from '../../context/ui';
 import { formatBytes, plural, shortMediaType } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
-import { useUi, type ImageRef } from '../../lib/ui';
 import { CopyButton } from '../common/CopyButton';
 import { IndexPicker } from './IndexPicker';
 

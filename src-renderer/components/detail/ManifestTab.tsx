@@ -1,8 +1,8 @@
 /** The manifest's JSON, pretty, each digest a link to what it names. */
 import { useCallback } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
 import { describeRole, digestRole } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
 import { CopyButton } from '../common/CopyButton';
 import { JsonView } from './JsonView';
 

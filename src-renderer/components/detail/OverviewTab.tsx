@@ -1,18 +1,18 @@
 /** Overview: reference, digest (copy), media type, size, created, platform(s). */
 import type { ManifestView } from '../../../src-shared/contract';
-import { useConnections, useImageConfig } from '../../hooks/queries';
+import { useNavigation } from '../../context/navigation';
+import type { ImageRef } from '../../context/ui';
+import { useConnection, useImageConfig } from '../../hooks/queries';
 import { formatBytes, formatTime, plural, shortMediaType } from '../../lib/format';
 import { platformsOf } from '../../lib/manifest';
-import { useNavigation } from '../../lib/navigation';
 import { formatReference } from '../../lib/reference';
-import type { ImageRef } from '../../lib/ui';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { PlatformChips } from './PlatformChips';
 
 export function OverviewTab({ image, view }: { image: ImageRef; view: ManifestView }) {
-  const connections = useConnections();
   const { dispatch } = useNavigation();
-  const host = connections.data?.find((c) => c.id === image.connectionId)?.host ?? '';
+  const host = useConnection(image.connectionId)?.host ?? '';
   const isImage = view.kind === 'image';
   const config = useImageConfig(image.connectionId, image.repository, image.reference, undefined, isImage);
   const reference = formatReference(host, image.repository, image.reference);
@@ -55,19 +55,7 @@ export function OverviewTab({ image, view }: { image: ImageRef; view: ManifestVi
           {isImage ? (
             (config.data?.platform ?? (config.isPending ? '…' : '—')) + (image.platform && !config.data ? ` (${image.platform})` : '')
           ) : (
-            <span className="platform-list">
-              {platforms.map((p) => (
-                <button
-                  key={p.digest}
-                  type="button"
-                  className="chip"
-                  title={`Open the ${p.platform} image`}
-                  onClick={() => dispatch({ type: 'drill', reference: p.digest, ...(p.platform ? { platform: p.platform } : {}) })}
-                >
-                  {p.platform ?? '?'}
-                </button>
-              ))}
-            </span>
+            <PlatformChips view={view} />
           )}
         </dd>
         {isImage && config.data && (

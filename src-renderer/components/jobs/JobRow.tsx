@@ -1,6 +1,6 @@
 /** One job: progress, speed, ETA, and then its result, error or cancellation. */
 import { useMutation } from '@tanstack/react-query';
-import { useApi } from '../../lib/api';
+import { useApi } from '../../context/api';
 import { formatBytes, formatDuration, formatCount } from '../../lib/format';
 import { resultFolder, type JobView } from '../../lib/jobs';
 import { CopyButton } from '../common/CopyButton';

@@ -1,7 +1,7 @@
 /** The bottom panel: every job of this session, newest first. */
-import { useJobs, useJobsStore } from '../../hooks/useJobs';
+import { useJobs, useJobsStore } from '../../context/jobs';
+import { useUi } from '../../context/ui';
 import { plural } from '../../lib/format';
-import { useUi } from '../../lib/ui';
 import { JobRow } from './JobRow';
 
 export function JobsPanel() {

@@ -1,4 +1,5 @@
 /** The window: top bar, three panes (connections, tags, image), jobs at the bottom, and the open dialog. */
+import { useUi } from '../../context/ui';
 import { ActionDialogs } from '../actions/ActionDialogs';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ConnectionDialog } from '../connections/ConnectionDialog';
@@ -7,7 +8,6 @@ import { Sidebar } from '../connections/Sidebar';
 import { DetailPane } from '../detail/DetailPane';
 import { JobsPanel } from '../jobs/JobsPanel';
 import { TagPane } from '../tags/TagPane';
-import { useUi } from '../../lib/ui';
 import { ReferenceBar } from './ReferenceBar';
 
 export function App() {

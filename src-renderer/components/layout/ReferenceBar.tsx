@@ -4,11 +4,11 @@
  * focuses it from anywhere.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useConnections } from '../../hooks/queries';
-import { currentImage, useNavigation } from '../../lib/navigation';
+import { currentImage, useNavigation } from '../../context/navigation';
+import { useUi } from '../../context/ui';
+import { useConnection, useConnections } from '../../hooks/queries';
 import { formatReference, parseReference, resolveReference } from '../../lib/reference';
 import { rememberRepository } from '../../lib/storage';
-import { useUi } from '../../lib/ui';
 
 export function ReferenceBar() {
   const connections = useConnections();
@@ -18,7 +18,7 @@ export function ReferenceBar() {
   const [problem, setProblem] = useState<{ message: string; host?: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
-  const connection = connections.data?.find((c) => c.id === state.connectionId);
+  const connection = useConnection(state.connectionId);
   const image = currentImage(state);
   const shown = connection && state.repository
     ? image

@@ -3,14 +3,16 @@
  * around them) are in the DOM, whatever the count. The scrollbar is sized
  * for every tag from the first page on (the registry says how many); pages
  * are fetched one after another while the rows in view are not loaded yet.
- * Keyboard: Up/Down, PageUp/PageDown, Home/End move; Enter opens the tag.
+ * Keyboard (useListKeyboard): Up/Down, PageUp/PageDown, Home/End move; Enter opens the tag.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigation } from '../../context/navigation';
 import { useTags } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useListKeyboard } from '../../hooks/useListKeyboard';
 import { formatCount } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
+import { rowsPerPage } from '../../lib/list-keys';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 
@@ -29,7 +31,6 @@ export function TagList({ connectionId, repository, host }: Props) {
   const { state, dispatch } = useNavigation();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const [keyboard, setKeyboard] = useState(false);
 
   const tags = useMemo(() => query.data?.pages.flatMap((p) => p.tags) ?? [], [query.data]);
   const first = query.data?.pages[0];
@@ -73,46 +74,15 @@ export function TagList({ connectionId, repository, host }: Props) {
     if (tag !== undefined) dispatch({ type: 'openReference', connectionId, repository, reference: tag });
   };
 
-  const move = (index: number) => {
-    const i = Math.max(0, Math.min(total - 1, index));
-    setActive(i);
-    virtualizer.scrollToIndex(i, { align: 'auto' });
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 240) / TAG_ROW_HEIGHT) - 1);
-    let handled = true;
-    switch (e.key) {
-      case 'ArrowDown':
-        move(active + 1);
-        break;
-      case 'ArrowUp':
-        move(active - 1);
-        break;
-      case 'PageDown':
-        move(active + page);
-        break;
-      case 'PageUp':
-        move(active - page);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(total - 1);
-        break;
-      case 'Enter':
-      case ' ':
-        open(active);
-        break;
-      default:
-        handled = false;
-    }
-    if (handled) {
-      e.preventDefault();
-      setKeyboard(true);
-    }
-  };
+  const keys = useListKeyboard({
+    position: () => ({ count: total, active }),
+    moveTo: (index) => {
+      setActive(index);
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+    },
+    activate: open,
+    pageSize: () => rowsPerPage(scrollRef.current?.clientHeight ?? 240, TAG_ROW_HEIGHT),
+  });
 
   const selectedTag = state.connectionId === connectionId && state.repository === repository ? state.reference : undefined;
   const loadedText = !first
@@ -153,13 +123,13 @@ export function TagList({ connectionId, repository, host }: Props) {
       {first && total === 0 && <div className="empty">{debounced ? `No tag matches "${debounced}"` : 'This repository has no tags.'}</div>}
       <div
         ref={scrollRef}
-        className={keyboard ? 'tag-scroll keyboard' : 'tag-scroll'}
+        className={keys.keyboard ? 'tag-scroll keyboard' : 'tag-scroll'}
         role="listbox"
         tabIndex={0}
         aria-label={`Tags of ${repository}`}
         aria-activedescendant={total ? `tag-row-${active}` : undefined}
-        onKeyDown={onKeyDown}
-        onMouseDown={() => setKeyboard(false)}
+        onKeyDown={keys.onKeyDown}
+        onMouseDown={keys.onMouseDown}
         hidden={!first || total === 0}
       >
         <div className="tag-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>

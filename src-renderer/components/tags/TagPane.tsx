@@ -1,12 +1,11 @@
 /** Middle pane: the tags of the selected repository. */
-import { useConnections } from '../../hooks/queries';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
+import { useConnection } from '../../hooks/queries';
 import { TagList } from './TagList';
 
 export function TagPane() {
   const { state } = useNavigation();
-  const connections = useConnections();
-  const connection = connections.data?.find((c) => c.id === state.connectionId);
+  const connection = useConnection(state.connectionId);
   return (
     <section className="pane tags" aria-label="Tags">
       {state.connectionId && state.repository ? (

@@ -5,10 +5,12 @@
 import { useMemo, useState } from 'react';
 import type { Connection } from '../../../src-shared/contract';
 import { repositorySchema } from '../../../src-shared/schemas';
-import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
-import { useNavigation } from '../../lib/navigation';
+import { useNavigation } from '../../context/navigation';
 import { canonicalHost } from '../../lib/reference';
-import { treeId } from './NamespaceChildren';
+import { forgetRepository, recentRepositories, rememberRepository } from '../../lib/storage';
+import { FieldError } from '../form/FieldError';
+import { levelIndent } from './indent';
+import { treeId } from './tree-ids';
 import { TreeRow } from './TreeView';
 
 interface Props {
@@ -25,12 +27,12 @@ function isDockerHub(connection: Connection): boolean {
 export function CatalogLess({ connection, message, level, parentId }: Props) {
   const [version, setVersion] = useState(0);
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string>();
   const { state, dispatch } = useNavigation();
   // Re-read when the selection moves: the reference bar also remembers repositories opened here.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const recent = useMemo(() => recentRepositories(connection.id), [connection.id, state.repository, version]);
-  const indent = { paddingLeft: `${(level - 1) * 14 + 20}px` };
+  const indent = levelIndent(level);
   const hub = isDockerHub(connection);
 
   const open = (repository: string) => {
@@ -47,7 +49,7 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
       setProblem(checked.error.issues[0]?.message ?? 'Not a repository name');
       return;
     }
-    setProblem(null);
+    setProblem(undefined);
     setName('');
     open(repository);
   };
@@ -79,11 +81,7 @@ export function CatalogLess({ connection, message, level, parentId }: Props) {
           Open
         </button>
       </div>
-      {problem && (
-        <div className="field-error" style={indent} role="alert">
-          {problem}
-        </div>
-      )}
+      <FieldError error={problem} style={indent} />
       {recent.map((repository) => (
         <TreeRow
           key={repository}

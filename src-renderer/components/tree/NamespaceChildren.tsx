@@ -5,13 +5,15 @@
  */
 import { useState } from 'react';
 import type { ChildEntry, Connection } from '../../../src-shared/contract';
+import { useNavigation } from '../../context/navigation';
+import { useUi } from '../../context/ui';
 import { useChildren } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
 import { formatCount } from '../../lib/format';
-import { useNavigation } from '../../lib/navigation';
-import { useUi } from '../../lib/ui';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { CatalogLess } from './CatalogLess';
+import { levelIndent } from './indent';
+import { moreRowId, treeId } from './tree-ids';
 import { TreeRow } from './TreeView';
 
 interface Props {
@@ -22,16 +24,12 @@ interface Props {
   parentId: string;
 }
 
-export function treeId(connectionId: string, path: string): string {
-  return path ? `t-${connectionId}-${path}` : `t-${connectionId}`;
-}
-
 export function NamespaceChildren({ connection, namespace, level, parentId }: Props) {
   const [filter, setFilter] = useState('');
   const debounced = useDebounced(filter.trim(), 200);
   const query = useChildren(connection.id, namespace, debounced);
   const ui = useUi();
-  const indent = { paddingLeft: `${(level - 1) * 14 + 20}px` };
+  const indent = levelIndent(level);
 
   if (query.isPending) {
     return (
@@ -86,7 +84,7 @@ export function NamespaceChildren({ connection, namespace, level, parentId }: Pr
       ))}
       {query.hasNextPage && (
         <TreeRow
-          id={`${treeId(connection.id, namespace)}-~more`}
+          id={moreRowId(connection.id, namespace)}
           level={level}
           parentId={parentId}
           className="more-row"

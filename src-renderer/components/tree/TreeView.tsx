@@ -1,11 +1,15 @@
 /**
  * A keyboard-driven tree (WAI-ARIA tree pattern with aria-activedescendant):
- * the container takes focus; Up/Down/Home/End move among the visible rows,
- * Right expands or steps into a row's children, Left collapses or steps to
- * the parent, Enter or Space opens the row. Rows register what they do;
- * their order is the DOM's, so lazily loaded levels need no bookkeeping.
+ * the container takes focus; the list keys (useListKeyboard) move among the
+ * visible rows and open them; Right expands or steps into a row's children,
+ * Left collapses or steps to the parent. Rows register what they do; their
+ * order is the DOM's, so lazily loaded levels need no bookkeeping.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createStrictContext } from '../../context/strict-context';
+import { useListKeyboard } from '../../hooks/useListKeyboard';
+import { rowsPerPage } from '../../lib/list-keys';
+import { rowIndent } from './indent';
 
 export interface TreeItemHandlers {
   activate?: () => void;
@@ -20,21 +24,24 @@ interface TreeContextValue {
   register(id: string, handlers: { current: TreeItemHandlers }): () => void;
 }
 
-const TreeContext = createContext<TreeContextValue | null>(null);
+const [TreeContextProvider, useTree] = createStrictContext<TreeContextValue>('useTree');
 
-export function useTree(): TreeContextValue {
-  const value = useContext(TreeContext);
-  if (!value) throw new Error('tree row outside TreeView');
-  return value;
-}
+export { useTree };
 
 const ITEM = '[role="treeitem"]';
+
+/** The element that scrolls the tree (the pane's body): a page is what it shows. */
+function scrollParent(el: HTMLElement): HTMLElement {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    if (/(auto|scroll)/.test(getComputedStyle(p).overflowY)) return p;
+  }
+  return el;
+}
 
 export function TreeView({ label, children }: { label: string; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const handlers = useRef(new Map<string, { current: TreeItemHandlers }>());
   const [activeId, setActiveId] = useState<string | null>(null);
-  const [keyboard, setKeyboard] = useState(false);
 
   const register = useCallback((id: string, h: { current: TreeItemHandlers }) => {
     handlers.current.set(id, h);
@@ -44,81 +51,63 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
   }, []);
 
   const items = (): HTMLElement[] => (ref.current ? [...ref.current.querySelectorAll<HTMLElement>(ITEM)] : []);
+  const handlersOf = (el: HTMLElement | undefined): TreeItemHandlers => (el && handlers.current.get(el.id)?.current) || {};
 
-  const moveTo = useCallback((el: HTMLElement | undefined) => {
+  const moveTo = (el: HTMLElement | null | undefined) => {
     if (!el) return;
     setActiveId(el.id);
     el.scrollIntoView({ block: 'nearest' });
-  }, []);
+  };
 
   // The active row disappeared (collapsed, filtered away): fall back to the first row.
   useEffect(() => {
     if (activeId && !document.getElementById(activeId)) setActiveId(null);
   });
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.target !== ref.current) return;
-    const all = items();
-    if (all.length === 0) return;
-    let index = activeId ? all.findIndex((el) => el.id === activeId) : -1;
-    if (index < 0) index = 0;
-    const current = all[index]!;
-    const h = handlers.current.get(current.id)?.current ?? {};
-    let handled = true;
-    switch (e.key) {
-      case 'ArrowDown':
-        moveTo(all[activeId ? Math.min(index + 1, all.length - 1) : 0]);
-        break;
-      case 'ArrowUp':
-        moveTo(all[Math.max(index - 1, 0)]);
-        break;
-      case 'Home':
-        moveTo(all[0]);
-        break;
-      case 'End':
-        moveTo(all[all.length - 1]);
-        break;
-      case 'ArrowRight':
+  const keys = useListKeyboard({
+    position: () => {
+      const all = items();
+      return { count: all.length, active: activeId ? all.findIndex((el) => el.id === activeId) : -1 };
+    },
+    moveTo: (index) => moveTo(items()[index]),
+    activate: (index) => {
+      const h = handlersOf(items()[index]);
+      if (h.activate) h.activate();
+      else h.toggle?.();
+    },
+    pageSize: () => {
+      const first = ref.current?.querySelector<HTMLElement>(ITEM);
+      return ref.current && first ? rowsPerPage(scrollParent(ref.current).clientHeight, first.offsetHeight) : 1;
+    },
+    otherKey: (key, index) => {
+      if (key !== 'ArrowRight' && key !== 'ArrowLeft') return false;
+      const all = items();
+      const current = all[index]!;
+      const h = handlersOf(current);
+      if (!activeId) setActiveId(current.id);
+      if (key === 'ArrowRight') {
         if (h.toggle && !h.expanded) h.toggle();
         else if (h.expanded) moveTo(all[index + 1]);
-        break;
-      case 'ArrowLeft':
-        if (h.toggle && h.expanded) h.toggle();
-        else {
-          const parent = current.dataset.parent;
-          if (parent) moveTo(document.getElementById(parent) ?? undefined);
-        }
-        break;
-      case 'Enter':
-      case ' ':
-        if (!activeId) moveTo(current);
-        if (h.activate) h.activate();
-        else h.toggle?.();
-        break;
-      default:
-        handled = false;
-    }
-    if (handled) {
-      e.preventDefault();
-      setKeyboard(true);
-      if (!activeId && e.key !== 'ArrowDown') setActiveId(current.id);
-    }
-  };
+      } else if (h.toggle && h.expanded) h.toggle();
+      else if (current.dataset.parent) moveTo(document.getElementById(current.dataset.parent));
+      return true;
+    },
+  });
 
   const value = useMemo<TreeContextValue>(() => ({ activeId, setActive: setActiveId, register }), [activeId, register]);
   const shownActive = activeId ?? (ref.current?.querySelector<HTMLElement>(ITEM)?.id || null);
 
   return (
-    <TreeContext.Provider value={value}>
+    <TreeContextProvider value={value}>
       <div
         ref={ref}
         role="tree"
         aria-label={label}
         tabIndex={0}
-        className={keyboard ? 'tree keyboard' : 'tree'}
+        className={keys.keyboard ? 'tree keyboard' : 'tree'}
         aria-activedescendant={shownActive ?? undefined}
-        onKeyDown={onKeyDown}
-        onMouseDown={() => setKeyboard(false)}
+        onKeyDown={keys.onKeyDown}
+        onMouseDown={keys.onMouseDown}
         onFocus={(e) => {
           if (e.target === ref.current && !activeId) {
             const first = ref.current.querySelector<HTMLElement>(ITEM);
@@ -128,7 +117,7 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
       >
         {children}
       </div>
-    </TreeContext.Provider>
+    </TreeContextProvider>
   );
 }
 
@@ -170,7 +159,7 @@ export function TreeRow({ id, level, parentId, label, meta, icon, selected, expa
       aria-expanded={onToggle ? Boolean(expanded) : undefined}
       data-parent={parentId}
       className={['tree-row', active ? 'active' : '', selected ? 'selected' : '', className ?? ''].join(' ')}
-      style={{ paddingLeft: `${(level - 1) * 14 + 4}px` }}
+      style={rowIndent(level)}
       title={title}
       onClick={() => {
         tree.setActive(id);

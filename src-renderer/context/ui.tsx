@@ -1,6 +1,7 @@
-/** Which dialog is open; any pane may open one. */
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+/** Which dialog is open, and whether the jobs panel is; any pane may change them. */
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Connection } from '../../src-shared/contract';
+import { createStrictContext } from './strict-context';
 
 export interface ImageRef {
   connectionId: string;
@@ -31,7 +32,9 @@ interface UiContextValue {
   setJobsOpen(open: boolean): void;
 }
 
-const UiContext = createContext<UiContextValue | null>(null);
+const [UiContextProvider, useUi] = createStrictContext<UiContextValue>('useUi');
+
+export { useUi };
 
 export function UiProvider({ children }: { children: ReactNode }) {
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
@@ -40,11 +43,5 @@ export function UiProvider({ children }: { children: ReactNode }) {
     () => ({ dialog, open: setDialog, close: () => setDialog(null), jobsOpen, setJobsOpen }),
     [dialog, jobsOpen],
   );
-  return <UiContext.Provider value={value}>{children}</UiContext.Provider>;
-}
-
-export function useUi(): UiContextValue {
-  const value = useContext(UiContext);
-  if (!value) throw new Error('useUi outside UiProvider');
-  return value;
+  return <UiContextProvider value={value}>{children}</UiContextProvider>;
 }

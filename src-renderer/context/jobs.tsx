@@ -1,9 +1,12 @@
 /** The jobs store, fed by the bridge's job events; one per app. */
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { useApi } from '../lib/api';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { JobsStore, type JobView } from '../lib/jobs';
+import { useApi } from './api';
+import { createStrictContext } from './strict-context';
 
-const JobsContext = createContext<JobsStore | null>(null);
+const [JobsContextProvider, useJobsStore] = createStrictContext<JobsStore>('useJobsStore');
+
+export { useJobsStore };
 
 export function JobsProvider({ children }: { children: ReactNode }) {
   const api = useApi();
@@ -17,13 +20,7 @@ export function JobsProvider({ children }: { children: ReactNode }) {
     );
     return off;
   }, [api, store]);
-  return <JobsContext.Provider value={store}>{children}</JobsContext.Provider>;
-}
-
-export function useJobsStore(): JobsStore {
-  const store = useContext(JobsContext);
-  if (!store) throw new Error('useJobsStore outside JobsProvider');
-  return store;
+  return <JobsContextProvider value={store}>{children}</JobsContextProvider>;
 }
 
 export function useJobs(): JobView[] {

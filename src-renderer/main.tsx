@@ -5,7 +5,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getLadingApi } from './bridge';
+import { getLadingClient } from './bridge';
 import { App } from './components/layout/App';
 import { JobsProvider } from './hooks/useJobs';
 import { ApiProvider } from './lib/api';
@@ -30,7 +30,7 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <ApiProvider client={getLadingApi()}>
+      <ApiProvider client={getLadingClient()}>
         <QueryClientProvider client={queryClient}>
           <UiProvider>
             <NavigationProvider>

@@ -8,7 +8,7 @@ import type { ConnectionTestResult } from '../../src-shared/contract';
 import { createClient, type ClientOptions } from '../registry/index';
 import { clientOptionsFor, USER_AGENT } from './clients';
 import type { StoredConnection } from './connections';
-import { toAppError } from './errors';
+import { appErrorFromThrown } from './errors';
 
 export type TestTarget = Pick<StoredConnection, 'name' | 'host' | 'authKind' | 'tokenType' | 'username' | 'plainHttp' | 'tlsSkipVerify' | 'caPem'>;
 
@@ -29,7 +29,7 @@ export async function testConnection(
   } catch (err) {
     return {
       ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: toAppError(err),
+      elapsedMs: Date.now() - started, error: appErrorFromThrown(err),
     };
   }
   let client;
@@ -38,7 +38,7 @@ export async function testConnection(
   } catch (err) {
     return {
       ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: toAppError(err),
+      elapsedMs: Date.now() - started, error: appErrorFromThrown(err),
     };
   }
   const registry = client.getRegistry();
@@ -49,7 +49,7 @@ export async function testConnection(
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
-    const error = toAppError(err);
+    const error = appErrorFromThrown(err);
     const elapsedMs = Date.now() - started;
     switch (error.code) {
       case 'catalog-unsupported':

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Connection, ImportCandidate, ImportCandidatesResult, ImportResult } from '../../src-shared/contract';
 import { importKeySchema } from '../../src-shared/schemas';
 import type { ConnectionsService } from './connections';
-import { AppFailure, toAppError } from './errors';
+import { AppFailure, appErrorFromThrown } from './errors';
 import { helperGet, helperList, isValidHelperName } from './credential-helper';
 
 export interface DockerConfigOptions {
@@ -127,7 +127,7 @@ export class DockerConfigImporter {
         const { connection, updated } = await this.importOne(f);
         result.imported.push({ key, connection, updated });
       } catch (err) {
-        result.failed.push({ key, error: toAppError(err) });
+        result.failed.push({ key, error: appErrorFromThrown(err) });
       }
     }
     return result;
@@ -205,7 +205,7 @@ export class DockerConfigImporter {
         text = await readFile(file, 'utf8');
       } catch (err) {
         const code = (err as { code?: string }).code;
-        sources.push({ file, source, found: false, ...(code === 'ENOENT' ? {} : { error: toAppError(err).message }) });
+        sources.push({ file, source, found: false, ...(code === 'ENOENT' ? {} : { error: appErrorFromThrown(err).message }) });
         continue;
       }
       let config: ConfigFile;
@@ -236,7 +236,7 @@ export class DockerConfigImporter {
           try {
             stored = await helperList(config.credsStore, { env: this.options.env, timeoutMs: this.options.helperTimeoutMs });
           } catch (err) {
-            errors.push(toAppError(err).message);
+            errors.push(appErrorFromThrown(err).message);
           }
           for (const [server, user] of Object.entries(stored)) {
             if (helperFor(server)) continue;

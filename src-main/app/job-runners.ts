@@ -16,7 +16,7 @@ import {
 import type { ClientPool } from './clients';
 import { AppFailure } from './errors';
 import type { JobContext, JobRunner } from './jobs';
-import type { BlobState } from './progress';
+import type { BlobState } from './job-progress';
 
 export type ExtractToDirectory = typeof extractToDirectory;
 
@@ -142,6 +142,11 @@ function dedupe(layers: Layer[]): Layer[] {
 
 // ---- mirror and save as OCI layout (both copy through mirror()) ----
 
+/**
+ * The library's blob states in the contract's words. The contract's states
+ * serve every kind of job, and a layer saved or extracted is `done`, not
+ * uploaded; so the library's `uploaded` is `done` here.
+ */
 const BLOB_STATE: Record<MirrorProgress['blob']['state'], BlobState> = {
   pending: 'pending',
   running: 'running',

@@ -1,6 +1,6 @@
 /**
  * The Electron entry (bundled to dist/main/main.cjs; package.json "main").
- * One instance at a time; the services and their API are created once; one
+ * One instance at a time; the services and their dispatcher are created once; one
  * window, hardened (window.ts), talking to main only through the IPC adapter
  * (ipc.ts) and the preload.
  *
@@ -11,7 +11,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { createApi } from '../app/api';
+import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
 import type { Logger } from '../registry/index';
@@ -62,12 +62,12 @@ function run(): void {
   };
 
   const services = createServices({ dataDir: app.getPath('userData'), logger, openFolder: showFolder });
-  const api = createApi(services);
+  const dispatcher = createOperationDispatcher(services);
   let window: BrowserWindow | undefined;
 
   const openWindow = (): void => {
     const opened = createMainWindow(paths);
-    const stopEvents = forwardJobEvents(api, opened.webContents);
+    const stopEvents = forwardJobEvents(dispatcher, opened.webContents);
     opened.on('closed', () => {
       stopEvents();
       if (window === opened) window = undefined;
@@ -107,7 +107,7 @@ function run(): void {
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, dev })));
     registerIpc({
       ipcMain,
-      api,
+      dispatcher,
       isTrusted: createSenderCheck({ indexPath: paths.index, ...(devServerUrl ? { devServerUrl } : {}) }),
       pickFolder,
       onRefused: (channel, url) => logger.warn('Refused an IPC message from an untrusted frame', { channel, url: url ?? null }),

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApi } from '../app/api';
+import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { createServices } from '../app/services';
 import type { Logger } from '../registry/index';
 import { defaultDataDir } from './data-dir';
@@ -59,11 +59,11 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 
   const services = createServices({ dataDir, logger, openFolder: openFolderWith() });
-  const api = createApi(services);
+  const dispatcher = createOperationDispatcher(services);
   let bridge;
   try {
     bridge = await startWebBridge({
-      api,
+      dispatcher,
       rendererDir,
       port,
       onRefused: (what, reason) => logger.warn(`refused ${what}: ${reason}`),

@@ -1,7 +1,7 @@
 /**
  * The web bridge: serves the built renderer and the contract over a
  * WebSocket, on 127.0.0.1 only, for a browser on the same machine (and the
- * end-to-end tests). It is a thin adapter over createApi, like the IPC one.
+ * end-to-end tests). It is a thin adapter over the operation dispatcher, like the IPC one.
  *
  * It listens on 127.0.0.1 (a random port unless one is given) and puts
  * together, one concern a file:
@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_WS_MESSAGE_BYTES, TOKEN_PARAM } from '../../src-shared/transport';
-import type { Api } from '../app/api';
+import type { OperationDispatcher } from '../app/operation-dispatcher';
 import { createHttpHandler } from './http-handler';
 import { LOOPBACK } from './request-checks';
 import { closeBridge } from './shutdown';
@@ -27,7 +27,7 @@ import { createUpgradeHandler } from './upgrade-handler';
 import { serveSocket } from './ws-protocol';
 
 export interface WebBridgeOptions {
-  api: Pick<Api, 'call' | 'subscribe'>;
+  dispatcher: Pick<OperationDispatcher, 'call' | 'subscribe'>;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   /** Default 0: a free port chosen by the system. */
@@ -65,7 +65,7 @@ function listenOnLoopback(server: Server, port: number): Promise<number> {
 }
 
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
-  const { api, onRefused } = options;
+  const { dispatcher, onRefused } = options;
   const root = await realpath(options.rendererDir);
   const token = options.token ?? randomBytes(32).toString('base64url');
   const server = createServer();
@@ -77,7 +77,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const port = await listenOnLoopback(server, options.port ?? 0);
   // The checks need the port. These run before the event loop can hand over a first connection.
   server.on('request', createHttpHandler({ root, port, onRefused }));
-  server.on('upgrade', createUpgradeHandler({ wss, port, token, onRefused, onConnection: (ws) => serveSocket(ws, { api, maxInFlight }) }));
+  server.on('upgrade', createUpgradeHandler({ wss, port, token, onRefused, onConnection: (ws) => serveSocket(ws, { dispatcher, maxInFlight }) }));
 
   const origin = `http://${LOOPBACK}:${port}`;
   return {

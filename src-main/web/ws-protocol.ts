@@ -8,7 +8,7 @@
 import { WebSocket, type RawData } from 'ws';
 import type { AppError } from '../../src-shared/errors';
 import type { WsRequest, WsResponse, WsServerMessage } from '../../src-shared/transport';
-import type { Api } from '../app/api';
+import type { OperationDispatcher } from '../app/operation-dispatcher';
 
 /** A request to call, or the answer for one that cannot be read. */
 export type ReadRequest = { request: WsRequest } | { answer: WsResponse };
@@ -36,18 +36,18 @@ export function readRequest(data: RawData | string, isBinary: boolean): ReadRequ
 }
 
 export interface SocketOptions {
-  api: Pick<Api, 'call' | 'subscribe'>;
+  dispatcher: Pick<OperationDispatcher, 'call' | 'subscribe'>;
   /** Calls the connection may have in flight. */
   maxInFlight: number;
 }
 
 /** Serves one open connection until it closes. */
-export function serveSocket(ws: WebSocket, { api, maxInFlight }: SocketOptions): void {
+export function serveSocket(ws: WebSocket, { dispatcher, maxInFlight }: SocketOptions): void {
   let inFlight = 0;
   const send = (message: WsServerMessage): void => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
-  const unsubscribe = api.subscribe((event) => send({ event }));
+  const unsubscribe = dispatcher.subscribe((event) => send({ event }));
   ws.on('close', unsubscribe);
   ws.on('error', () => ws.terminate());
 
@@ -58,7 +58,7 @@ export function serveSocket(ws: WebSocket, { api, maxInFlight }: SocketOptions):
     if (inFlight >= maxInFlight) return send(invalid(id, `Too many requests in flight (at most ${maxInFlight})`));
     inFlight++;
     // call() validates the operation's name and input, and never throws.
-    void api.call(op, input).then((outcome) => {
+    void dispatcher.call(op, input).then((outcome) => {
       inFlight--;
       send({ id, outcome });
     });

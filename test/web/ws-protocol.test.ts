@@ -59,7 +59,7 @@ afterEach(async () => {
 async function connect(services: ReturnType<typeof standIn>, maxInFlight: number) {
   const wss = new WebSocketServer({ noServer: true });
   server = createServer();
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, { api: services, maxInFlight })));
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, { dispatcher: services, maxInFlight })));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   const received: WsServerMessage[] = [];

@@ -23,19 +23,12 @@ export async function testConnection(
   const tlsWhenOk: ConnectionTestResult['tls'] = target.plainHttp ? 'not-used' : target.tlsSkipVerify ? 'not-verified' : 'ok';
   const hasCredentials = target.authKind !== 'anonymous';
   const base = { registry: target.host };
-  let options: ClientOptions;
-  try {
-    options = clientOptionsFor(target, secret, { userAgent: USER_AGENT, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1, ...opts.extra });
-  } catch (err) {
-    return {
-      ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: appErrorFromThrown(err),
-    };
-  }
   let client;
   try {
+    const options = clientOptionsFor(target, secret, { userAgent: USER_AGENT, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1, ...opts.extra });
     client = createClient(target.host, options);
   } catch (err) {
+    // The profile cannot make a client (no secret stored, a malformed host or CA): nothing was sent.
     return {
       ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
       elapsedMs: Date.now() - started, error: appErrorFromThrown(err),

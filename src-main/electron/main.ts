@@ -12,20 +12,15 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { createOperationDispatcher } from '../app/operation-dispatcher';
+import { consoleLogger } from '../app/console-logger';
 import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
-import type { Logger } from '../registry/index';
 import { forwardJobEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { createSenderCheck, parseDevServerUrl } from './trust';
 import { createMainWindow, hardenContents, hardenSession, type WindowPaths } from './window';
 
-const logger: Logger = {
-  debug: () => {},
-  info: (message, fields) => console.info(`[lading] ${message}`, fields ?? ''),
-  warn: (message, fields) => console.warn(`[lading] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
-};
+const logger = consoleLogger(console);
 
 async function pickFolder(sender: WebContents): Promise<string | null> {
   const owner = BrowserWindow.fromWebContents(sender);

@@ -321,7 +321,10 @@ const connectionFields = {
   secret: secretSchema.nullable().optional(),
 };
 
-function checkAuth(v: { authKind: AuthKind; username?: string; tokenType?: TokenType; secret?: string | null }, ctx: z.RefinementCtx): void {
+function checkAuth(
+  v: { authKind: AuthKind; username?: string | undefined; tokenType?: TokenType | undefined; secret?: string | null | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (v.authKind === 'anonymous') {
     if (v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'An anonymous connection has no username' });
     if (v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'An anonymous connection has no secret' });

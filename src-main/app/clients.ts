@@ -15,8 +15,8 @@ export interface ClientPoolOptions {
   store: ConnectionStore;
   credentials: CredentialStore;
   userAgent?: string;
-  logger?: Logger;
-  timeoutMs?: number;
+  logger?: Logger | undefined;
+  timeoutMs?: number | undefined;
 }
 
 interface Entry {

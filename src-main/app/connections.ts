@@ -215,7 +215,7 @@ export class ConnectionStore {
 }
 
 /** Drops undefined and inapplicable fields, so the file stays tidy. */
-function clean(c: StoredConnection): StoredConnection {
+function clean(c: z.output<typeof storedSchema>): StoredConnection {
   const out: StoredConnection = {
     id: c.id, name: c.name, host: c.host, authKind: c.authKind, plainHttp: c.plainHttp, tlsSkipVerify: c.tlsSkipVerify,
     createdAt: c.createdAt, updatedAt: c.updatedAt,

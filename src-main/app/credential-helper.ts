@@ -14,7 +14,7 @@ const MAX_OUTPUT = 1024 * 1024;
 export interface HelperOptions {
   /** The environment the helper runs in (its PATH is where it is looked up). */
   env: NodeJS.ProcessEnv;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface HelperCredentials {

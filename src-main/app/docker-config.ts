@@ -23,15 +23,16 @@ export interface DockerConfigOptions {
   helperTimeoutMs?: number;
 }
 
+/** What was read from a config file: a setting that is missing or empty is undefined. */
 interface AuthEntry {
-  auth?: string;
-  identitytoken?: string;
-  registrytoken?: string;
+  auth: string | undefined;
+  identitytoken: string | undefined;
+  registrytoken: string | undefined;
 }
 
 interface ConfigFile {
   auths: Record<string, AuthEntry>;
-  credsStore?: string;
+  credsStore: string | undefined;
   credHelpers: Record<string, string>;
 }
 
@@ -78,11 +79,7 @@ function parseConfig(text: string): ConfigFile {
     for (const [server, value] of Object.entries(raw.auths as Record<string, unknown>)) {
       if (!value || typeof value !== 'object') continue;
       const v = value as Record<string, unknown>;
-      auths[server] = {
-        ...(typeof v.auth === 'string' && v.auth ? { auth: v.auth } : {}),
-        ...(typeof v.identitytoken === 'string' && v.identitytoken ? { identitytoken: v.identitytoken } : {}),
-        ...(typeof v.registrytoken === 'string' && v.registrytoken ? { registrytoken: v.registrytoken } : {}),
-      };
+      auths[server] = { auth: nonEmpty(v.auth), identitytoken: nonEmpty(v.identitytoken), registrytoken: nonEmpty(v.registrytoken) };
     }
   }
   const credHelpers: Record<string, string> = {};
@@ -91,7 +88,12 @@ function parseConfig(text: string): ConfigFile {
       if (typeof helper === 'string' && helper) credHelpers[server] = helper;
     }
   }
-  return { auths, credHelpers, ...(typeof raw.credsStore === 'string' && raw.credsStore ? { credsStore: raw.credsStore } : {}) };
+  return { auths, credHelpers, credsStore: nonEmpty(raw.credsStore) };
+}
+
+/** A setting that is a non-empty string; anything else counts as not set. */
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 export class DockerConfigImporter {
@@ -139,12 +141,12 @@ export class DockerConfigImporter {
     let secret: string;
     let tokenType: 'identity' | 'bearer' | undefined = c.tokenType;
     if (c.via === 'file') {
-      const entry = f.entry ?? {};
-      const decoded = decodeAuth(entry.auth);
-      if (entry.identitytoken) {
+      const entry = f.entry;
+      const decoded = decodeAuth(entry?.auth);
+      if (entry?.identitytoken) {
         secret = entry.identitytoken;
         tokenType = 'identity';
-      } else if (entry.registrytoken) {
+      } else if (entry?.registrytoken) {
         secret = entry.registrytoken;
         tokenType = 'bearer';
       } else if (decoded) {

@@ -24,7 +24,7 @@ export type JobRunner<R extends JobResult = JobResult> = (ctx: JobContext) => Pr
 export interface JobManagerOptions {
   events: JobEventBus;
   /** Minimum time between two progress events of one job. Default 100 ms. */
-  throttleMs?: number;
+  throttleMs?: number | undefined;
   /** Finished jobs kept for jobs.list. Default 100. */
   keepFinished?: number;
   /** Applied to every event before it is emitted (secret scrubbing). */

@@ -53,7 +53,7 @@ function run(): void {
   const paths: WindowPaths = {
     preload: join(root, 'dist/main/preload.cjs'),
     index: join(root, 'dist/renderer/index.html'),
-    ...(devServerUrl ? { devServerUrl } : {}),
+    devServerUrl,
   };
 
   const services = createServices({ dataDir: app.getPath('userData'), logger, openFolder: showFolder });
@@ -103,7 +103,7 @@ function run(): void {
     registerIpc({
       ipcMain,
       dispatcher,
-      isTrusted: createSenderCheck({ indexPath: paths.index, ...(devServerUrl ? { devServerUrl } : {}) }),
+      isTrusted: createSenderCheck({ indexPath: paths.index, devServerUrl }),
       pickFolder,
       onRefused: (channel, url) => logger.warn('Refused an IPC message from an untrusted frame', { channel, url: url ?? null }),
     });

@@ -27,7 +27,7 @@ export interface HttpHandlerOptions {
   root: string;
   port: number;
   /** Told about refused requests. */
-  onRefused?(what: string, reason: string): void;
+  onRefused?: ((what: string, reason: string) => void) | undefined;
 }
 
 export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {

@@ -28,8 +28,8 @@ export interface Refusal {
 
 /** What a check looks at. */
 export interface RequestHead {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Pick<IncomingHttpHeaders, 'host' | 'origin'>;
 }
 

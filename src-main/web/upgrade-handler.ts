@@ -16,7 +16,7 @@ export interface UpgradeHandlerOptions {
   /** Serves an accepted connection. */
   onConnection(ws: WebSocket): void;
   /** Told about refused upgrades. */
-  onRefused?(what: string, reason: string): void;
+  onRefused?: ((what: string, reason: string) => void) | undefined;
 }
 
 function reject(socket: Duplex, { status, text }: Refusal): void {

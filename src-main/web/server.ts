@@ -75,7 +75,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const maxInFlight = options.maxInFlight ?? 64;
 
   const port = await listenOnLoopback(server, options.port ?? 0);
-  // The checks need the port. These run before the event loop can hand over a first connection.
+  // The checks need the port, known once listening. Attached in the same turn of the event loop, before it can hand over a connection.
   server.on('request', createHttpHandler({ root, port, onRefused }));
   server.on('upgrade', createUpgradeHandler({ wss, port, token, onRefused, onConnection: (ws) => serveSocket(ws, { dispatcher, maxInFlight }) }));
 

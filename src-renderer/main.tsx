@@ -5,7 +5,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getLadingApi } from './bridge';
+import { getLadingClient } from './bridge';
 import { App } from './components/layout/App';
 import { AppProviders } from './context/AppProviders';
 import { isPermanent } from './lib/errors';
@@ -27,7 +27,7 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProviders api={getLadingApi()} queryClient={queryClient}>
+      <AppProviders api={getLadingClient()} queryClient={queryClient}>
         <App />
       </AppProviders>
     </StrictMode>,

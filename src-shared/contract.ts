@@ -293,12 +293,10 @@ export interface JobStarted {
 }
 
 // ---------------------------------------------------------------------------
-// Job events: pushed by main on the channel JOB_EVENT_CHANNEL, per job in
-// `seq` order: any number of `progress`, then exactly one of `done`,
+// Job events: pushed by main to every page (transport.ts says how), per job
+// in `seq` order: any number of `progress`, then exactly one of `done`,
 // `failed`, `cancelled`.
 // ---------------------------------------------------------------------------
-
-export const JOB_EVENT_CHANNEL = 'lading:job-event';
 
 interface JobEventBase {
   jobId: string;
@@ -329,7 +327,10 @@ const connectionFields = {
   secret: secretSchema.nullable().optional(),
 };
 
-function checkAuth(v: { authKind: AuthKind; username?: string; tokenType?: TokenType; secret?: string | null }, ctx: z.RefinementCtx): void {
+function checkAuth(
+  v: { authKind: AuthKind; username?: string | undefined; tokenType?: TokenType | undefined; secret?: string | null | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (v.authKind === 'anonymous') {
     if (v.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'An anonymous connection has no username' });
     if (v.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'An anonymous connection has no secret' });
@@ -505,5 +506,5 @@ export function isOperationName(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
 }
 
-/** The typed surface both hosts expose to the renderer: one named function per operation. */
-export type LadingApi = { [N in OperationName]: (input: InputOf<N>) => Promise<ResultOf<N>> };
+/** One function per operation, resolving with its result (a failure rejects): what the renderer's client offers (src-renderer/bridge). */
+export type OperationCalls = { [N in OperationName]: (input: InputOf<N>) => Promise<ResultOf<N>> };

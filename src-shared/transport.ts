@@ -1,13 +1,13 @@
 /**
  * How the contract travels between a host and the renderer: the Electron IPC
- * channel names and the API the preload exposes, the WebSocket bridge's
+ * channel names and what the preload exposes, the WebSocket bridge's
  * message shapes, and the page's Content-Security-Policy. Both hosts and the
  * renderer's bridge client import this file; it imports only types from the
  * contract, so the sandboxed preload that bundles it stays small (no zod).
  *
  * No Node, no DOM, no electron.
  */
-import type { InputOf, JOB_EVENT_CHANNEL, JobEvent, OperationName, ResultOf } from './contract';
+import type { InputOf, JobEvent, OperationName, ResultOf } from './contract';
 import type { Outcome } from './errors';
 
 // ---------------------------------------------------------------------------
@@ -24,14 +24,11 @@ export function operationChannel(name: string): string {
 /** The native folder picker (Electron only). */
 export const PICK_FOLDER_CHANNEL = 'lading:pick-folder';
 
-/**
- * The contract's JOB_EVENT_CHANNEL, repeated here so that the preload need
- * not load the contract's schemas; the type keeps the two equal.
- */
-export const JOB_EVENTS_CHANNEL: typeof JOB_EVENT_CHANNEL = 'lading:job-event';
+/** Job events, main to the page (`webContents.send`). */
+export const JOB_EVENT_CHANNEL = 'lading:job-event';
 
 /** Every operation answering an Outcome: what crosses the process boundary (errors are data, not exceptions). */
-export type OutcomeApi = { [N in OperationName]: (input: InputOf<N>) => Promise<Outcome<ResultOf<N>>> };
+export type OutcomeCalls = { [N in OperationName]: (input: InputOf<N>) => Promise<Outcome<ResultOf<N>>> };
 
 /**
  * What the Electron preload exposes to the page as `lading` (contextBridge):
@@ -39,14 +36,14 @@ export type OutcomeApi = { [N in OperationName]: (input: InputOf<N>) => Promise<
  * each answering an Outcome, plus job events and the native folder picker.
  * Nothing else: no generic invoke or send.
  */
-export type PreloadApi = OutcomeApi & {
+export type PreloadGlobal = OutcomeCalls & {
   /** Calls `listener` with every job event; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
   /** The native "choose a folder" dialog: the chosen absolute path, or null when cancelled. */
   pickFolder(): Promise<string | null>;
 };
 
-/** The name the preload exposes its API under. */
+/** The name of the page's global the preload exposes (PreloadGlobal). */
 export const PRELOAD_GLOBAL = 'lading';
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import type {
 } from '../../src-shared/contract';
 import { CatalogNotSupportedError, formatPlatform, isAttestation, type Descriptor } from '../registry/index';
 import type { ClientPool } from './clients';
+import { objectKeys, stringList, stringRecord } from './json-values';
 
 export interface BrowseOptions {
   pool: ClientPool;
@@ -235,20 +236,4 @@ function prettyJson(bytes: Uint8Array): string {
   } catch {
     return text;
   }
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function objectKeys(value: unknown): string[] {
-  return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).sort() : [];
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  }
-  return out;
 }

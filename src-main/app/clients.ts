@@ -15,14 +15,8 @@ export interface ClientPoolOptions {
   store: ConnectionStore;
   credentials: CredentialStore;
   userAgent?: string;
-  logger?: Logger;
-  timeoutMs?: number;
-}
-
-export interface Lease {
-  client: Client;
-  connection: StoredConnection;
-  release(): void;
+  logger?: Logger | undefined;
+  timeoutMs?: number | undefined;
 }
 
 interface Entry {
@@ -65,45 +59,20 @@ export class ClientPool {
 
   constructor(private readonly options: ClientPoolOptions) {}
 
-  /** The connection's client; call release() when done. Unknown ids fail with `not-found`. */
-  async acquire(id: string): Promise<Lease> {
-    let entry = this.entries.get(id);
-    if (!entry) {
-      const built: Entry = { ready: this.build(id), leases: 0, stale: false };
-      entry = built;
-      this.entries.set(id, built);
-      built.ready.catch(() => {
-        if (this.entries.get(id) === built) this.entries.delete(id);
-      });
-    }
-    entry.leases++;
-    let value: { client: Client; connection: StoredConnection };
-    try {
-      value = await entry.ready;
-    } catch (err) {
-      entry.leases--;
-      throw err;
-    }
-    let released = false;
-    const held = entry;
-    return {
-      ...value,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.leases--;
-        if (held.stale && held.leases === 0) this.closeEntry(held);
-      },
-    };
-  }
-
-  /** Runs `fn` with the connection's client. */
+  /**
+   * Runs `fn` with the connection's client, held until `fn` settles (a job holds it for as long as it runs).
+   * Unknown ids fail with `not-found`.
+   */
   async use<T>(id: string, fn: (client: Client, connection: StoredConnection) => Promise<T>): Promise<T> {
-    const lease = await this.acquire(id);
+    const entry = this.entryFor(id);
+    entry.leases++;
     try {
-      return await fn(lease.client, lease.connection);
+      const { client, connection } = await entry.ready;
+      return await fn(client, connection);
     } finally {
-      lease.release();
+      entry.leases--;
+      // A connection edited while in use keeps its old client until the last user lets go.
+      if (entry.stale && entry.leases === 0) this.closeEntry(entry);
     }
   }
 
@@ -122,6 +91,18 @@ export class ClientPool {
     this.entries.clear();
     this.retired.clear();
     await Promise.all(all.map((e) => e.ready.then((v) => v.client.close()).catch(() => undefined)));
+  }
+
+  private entryFor(id: string): Entry {
+    const cached = this.entries.get(id);
+    if (cached) return cached;
+    const built: Entry = { ready: this.build(id), leases: 0, stale: false };
+    this.entries.set(id, built);
+    // A failed build is not cached: the next call tries again.
+    built.ready.catch(() => {
+      if (this.entries.get(id) === built) this.entries.delete(id);
+    });
+    return built;
   }
 
   private closeEntry(entry: Entry): void {

@@ -12,7 +12,7 @@ import { tlsFailure } from '../../src-shared/errors';
 import { createClient, type ClientOptions } from '../registry/index';
 import { clientOptionsFor, USER_AGENT } from './clients';
 import type { StoredConnection } from './connections';
-import { toAppError } from './errors';
+import { appErrorFromThrown } from './errors';
 
 export type TestTarget = Pick<StoredConnection, 'name' | 'host' | 'authKind' | 'tokenType' | 'username' | 'plainHttp' | 'tlsSkipVerify' | 'caPem'>;
 
@@ -28,22 +28,15 @@ export async function testConnection(
   const tlsWhenOk: ConnectionTestResult['tls'] = target.plainHttp ? 'not-used' : target.tlsSkipVerify ? 'not-verified' : 'ok';
   const hasCredentials = target.authKind !== 'anonymous';
   const base = { registry: target.host };
-  let options: ClientOptions;
-  try {
-    options = clientOptionsFor(target, secret, { userAgent: USER_AGENT, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1, ...opts.extra });
-  } catch (err) {
-    return {
-      ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: toAppError(err),
-    };
-  }
   let client;
   try {
+    const options = clientOptionsFor(target, secret, { userAgent: USER_AGENT, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1, ...opts.extra });
     client = createClient(target.host, options);
   } catch (err) {
+    // The profile cannot make a client (no secret stored, a malformed host or CA): nothing was sent.
     return {
       ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: toAppError(err),
+      elapsedMs: Date.now() - started, error: appErrorFromThrown(err),
     };
   }
   const registry = client.getRegistry();
@@ -54,7 +47,7 @@ export async function testConnection(
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
-    const error = toAppError(err);
+    const error = appErrorFromThrown(err);
     const elapsedMs = Date.now() - started;
     switch (error.code) {
       case 'catalog-unsupported':

@@ -157,9 +157,13 @@ export class ConnectionStore {
   }
 
   private async persist(connections: StoredConnection[]): Promise<void> {
-    const body = `${JSON.stringify({ version: FILE_VERSION, connections }, null, 2)}\n`;
-    await writeFileAtomically(this.path, body, 0o600);
+    await this.writeFile(connections);
     this.loaded = Promise.resolve(connections);
+  }
+
+  /** Readable by this user only: it names the registries and the accounts used. */
+  private writeFile(connections: StoredConnection[]): Promise<void> {
+    return writeFileAtomically(this.path, `${JSON.stringify({ version: FILE_VERSION, connections }, null, 2)}\n`, 0o600);
   }
 
   private load(): Promise<StoredConnection[]> {
@@ -179,11 +183,8 @@ export class ConnectionStore {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as { code?: string }).code !== 'ENOENT') throw err;
-      // First launch: the presets, written at once so their ids stay stable.
-      const initial = presets(this.now());
-      // (Not through the write queue: a put() may be what triggered this first read.)
-      await writeFileAtomically(this.path, `${JSON.stringify({ version: FILE_VERSION, connections: initial }, null, 2)}\n`);
-      return initial;
+      // First launch: the presets.
+      return this.writePresets();
     }
     let parsed: z.output<typeof fileSchema> | undefined;
     let problem = '';
@@ -199,14 +200,22 @@ export class ConnectionStore {
     const aside = `${this.path}.broken-${Date.now()}`;
     await rename(this.path, aside);
     this.options.onWarning?.(`${this.path} could not be read (${problem}); it was moved to ${aside} and the presets were restored`);
+    return this.writePresets();
+  }
+
+  /**
+   * The presets, written at once so their ids stay stable. Not through the
+   * write queue: a put() may be what triggered the first read.
+   */
+  private async writePresets(): Promise<StoredConnection[]> {
     const initial = presets(this.now());
-    await writeFileAtomically(this.path, `${JSON.stringify({ version: FILE_VERSION, connections: initial }, null, 2)}\n`);
+    await this.writeFile(initial);
     return initial;
   }
 }
 
 /** Drops undefined and inapplicable fields, so the file stays tidy. */
-function clean(c: StoredConnection): StoredConnection {
+function clean(c: z.output<typeof storedSchema>): StoredConnection {
   const out: StoredConnection = {
     id: c.id, name: c.name, host: c.host, authKind: c.authKind, plainHttp: c.plainHttp, tlsSkipVerify: c.tlsSkipVerify,
     createdAt: c.createdAt, updatedAt: c.updatedAt,

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { AppFailure } from './errors';
+import { stringRecord } from './json-values';
 
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MAX_OUTPUT = 1024 * 1024;
@@ -13,7 +14,7 @@ const MAX_OUTPUT = 1024 * 1024;
 export interface HelperOptions {
   /** The environment the helper runs in (its PATH is where it is looked up). */
   env: NodeJS.ProcessEnv;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface HelperCredentials {
@@ -82,32 +83,25 @@ function runHelper(name: string, action: 'get' | 'list', stdin: string, opts: He
   });
 }
 
-export async function helperGet(name: string, server: string, opts: HelperOptions): Promise<HelperCredentials> {
-  const stdout = await runHelper(name, 'get', server, opts);
-  let parsed: unknown;
+/** Runs the helper and reads its answer as JSON. */
+async function askHelper(name: string, action: 'get' | 'list', stdin: string, opts: HelperOptions): Promise<unknown> {
+  const stdout = await runHelper(name, action, stdin, opts);
   try {
-    parsed = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch {
-    throw new AppFailure('internal', `docker-credential-${name} get answered something other than JSON`);
+    throw new AppFailure('internal', `docker-credential-${name} ${action} answered something other than JSON`);
   }
-  const p = parsed as { Username?: unknown; Secret?: unknown };
+}
+
+export async function helperGet(name: string, server: string, opts: HelperOptions): Promise<HelperCredentials> {
+  const p = (await askHelper(name, 'get', server, opts)) as { Username?: unknown; Secret?: unknown } | null;
   if (typeof p?.Secret !== 'string' || p.Secret === '') {
     throw new AppFailure('not-found', `docker-credential-${name} has no secret for ${server}`);
   }
   return { username: typeof p.Username === 'string' ? p.Username : '', secret: p.Secret };
 }
 
+/** `{server: username}`; entries that are not strings are left out. */
 export async function helperList(name: string, opts: HelperOptions): Promise<Record<string, string>> {
-  const stdout = await runHelper(name, 'list', '', opts);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    throw new AppFailure('internal', `docker-credential-${name} list answered something other than JSON`);
-  }
-  const out: Record<string, string> = {};
-  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    for (const [server, user] of Object.entries(parsed)) if (typeof user === 'string') out[server] = user;
-  }
-  return out;
+  return stringRecord(await askHelper(name, 'list', '', opts));
 }

@@ -19,9 +19,9 @@ export interface KeychainBackend {
 
 export interface CredentialStoreOptions {
   /** Keychain service name. Default `Lading`. */
-  service?: string;
+  service?: string | undefined;
   /** Default: keytar, loaded on first use. */
-  backend?: KeychainBackend | (() => Promise<KeychainBackend>);
+  backend?: KeychainBackend | (() => Promise<KeychainBackend>) | undefined;
   /** How long the first keychain call may take before the keychain counts as unavailable. Default 5 s. */
   probeTimeoutMs?: number;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Connection, ImportCandidate, ImportCandidatesResult, ImportResult } from '../../src-shared/contract';
 import { importKeySchema } from '../../src-shared/schemas';
 import type { ConnectionsService } from './connections';
-import { AppFailure, toAppError } from './errors';
+import { AppFailure, appErrorFromThrown } from './errors';
 import { helperGet, helperList, isValidHelperName } from './credential-helper';
 
 export interface DockerConfigOptions {
@@ -24,15 +24,16 @@ export interface DockerConfigOptions {
   helperTimeoutMs?: number;
 }
 
+/** What was read from a config file: a setting that is missing or empty is undefined. */
 interface AuthEntry {
-  auth?: string;
-  identitytoken?: string;
-  registrytoken?: string;
+  auth: string | undefined;
+  identitytoken: string | undefined;
+  registrytoken: string | undefined;
 }
 
 interface ConfigFile {
   auths: Record<string, AuthEntry>;
-  credsStore?: string;
+  credsStore: string | undefined;
   credHelpers: Record<string, string>;
 }
 
@@ -112,11 +113,7 @@ function parseConfig(text: string): ConfigFile {
     for (const [server, value] of Object.entries(raw.auths as Record<string, unknown>)) {
       if (!value || typeof value !== 'object') continue;
       const v = value as Record<string, unknown>;
-      auths[server] = {
-        ...(typeof v.auth === 'string' && v.auth ? { auth: v.auth } : {}),
-        ...(typeof v.identitytoken === 'string' && v.identitytoken ? { identitytoken: v.identitytoken } : {}),
-        ...(typeof v.registrytoken === 'string' && v.registrytoken ? { registrytoken: v.registrytoken } : {}),
-      };
+      auths[server] = { auth: nonEmpty(v.auth), identitytoken: nonEmpty(v.identitytoken), registrytoken: nonEmpty(v.registrytoken) };
     }
   }
   const credHelpers: Record<string, string> = {};
@@ -125,7 +122,12 @@ function parseConfig(text: string): ConfigFile {
       if (typeof helper === 'string' && helper) credHelpers[server] = helper;
     }
   }
-  return { auths, credHelpers, ...(typeof raw.credsStore === 'string' && raw.credsStore ? { credsStore: raw.credsStore } : {}) };
+  return { auths, credHelpers, credsStore: nonEmpty(raw.credsStore) };
+}
+
+/** A setting that is a non-empty string; anything else counts as not set. */
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 export class DockerConfigImporter {
@@ -161,7 +163,7 @@ export class DockerConfigImporter {
         const { connection, updated } = await this.importOne(f);
         result.imported.push({ key, connection, updated });
       } catch (err) {
-        result.failed.push({ key, error: toAppError(err) });
+        result.failed.push({ key, error: appErrorFromThrown(err) });
       }
     }
     return result;
@@ -173,12 +175,12 @@ export class DockerConfigImporter {
     let secret: string;
     let tokenType: 'identity' | 'bearer' | undefined = c.tokenType;
     if (c.via === 'file') {
-      const entry = f.entry ?? {};
-      const decoded = decodeAuth(entry.auth);
-      if (entry.identitytoken) {
+      const entry = f.entry;
+      const decoded = decodeAuth(entry?.auth);
+      if (entry?.identitytoken) {
         secret = entry.identitytoken;
         tokenType = 'identity';
-      } else if (entry.registrytoken) {
+      } else if (entry?.registrytoken) {
         secret = entry.registrytoken;
         tokenType = 'bearer';
       } else if (decoded) {
@@ -239,7 +241,7 @@ export class DockerConfigImporter {
         text = await readFile(file, 'utf8');
       } catch (err) {
         const code = (err as { code?: string }).code;
-        sources.push({ file, source, found: false, ...(code === 'ENOENT' ? {} : { error: toAppError(err).message }) });
+        sources.push({ file, source, found: false, ...(code === 'ENOENT' ? {} : { error: appErrorFromThrown(err).message }) });
         continue;
       }
       let config: ConfigFile;
@@ -270,7 +272,7 @@ export class DockerConfigImporter {
           try {
             stored = await helperList(config.credsStore, { env: this.options.env, timeoutMs: this.options.helperTimeoutMs });
           } catch (err) {
-            errors.push(toAppError(err).message);
+            errors.push(appErrorFromThrown(err).message);
           }
           for (const [server, user] of Object.entries(stored)) {
             if (helperFor(server)) continue;

@@ -76,7 +76,7 @@ function make(code: ErrorCode, message: string, details?: ErrorDetails): AppErro
   return details ? { code, message: clip(message), details } : { code, message: clip(message) };
 }
 
-export function toAppError(err: unknown): AppError {
+export function appErrorFromThrown(err: unknown): AppError {
   if (err instanceof AppFailure) return make(err.code, err.message, err.details);
   if (isAbort(err)) return make('cancelled', 'Cancelled');
   if (err instanceof RegistryError) {

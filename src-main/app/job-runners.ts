@@ -9,13 +9,14 @@
 import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExtractResult, MirrorJobResult, ParsedInputOf, SaveLayersResult, SaveLayoutResult } from '../../src-shared/contract';
+import { mapLimit } from '../registry/concurrency';
 import {
   extractToDirectory, formatPlatform, mirror, openLayout, saveLayer, type Image, type Layer, type MirrorProgress,
 } from '../registry/index';
-import type { ClientPool, Lease } from './clients';
+import type { ClientPool } from './clients';
 import { AppFailure } from './errors';
 import type { JobContext, JobRunner } from './jobs';
-import type { BlobState } from './progress';
+import type { BlobState } from './job-progress';
 
 export type ExtractToDirectory = typeof extractToDirectory;
 
@@ -25,15 +26,6 @@ export interface RunnerDeps {
   layerConcurrency?: number;
   /** Default: the library's extractToDirectory. */
   extract?: ExtractToDirectory;
-}
-
-async function withLease<T>(pool: ClientPool, id: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
-  const lease = await pool.acquire(id);
-  try {
-    return await fn(lease);
-  } finally {
-    lease.release();
-  }
 }
 
 /** `host/repo:tag` or `host/repo@sha256:...`. */
@@ -76,30 +68,6 @@ export function layerFileName(layer: Pick<Layer, 'digest' | 'mediaType'>, decomp
   return `${hex}.blob`;
 }
 
-async function runLimited<T>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T, signal: AbortSignal) => Promise<void>): Promise<void> {
-  const local = new AbortController();
-  const both = AbortSignal.any([signal, local.signal]);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!;
-      try {
-        both.throwIfAborted();
-        await fn(item, both);
-      } catch (error) {
-        if (!failure) {
-          failure = { error };
-          // The siblings stop their downloads and writes at once.
-          local.abort(error);
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw signal.aborted ? signal.reason : failure.error;
-}
-
 /** A target that a job will create: it must not exist (in an existing folder), or be an empty folder. */
 async function requireNewOrEmpty(dir: string): Promise<void> {
   let info;
@@ -118,7 +86,7 @@ async function requireNewOrEmpty(dir: string): Promise<void> {
 
 export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveLayers'>): JobRunner<SaveLayersResult> {
   return (ctx) =>
-    withLease(deps.pool, input.connectionId, async ({ client }) => {
+    deps.pool.use(input.connectionId, async (client) => {
       const repo = client.withSegment(input.repository);
       const image = await repo.getImage(input.reference, { signal: ctx.signal, ...(input.platform ? { platform: input.platform } : {}) });
       let layers = dedupe(image.layers);
@@ -137,30 +105,32 @@ export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
         if (await exists(path)) throw new AppFailure('exists', `${path} already exists: choose another folder or remove it`);
       }
       ctx.progress.addBlobs(layers);
-      const files: SaveLayersResult['files'] = [];
+      const saved: string[] = [];
+      let files: SaveLayersResult['files'];
       try {
-        await runLimited(planned, deps.layerConcurrency ?? 3, ctx.signal, async ({ layer, path }, signal) => {
+        files = await mapLimit(planned, deps.layerConcurrency ?? 3, async ({ layer, path }, _index, signal) => {
+          // A cancelled job starts no further layer (its blobs stay pending, not failed).
+          signal.throwIfAborted();
           ctx.progress.update(layer.digest, layer.size, 0, 'running');
           try {
-            const saved = await saveLayer(layer, path, {
+            const result = await saveLayer(layer, path, {
               decompress,
               signal,
               onProgress: (done) => ctx.progress.update(layer.digest, layer.size, done, 'running'),
             });
-            files.push({ digest: layer.digest, path: saved.path, bytes: saved.bytes });
+            saved.push(result.path);
             ctx.progress.update(layer.digest, layer.size, layer.size, 'done');
+            return { digest: layer.digest, path: result.path, bytes: result.bytes };
           } catch (err) {
             ctx.progress.update(layer.digest, layer.size, 0, 'failed');
             throw err;
           }
-        });
+        }, ctx.signal);
       } catch (err) {
         // All or nothing: the layers already saved by this job go too.
-        await Promise.all(files.map((f) => rm(f.path, { force: true }).catch(() => undefined)));
+        await Promise.all(saved.map((path) => rm(path, { force: true }).catch(() => undefined)));
         throw err;
       }
-      const order = new Map(planned.map((p, i) => [p.layer.digest, i]));
-      files.sort((a, b) => order.get(a.digest)! - order.get(b.digest)!);
       return { kind: 'saveLayers', digest: image.digest, files };
     });
 }
@@ -172,6 +142,11 @@ function dedupe(layers: Layer[]): Layer[] {
 
 // ---- mirror and save as OCI layout (both copy through mirror()) ----
 
+/**
+ * The library's blob states in the contract's words. The contract's states
+ * serve every kind of job, and a layer saved or extracted is `done`, not
+ * uploaded; so the library's `uploaded` is `done` here.
+ */
 const BLOB_STATE: Record<MirrorProgress['blob']['state'], BlobState> = {
   pending: 'pending',
   running: 'running',
@@ -194,10 +169,10 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
     throw new AppFailure('invalid-input', 'The source is given by digest: name a target tag (target.tag)');
   }
   return (ctx) =>
-    withLease(deps.pool, input.source.connectionId, (src) =>
-      withLease(deps.pool, input.target.connectionId, async (dst) => {
-        const from = src.client.withSegment(input.source.repository);
-        const to = dst.client.withSegment(input.target.repository);
+    deps.pool.use(input.source.connectionId, (source) =>
+      deps.pool.use(input.target.connectionId, async (target) => {
+        const from = source.withSegment(input.source.repository);
+        const to = target.withSegment(input.target.repository);
         const result = await mirror(from, input.source.reference, to, targetTag, {
           signal: ctx.signal,
           onProgress: mirrorProgress(ctx),
@@ -265,7 +240,7 @@ async function layoutTarget(dir: string): Promise<{ workDir: string; commit(): P
 export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveLayout'>): JobRunner<SaveLayoutResult> {
   const tag = input.tag ?? (input.reference.includes(':') ? 'latest' : input.reference);
   return (ctx) =>
-    withLease(deps.pool, input.connectionId, async ({ client }) => {
+    deps.pool.use(input.connectionId, async (client) => {
       const from = client.withSegment(input.repository);
       const target = await layoutTarget(input.targetDir);
       try {
@@ -296,7 +271,7 @@ export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
 
 export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'>): JobRunner<ExtractResult> {
   return (ctx) =>
-    withLease(deps.pool, input.connectionId, async ({ client }) => {
+    deps.pool.use(input.connectionId, async (client) => {
       const extract = deps.extract ?? extractToDirectory;
       await requireNewOrEmpty(input.targetDir);
       const image = await client

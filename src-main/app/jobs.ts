@@ -8,15 +8,15 @@
  */
 import type { AppError } from '../../src-shared/errors';
 import type { JobEvent, JobInfo, JobKind, JobProgress, JobResult, JobStarted } from '../../src-shared/contract';
-import { AppFailure, CancelledError, toAppError } from './errors';
+import { AppFailure, CancelledError, appErrorFromThrown } from './errors';
 import type { JobEventBus } from './events';
 import { newJobId } from './ids';
-import { ProgressTracker } from './progress';
+import { JobProgressReporter } from './job-progress';
 
 export interface JobContext {
   jobId: string;
   signal: AbortSignal;
-  progress: ProgressTracker;
+  progress: JobProgressReporter;
 }
 
 export type JobRunner<R extends JobResult = JobResult> = (ctx: JobContext) => Promise<R>;
@@ -24,7 +24,7 @@ export type JobRunner<R extends JobResult = JobResult> = (ctx: JobContext) => Pr
 export interface JobManagerOptions {
   events: JobEventBus;
   /** Minimum time between two progress events of one job. Default 100 ms. */
-  throttleMs?: number;
+  throttleMs?: number | undefined;
   /** Finished jobs kept for jobs.list. Default 100. */
   keepFinished?: number;
   /** Applied to every event before it is emitted (secret scrubbing). */
@@ -41,7 +41,7 @@ interface JobRecord {
   startedAt: Date;
   endedAt?: Date;
   controller: AbortController;
-  progress: ProgressTracker;
+  progress: JobProgressReporter;
   last: JobProgress;
   seq: number;
   result?: JobResult;
@@ -68,12 +68,12 @@ export class JobManager {
       controller,
       seq: 0,
       last: { bytesDone: 0, bytesTotal: 0, blobs: [] },
-      progress: undefined as unknown as ProgressTracker,
+      progress: undefined as unknown as JobProgressReporter,
       settled: new Promise<void>((resolve) => {
         settle = resolve;
       }),
     };
-    record.progress = new ProgressTracker((progress) => {
+    record.progress = new JobProgressReporter((progress) => {
       record.last = progress;
       this.emit(record, { type: 'progress', progress });
     }, this.options.throttleMs ?? 100);
@@ -150,11 +150,11 @@ export class JobManager {
       record.endedAt = new Date();
       if (controller.signal.aborted) {
         record.state = 'cancelled';
-        record.error = toAppError(controller.signal.reason);
+        record.error = appErrorFromThrown(controller.signal.reason);
         this.emit(record, { type: 'cancelled' });
       } else {
         record.state = 'failed';
-        record.error = this.sanitize(toAppError(err));
+        record.error = this.sanitize(appErrorFromThrown(err));
         this.emit(record, { type: 'failed', error: record.error });
       }
     } finally {

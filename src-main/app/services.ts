@@ -47,7 +47,7 @@ export interface Services {
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
   /** Shows a folder in the file manager, when the host can. */
-  openFolder?: (path: string) => Promise<void>;
+  openFolder: ((path: string) => Promise<void>) | undefined;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
   sanitize<T>(value: T): T;
   /** Cancels running jobs and closes every client. */
@@ -55,20 +55,9 @@ export interface Services {
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const credentials = new CredentialStore({
-    ...(options.keychainService ? { service: options.keychainService } : {}),
-    ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
-  });
-  const store = new ConnectionStore({
-    dataDir: options.dataDir,
-    ...(options.logger ? { onWarning: (m: string) => options.logger!.warn(m) } : {}),
-  });
-  const clients = new ClientPool({
-    store,
-    credentials,
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
-  });
+  const credentials = new CredentialStore({ service: options.keychainService, backend: options.keychainBackend });
+  const store = new ConnectionStore({ dataDir: options.dataDir, onWarning: (message) => options.logger?.warn(message) });
+  const clients = new ClientPool({ store, credentials, logger: options.logger, timeoutMs: options.requestTimeoutMs });
   const browse = new BrowseService({ pool: clients, ...options.browse });
   const connections = new ConnectionsService({
     store,
@@ -80,11 +69,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   const sanitize = <T>(value: T): T => scrubSecrets(value, credentials.knownSecrets());
   const events = new JobEventBus((err) => options.logger?.error('A job event listener failed', { error: String(err) }));
-  const jobs = new JobManager({
-    events,
-    sanitize,
-    ...(options.progressThrottleMs !== undefined ? { throttleMs: options.progressThrottleMs } : {}),
-  });
+  const jobs = new JobManager({ events, sanitize, throttleMs: options.progressThrottleMs });
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
   return {
@@ -96,7 +81,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
-    ...(options.openFolder ? { openFolder: options.openFolder } : {}),
+    openFolder: options.openFolder,
     sanitize,
     async close() {
       await jobs.shutdown();

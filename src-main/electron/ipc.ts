@@ -3,7 +3,7 @@
  * the contract (`lading:op:<name>`), plus the folder picker. Every message's
  * sender frame is checked first; an untrusted one is refused (the invoke
  * rejects) and its input is never looked at. Trusted input goes to
- * `api.call`, which validates it and answers an Outcome; the Outcome goes
+ * `dispatcher.call`, which validates it and answers an Outcome; the Outcome goes
  * back as is (plain data, already scrubbed of secrets).
  *
  * Electron's objects come in as parameters (typed by electron's own .d.ts),
@@ -12,13 +12,13 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { OPERATION_NAMES, type JobEvent } from '../../src-shared/contract';
-import { JOB_EVENTS_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL } from '../../src-shared/transport';
-import type { Api } from '../app/api';
+import { JOB_EVENT_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL } from '../../src-shared/transport';
+import type { OperationDispatcher } from '../app/operation-dispatcher';
 import type { SenderCheck } from './trust';
 
 export interface IpcOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  api: Pick<Api, 'call'>;
+  dispatcher: Pick<OperationDispatcher, 'call'>;
   isTrusted: SenderCheck;
   /** Shows the folder picker for the window of `sender`; null when cancelled. */
   pickFolder(sender: WebContents): Promise<string | null>;
@@ -35,7 +35,7 @@ export function ipcChannels(): string[] {
 
 /** Registers the handlers; returns a function that removes them. */
 export function registerIpc(options: IpcOptions): () => void {
-  const { ipcMain, api, isTrusted } = options;
+  const { ipcMain, dispatcher, isTrusted } = options;
 
   const guard = (channel: string, event: IpcMainInvokeEvent): void => {
     if (isTrusted(event.senderFrame)) return;
@@ -53,7 +53,7 @@ export function registerIpc(options: IpcOptions): () => void {
     const channel = operationChannel(name);
     ipcMain.handle(channel, (event, input: unknown) => {
       guard(channel, event);
-      return api.call(name, input);
+      return dispatcher.call(name, input);
     });
   }
   ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => {
@@ -68,15 +68,15 @@ export function registerIpc(options: IpcOptions): () => void {
 
 /** Forwards every job event to `contents` until it is destroyed or the returned function is called. */
 export function forwardJobEvents(
-  api: Pick<Api, 'subscribe'>,
+  dispatcher: Pick<OperationDispatcher, 'subscribe'>,
   contents: Pick<WebContents, 'send' | 'isDestroyed'>,
 ): () => void {
-  const unsubscribe = api.subscribe((event: JobEvent) => {
+  const unsubscribe = dispatcher.subscribe((event: JobEvent) => {
     if (contents.isDestroyed()) {
       unsubscribe();
       return;
     }
-    contents.send(JOB_EVENTS_CHANNEL, event);
+    contents.send(JOB_EVENT_CHANNEL, event);
   });
   return unsubscribe;
 }

@@ -1,6 +1,6 @@
 /**
  * The Electron entry (bundled to dist/main/main.cjs; package.json "main").
- * One instance at a time; the services and their API are created once; one
+ * One instance at a time; the services and their dispatcher are created once; one
  * window, hardened (window.ts), talking to main only through the IPC adapter
  * (ipc.ts) and the preload.
  *
@@ -11,21 +11,16 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { createApi } from '../app/api';
+import { createOperationDispatcher } from '../app/operation-dispatcher';
+import { consoleLogger } from '../app/console-logger';
 import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
-import type { Logger } from '../registry/index';
 import { forwardJobEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { createSenderCheck, parseDevServerUrl } from './trust';
 import { createMainWindow, hardenContents, hardenSession, type WindowPaths } from './window';
 
-const logger: Logger = {
-  debug: () => {},
-  info: (message, fields) => console.info(`[lading] ${message}`, fields ?? ''),
-  warn: (message, fields) => console.warn(`[lading] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
-};
+const logger = consoleLogger(console);
 
 async function pickFolder(sender: WebContents): Promise<string | null> {
   const owner = BrowserWindow.fromWebContents(sender);
@@ -58,16 +53,16 @@ function run(): void {
   const paths: WindowPaths = {
     preload: join(root, 'dist/main/preload.cjs'),
     index: join(root, 'dist/renderer/index.html'),
-    ...(devServerUrl ? { devServerUrl } : {}),
+    devServerUrl,
   };
 
   const services = createServices({ dataDir: app.getPath('userData'), logger, openFolder: showFolder });
-  const api = createApi(services);
+  const dispatcher = createOperationDispatcher(services);
   let window: BrowserWindow | undefined;
 
   const openWindow = (): void => {
     const opened = createMainWindow(paths);
-    const stopEvents = forwardJobEvents(api, opened.webContents);
+    const stopEvents = forwardJobEvents(dispatcher, opened.webContents);
     opened.on('closed', () => {
       stopEvents();
       if (window === opened) window = undefined;
@@ -107,8 +102,8 @@ function run(): void {
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, dev })));
     registerIpc({
       ipcMain,
-      api,
-      isTrusted: createSenderCheck({ indexPath: paths.index, ...(devServerUrl ? { devServerUrl } : {}) }),
+      dispatcher,
+      isTrusted: createSenderCheck({ indexPath: paths.index, devServerUrl }),
       pickFolder,
       onRefused: (channel, url) => logger.warn('Refused an IPC message from an untrusted frame', { channel, url: url ?? null }),
     });

@@ -6,8 +6,8 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { PRELOAD_GLOBAL } from '../../src-shared/transport';
-import { createPreloadApi } from './preload-api';
+import { createPreloadGlobal } from './preload-global';
 
 declare const __LADING_OPERATION_NAMES__: readonly string[];
 
-contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, createPreloadApi(ipcRenderer, __LADING_OPERATION_NAMES__));
+contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, createPreloadGlobal(ipcRenderer, __LADING_OPERATION_NAMES__));

@@ -16,7 +16,7 @@ export interface TrustOptions {
   /** Absolute path of the renderer's index.html. */
   indexPath: string;
   /** The dev server's URL (`http://localhost:5173`) when the renderer is served by Vite. */
-  devServerUrl?: string;
+  devServerUrl?: string | undefined;
 }
 
 export type SenderCheck = (frame: FrameLike | null | undefined) => boolean;

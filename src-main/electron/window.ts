@@ -16,7 +16,7 @@ export interface WindowPaths {
   /** Absolute path of the renderer's index.html (dist/renderer/index.html). */
   index: string;
   /** The Vite dev server's origin, when developing. */
-  devServerUrl?: string;
+  devServerUrl?: string | undefined;
 }
 
 /** The window's webPreferences, all of them: nothing is left to a default that could change. */

@@ -9,21 +9,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApi } from '../app/api';
+import { consoleLogger } from '../app/console-logger';
+import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { createServices } from '../app/services';
-import type { Logger } from '../registry/index';
 import { defaultDataDir } from './data-dir';
 import { openFolderWith } from './open-folder';
 import { startWebBridge } from './server';
 
 const USAGE = 'usage: npm run web -- [--port N] [--data-dir DIR] [--renderer-dir DIR]';
 
-const logger: Logger = {
-  debug: () => {},
-  info: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
-  warn: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[lading] ${message}`, fields ?? ''),
-};
+// stdout is for the URL and what to do with it; the log goes to stderr.
+const logger = consoleLogger({ info: console.error, warn: console.error, error: console.error });
 
 function fail(message: string): never {
   console.error(message);
@@ -59,11 +55,11 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 
   const services = createServices({ dataDir, logger, openFolder: openFolderWith() });
-  const api = createApi(services);
+  const dispatcher = createOperationDispatcher(services);
   let bridge;
   try {
     bridge = await startWebBridge({
-      api,
+      dispatcher,
       rendererDir,
       port,
       onRefused: (what, reason) => logger.warn(`refused ${what}: ${reason}`),

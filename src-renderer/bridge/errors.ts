@@ -13,7 +13,7 @@ export class LadingError extends Error implements AppError {
   }
 
   /** The plain AppError, e.g. to show or log. */
-  toAppError(): AppError {
+  toPlainError(): AppError {
     return { code: this.code, message: this.message, ...(this.details !== undefined ? { details: this.details } : {}) };
   }
 }

@@ -1,16 +1,16 @@
 /**
- * The renderer's one way to main: `getLadingApi()`. In Electron it wraps the
+ * The renderer's one way to main: `getLadingClient()`. In Electron it wraps the
  * preload's `window.lading`; in a browser (the web bridge, `npm run web`) it
  * talks over a WebSocket to the page's own origin with the launch token from
- * the page URL. Either way the caller gets the contract's LadingApi: one
+ * the page URL. Either way the caller gets the contract's OperationCalls: one
  * function per operation, resolving with the result or rejecting with a
  * LadingError (`code`, `message`, `details`: the contract's AppError), plus
  * job events and the folder picker, which exists only in Electron
  * (`canPickFolder`; in the browser ask for the path as text).
  */
-import { OPERATION_NAMES, type JobEvent, type LadingApi } from '../../src-shared/contract';
+import { OPERATION_NAMES, type JobEvent, type OperationCalls } from '../../src-shared/contract';
 import type { Outcome } from '../../src-shared/errors';
-import { PRELOAD_GLOBAL, TOKEN_PARAM, WS_PATH, type PreloadApi } from '../../src-shared/transport';
+import { PRELOAD_GLOBAL, TOKEN_PARAM, WS_PATH, type PreloadGlobal } from '../../src-shared/transport';
 import { unwrap } from './errors';
 import { WsBridgeClient, type WebSocketLike } from './ws-client';
 
@@ -37,12 +37,12 @@ export interface WebHost {
   pickFolder(): Promise<null>;
 }
 
-export type LadingClient = LadingApi & JobEvents & (ElectronHost | WebHost);
+export type LadingClient = OperationCalls & JobEvents & (ElectronHost | WebHost);
 
 /** The browser globals used, typed here so this file also type-checks (and runs in tests) without the DOM library. */
 interface PageGlobals {
-  /** The preload's API (PRELOAD_GLOBAL), in Electron only. */
-  lading?: PreloadApi;
+  /** What the preload exposes (PRELOAD_GLOBAL), in Electron only. */
+  lading?: PreloadGlobal;
   location?: { protocol: string; host: string; hash: string; search: string; pathname: string };
   history?: { state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
   sessionStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
@@ -55,16 +55,16 @@ function page(): PageGlobals {
   return globalThis as unknown as PageGlobals;
 }
 
-function fromOutcomes(call: (op: string, input: unknown) => Promise<Outcome<unknown>>): LadingApi {
-  const api: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const name of OPERATION_NAMES) api[name] = async (input: unknown) => unwrap(await call(name, input));
-  return api as LadingApi;
+function fromOutcomes(call: (op: string, input: unknown) => Promise<Outcome<unknown>>): OperationCalls {
+  const calls: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const name of OPERATION_NAMES) calls[name] = async (input: unknown) => unwrap(await call(name, input));
+  return calls as OperationCalls;
 }
 
-/** The Electron client over the preload's API. */
-export function electronClient(preload: PreloadApi): LadingClient {
+/** The Electron client over what the preload exposes. */
+export function electronClient(preload: PreloadGlobal): LadingClient {
   const call = (op: string, input: unknown) =>
-    (preload[op as keyof PreloadApi] as (input: unknown) => Promise<Outcome<unknown>>)(input);
+    (preload[op as keyof PreloadGlobal] as (input: unknown) => Promise<Outcome<unknown>>)(input);
   return Object.freeze({
     ...fromOutcomes(call),
     onJobEvent: (listener: (event: JobEvent) => void) => preload.onJobEvent(listener),
@@ -125,7 +125,7 @@ export function bridgeUrl(location: { protocol: string; host: string }, token: s
 let client: LadingClient | undefined;
 
 /** The client for this page (created once). */
-export function getLadingApi(): LadingClient {
+export function getLadingClient(): LadingClient {
   if (client) return client;
   const g = page();
   const preload = g[PRELOAD_GLOBAL];

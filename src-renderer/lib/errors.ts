@@ -8,7 +8,7 @@ import { isAppError, tlsFailure, type AppError, type ErrorCode } from '../../src
 import { isLadingError } from '../bridge';
 
 export function toAppError(error: unknown): AppError {
-  if (isLadingError(error)) return error.toAppError();
+  if (isLadingError(error)) return error.toPlainError();
   if (isAppError(error)) return error;
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   // First line only: a message never carries a trace into the page.

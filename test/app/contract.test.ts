@@ -36,7 +36,7 @@ describe('the operation table', () => {
   });
 
   it('has a handler for every operation', () => {
-    for (const name of OPERATION_NAMES) expect(typeof app.api.handlers[name], name).toBe('function');
+    for (const name of OPERATION_NAMES) expect(typeof app.dispatcher.handlers[name], name).toBe('function');
   });
 
   it('src-shared imports nothing but zod and itself (no Node, no DOM, no electron)', async () => {
@@ -144,7 +144,7 @@ describe('input validation', () => {
   });
 
   it('accepts a missing input for operations without fields', async () => {
-    const outcome = await app.api.call('connections.list', undefined);
+    const outcome = await app.dispatcher.call('connections.list', undefined);
     expect(outcome.ok).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * also on job events.
  */
 import { describe, expect, it } from 'vitest';
-import { AppFailure, CancelledError, toAppError } from '../../src-main/app/errors';
+import { AppFailure, CancelledError, appErrorFromThrown } from '../../src-main/app/errors';
 import { JobEventBus } from '../../src-main/app/events';
 import { JobManager } from '../../src-main/app/jobs';
 import { REDACTED, scrubSecrets } from '../../src-main/app/redact';
@@ -18,7 +18,7 @@ function errno(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-describe('toAppError', () => {
+describe('appErrorFromThrown', () => {
   const cases: [string, unknown, Record<string, unknown>][] = [
     ['an invalid reference', new InvalidReferenceError('Tag "x y" is invalid'), { code: 'invalid-input', message: 'Tag "x y" is invalid' }],
     ['a missing repository', new RepositoryNotFoundError('Not found: repository r/x', { status: 404, errors: [{ code: 'NAME_UNKNOWN' }] }), { code: 'not-found', details: { status: 404, registryCodes: ['NAME_UNKNOWN'] } }],
@@ -40,7 +40,7 @@ describe('toAppError', () => {
   ];
   for (const [what, err, want] of cases) {
     it(`maps ${what}`, () => {
-      const got = toAppError(err);
+      const got = appErrorFromThrown(err);
       expect(got).toMatchObject(want);
       const json = JSON.stringify(got);
       expect(JSON.parse(json)).toEqual(got);
@@ -51,7 +51,7 @@ describe('toAppError', () => {
 
   it('drops a stack that was pasted into a message', () => {
     const err = new Error('boom\n    at foo (/src/x.ts:1:2)\n    at bar (/src/y.ts:3:4)');
-    expect(toAppError(err).message).toBe('Internal error: boom');
+    expect(appErrorFromThrown(err).message).toBe('Internal error: boom');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createApi, type Api } from '../../src-main/app/api';
+import { createOperationDispatcher, type OperationDispatcher } from '../../src-main/app/operation-dispatcher';
 import { createServices, type Services, type ServicesOptions } from '../../src-main/app/services';
 import type { Connection, InputOf, JobEvent, OperationName, ResultOf } from '../../src-shared/contract';
 import type { AppError, Outcome } from '../../src-shared/errors';
@@ -15,7 +15,7 @@ import { makeTempDir } from '../harness/tmp';
 
 export interface TestApp {
   services: Services;
-  api: Api;
+  dispatcher: OperationDispatcher;
   dataDir: string;
   keychainService: string;
   /** Every outcome the API answered and every event it emitted, as JSON. */
@@ -35,23 +35,23 @@ export async function startApp(options: Partial<ServicesOptions> = {}): Promise<
   const dataDir = options.dataDir ?? (await makeTempDir('lading-app-'));
   const keychainService = options.keychainService ?? `Lading-test-${randomBytes(6).toString('hex')}`;
   const services = createServices({ progressThrottleMs: 20, ...options, dataDir, keychainService });
-  const api = createApi(services);
+  const dispatcher = createOperationDispatcher(services);
   const transcript: string[] = [];
   const events: JobEvent[] = [];
   const waiters = new Map<string, ((e: JobEvent) => void)[]>();
-  api.subscribe((event) => {
+  dispatcher.subscribe((event) => {
     events.push(event);
     transcript.push(JSON.stringify(event));
     if (event.type !== 'progress') for (const w of waiters.get(event.jobId) ?? []) w(event);
   });
   const call = async (name: string, input: unknown): Promise<Outcome<unknown>> => {
-    const outcome = await api.call(name, input);
+    const outcome = await dispatcher.call(name, input);
     transcript.push(JSON.stringify(outcome));
     return outcome;
   };
   const app: TestApp = {
     services,
-    api,
+    dispatcher,
     dataDir,
     keychainService,
     transcript,

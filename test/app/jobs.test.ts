@@ -381,7 +381,7 @@ describe('progress throttling', () => {
       await mkdir(dir);
       const t0 = Date.now();
       const times: number[] = [];
-      throttled.api.subscribe((e) => {
+      throttled.dispatcher.subscribe((e) => {
         if (e.type === 'progress') times.push(Date.now());
       });
       const started = await throttled.ok('jobs.saveLayers', { connectionId: c.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });

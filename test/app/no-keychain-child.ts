@@ -5,14 +5,14 @@
  *
  * argv: dataDir, keychainService, registry host, username, password, repository
  */
-import { createApi } from '../../src-main/app/api';
+import { createOperationDispatcher } from '../../src-main/app/operation-dispatcher';
 import { createServices } from '../../src-main/app/services';
 
 const [dataDir, keychainService, host, username, password, repository] = process.argv.slice(2) as [string, string, string, string, string, string];
 
 async function main(): Promise<void> {
   const services = createServices({ dataDir, keychainService });
-  const api = createApi(services);
+  const api = createOperationDispatcher(services);
   const status = await api.call('credentials.status', {});
   const saved = await api.call('connections.save', { name: 'Basic', host, authKind: 'basic', username, secret: password, plainHttp: true });
   if (!saved.ok) throw new Error(JSON.stringify(saved));
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 
   // A restart: a new process would start with nothing in memory.
   const restarted = createServices({ dataDir, keychainService });
-  const api2 = createApi(restarted);
+  const api2 = createOperationDispatcher(restarted);
   const afterRestart = await api2.call('browse.tags', { connectionId: id, repository, limit: 5 });
   const list2 = await api2.call('connections.list', {});
   await services.close();

@@ -16,7 +16,7 @@ import type {
   MenuItemConstructorOptions, OpenDialogOptions, OpenDialogReturnValue,
 } from 'electron';
 import { pathToFileURL } from 'node:url';
-import type { PreloadIpc } from '../../src-main/electron/preload-api';
+import type { PreloadIpc } from '../../src-main/electron/preload-global';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: any[]) => unknown;
 

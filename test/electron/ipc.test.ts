@@ -1,6 +1,6 @@
 /**
  * The Electron IPC adapter (src-main/electron/ipc.ts) and the preload's API
- * (preload-api.ts), wired together through fakes of ipcMain, ipcRenderer and
+ * (preload-global.ts), wired together through fakes of ipcMain, ipcRenderer and
  * WebContents (fakes.ts): the Electron binary cannot be downloaded or run on
  * these machines, so this is as close as a test gets here. The fakes clone
  * arguments and answers as Electron's IPC does.
@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { forwardJobEvents, ipcChannels, REFUSED_MESSAGE, registerIpc } from '../../src-main/electron/ipc';
-import { createPreloadApi } from '../../src-main/electron/preload-api';
+import { createPreloadGlobal } from '../../src-main/electron/preload-global';
 import { createSenderCheck } from '../../src-main/electron/trust';
 import { electronClient, isLadingError, type LadingClient } from '../../src-renderer/bridge/index';
 import { OPERATION_NAMES, type Connection, type JobEvent } from '../../src-shared/contract';
-import { JOB_EVENTS_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadApi } from '../../src-shared/transport';
+import { JOB_EVENT_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadGlobal } from '../../src-shared/transport';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { makeTempDir } from '../harness/tmp';
 import { startApp, type TestApp } from '../app/helpers';
@@ -39,7 +39,7 @@ const INDEX_URL = pathToFileURL(INDEX).href;
 describe('channels and the preload API', () => {
   it('registers one handler per operation of the contract plus the folder picker, and removes them all', () => {
     const ipcMain = new FakeIpcMain();
-    const dispose = registerIpc({ ipcMain, api: { call: vi.fn() }, isTrusted: () => true, pickFolder: vi.fn() });
+    const dispose = registerIpc({ ipcMain, dispatcher: { call: vi.fn() }, isTrusted: () => true, pickFolder: vi.fn() });
     const expected = [...OPERATION_NAMES.map((n) => `lading:op:${n}`), PICK_FOLDER_CHANNEL].sort();
     expect([...ipcMain.handlers.keys()].sort()).toEqual(expected);
     expect(ipcChannels().sort()).toEqual(expected);
@@ -49,7 +49,7 @@ describe('channels and the preload API', () => {
 
   it('exposes one function per operation, onJobEvent and pickFolder, and nothing else', () => {
     const renderer = new FakeIpcRenderer(new FakeIpcMain(), new FakeWebContents(), null);
-    const api = createPreloadApi(renderer, OPERATION_NAMES);
+    const api = createPreloadGlobal(renderer, OPERATION_NAMES);
     expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'onJobEvent', 'pickFolder'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
@@ -60,9 +60,9 @@ describe('channels and the preload API', () => {
   it('sends each operation on its own channel with exactly one argument', async () => {
     const ipcMain = new FakeIpcMain();
     const call = vi.fn(async (name: string, input: unknown) => ({ ok: true as const, value: { name, input } }));
-    registerIpc({ ipcMain, api: { call }, isTrusted: () => true, pickFolder: vi.fn() });
+    registerIpc({ ipcMain, dispatcher: { call }, isTrusted: () => true, pickFolder: vi.fn() });
     const renderer = new FakeIpcRenderer(ipcMain, new FakeWebContents(), new FakeFrame(INDEX_URL));
-    const api = createPreloadApi(renderer, OPERATION_NAMES);
+    const api = createPreloadGlobal(renderer, OPERATION_NAMES);
     for (const name of OPERATION_NAMES) {
       const fn = api[name] as unknown as (...args: unknown[]) => Promise<unknown>;
       const answer = await fn({ probe: name }, 'extra', 'arguments');
@@ -75,28 +75,28 @@ describe('channels and the preload API', () => {
   it('gives job-event listeners the event data only, in order, until they unsubscribe', () => {
     const contents = new FakeWebContents(INDEX_URL);
     const renderer = new FakeIpcRenderer(new FakeIpcMain(), contents, null);
-    const api = createPreloadApi(renderer, OPERATION_NAMES);
+    const api = createPreloadGlobal(renderer, OPERATION_NAMES);
     const got: unknown[][] = [];
     const unsubscribe = api.onJobEvent((...args: unknown[]) => got.push(args));
     const event: JobEvent = { jobId: 'job-0123456789abcdef', seq: 1, type: 'cancelled' };
-    contents.send(JOB_EVENTS_CHANNEL, event);
-    contents.send(JOB_EVENTS_CHANNEL, { ...event, seq: 2 });
+    contents.send(JOB_EVENT_CHANNEL, event);
+    contents.send(JOB_EVENT_CHANNEL, { ...event, seq: 2 });
     expect(got).toEqual([[event], [{ ...event, seq: 2 }]]);
     unsubscribe();
-    contents.send(JOB_EVENTS_CHANNEL, { ...event, seq: 3 });
+    contents.send(JOB_EVENT_CHANNEL, { ...event, seq: 3 });
     expect(got).toHaveLength(2);
-    expect(renderer.listenerCount(JOB_EVENTS_CHANNEL)).toBe(0);
+    expect(renderer.listenerCount(JOB_EVENT_CHANNEL)).toBe(0);
     expect(() => api.onJobEvent('not a function' as never)).toThrow(TypeError);
   });
 
   it('forwards job events to the window until it is gone', () => {
     const listeners = new Set<(e: JobEvent) => void>();
-    const api = { subscribe: (l: (e: JobEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const dispatcher = { subscribe: (l: (e: JobEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
     const contents = new FakeWebContents(INDEX_URL);
-    const stop = forwardJobEvents(api, contents);
+    const stop = forwardJobEvents(dispatcher, contents);
     const event: JobEvent = { jobId: 'job-0123456789abcdef', seq: 1, type: 'cancelled' };
     for (const l of listeners) l(event);
-    expect(contents.sent).toEqual([{ channel: JOB_EVENTS_CHANNEL, args: [event] }]);
+    expect(contents.sent).toEqual([{ channel: JOB_EVENT_CHANNEL, args: [event] }]);
     contents.destroyed = true;
     for (const l of [...listeners]) l({ ...event, seq: 2 });
     expect(listeners.size).toBe(0);
@@ -113,7 +113,7 @@ describe('the sender check', () => {
     const call = vi.fn(async () => ({ ok: true as const, value: [] }));
     const pickFolder = vi.fn(async () => '/picked');
     const onRefused = vi.fn();
-    registerIpc({ ipcMain, api: { call }, isTrusted: check, pickFolder, onRefused });
+    registerIpc({ ipcMain, dispatcher: { call }, isTrusted: check, pickFolder, onRefused });
     return { ipcMain, call, pickFolder, onRefused };
   }
 
@@ -173,7 +173,7 @@ describe('the whole chain against real services and a real registry', () => {
   let work: string;
   let ipcMain: FakeIpcMain;
   let contents: FakeWebContents;
-  let preload: PreloadApi;
+  let preload: PreloadGlobal;
   let client: LadingClient;
   let stopEvents: () => void;
   let own: RunningRegistry;
@@ -193,10 +193,10 @@ describe('the whole chain against real services and a real registry', () => {
     app = await startApp({ homeDir: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home } });
 
     ipcMain = new FakeIpcMain();
-    registerIpc({ ipcMain, api: app.api, isTrusted: createSenderCheck({ indexPath: INDEX }), pickFolder: async () => work });
+    registerIpc({ ipcMain, dispatcher: app.dispatcher, isTrusted: createSenderCheck({ indexPath: INDEX }), pickFolder: async () => work });
     contents = new FakeWebContents(INDEX_URL);
-    stopEvents = forwardJobEvents(app.api, contents);
-    preload = createPreloadApi(new FakeIpcRenderer(ipcMain, contents, new FakeFrame(INDEX_URL)), OPERATION_NAMES);
+    stopEvents = forwardJobEvents(app.dispatcher, contents);
+    preload = createPreloadGlobal(new FakeIpcRenderer(ipcMain, contents, new FakeFrame(INDEX_URL)), OPERATION_NAMES);
     client = electronClient(preload);
     client.onJobEvent((e) => received.push(e));
   });

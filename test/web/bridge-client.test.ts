@@ -6,7 +6,7 @@
  * trips are in server.test.ts and, in Chromium, browser.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PreloadApi } from '../../src-shared/transport';
+import type { PreloadGlobal } from '../../src-shared/transport';
 import { OPERATION_NAMES } from '../../src-shared/contract';
 
 type Index = typeof import('../../src-renderer/bridge/index');
@@ -69,7 +69,7 @@ describe('the launch token', () => {
   });
 });
 
-describe('getLadingApi', () => {
+describe('getLadingClient', () => {
   it('uses the preload in Electron: outcomes unwrapped, errors thrown as LadingError, the folder picker', async () => {
     const calls: [string, unknown][] = [];
     const preload: Record<string, unknown> = {};
@@ -84,17 +84,17 @@ describe('getLadingApi', () => {
     const unsubscribe = vi.fn();
     preload.onJobEvent = vi.fn(() => unsubscribe);
     preload.pickFolder = vi.fn(async () => '/home/me/out');
-    vi.stubGlobal('lading', preload as PreloadApi);
-    const { getLadingApi, LadingError } = await freshIndex();
-    const api = getLadingApi();
-    expect(getLadingApi()).toBe(api);
+    vi.stubGlobal('lading', preload as PreloadGlobal);
+    const { getLadingClient, LadingError } = await freshIndex();
+    const api = getLadingClient();
+    expect(getLadingClient()).toBe(api);
     expect(api.host).toBe('electron');
     expect(api.canPickFolder).toBe(true);
     expect(await api['connections.list']({})).toBe('connections.list');
     const error = await api['jobs.list']({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LadingError);
     expect(error).toMatchObject({ code: 'not-found', message: 'No such job', details: { id: 'x' } });
-    expect((error as InstanceType<typeof LadingError>).toAppError()).toEqual({ code: 'not-found', message: 'No such job', details: { id: 'x' } });
+    expect((error as InstanceType<typeof LadingError>).toPlainError()).toEqual({ code: 'not-found', message: 'No such job', details: { id: 'x' } });
     expect(await api.pickFolder()).toBe('/home/me/out');
     const listener = () => {};
     expect(api.onJobEvent(listener)).toBe(unsubscribe);
@@ -123,8 +123,8 @@ describe('getLadingApi', () => {
     vi.stubGlobal('history', page.history);
     vi.stubGlobal('sessionStorage', page.sessionStorage);
     vi.stubGlobal('WebSocket', FakeWebSocket);
-    const { getLadingApi } = await freshIndex();
-    const api = getLadingApi();
+    const { getLadingClient } = await freshIndex();
+    const api = getLadingClient();
     expect(api.host).toBe('web');
     expect(api.canPickFolder).toBe(false);
     expect(await api.pickFolder()).toBeNull();

@@ -24,8 +24,8 @@ const { anonymous } = lading.registries;
 const { ociImage } = lading.fixtures;
 
 const PROBE = `
-import { getLadingApi } from ${JSON.stringify(join(ROOT, 'src-renderer/bridge/index.ts'))};
-const api = getLadingApi();
+import { getLadingClient } from ${JSON.stringify(join(ROOT, 'src-renderer/bridge/index.ts'))};
+const api = getLadingClient();
 const events = [];
 api.onJobEvent((e) => events.push(e));
 Object.assign(window, { lading_probe: { api, events } });
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await writeFile(join(src, 'probe.ts'), PROBE);
   await build({ configFile: join(ROOT, 'vite.config.ts'), root: src, logLevel: 'error', build: { outDir, emptyOutDir: true } });
   app = await startApp();
-  bridge = await startWebBridge({ api: app.api, rendererDir: outDir });
+  bridge = await startWebBridge({ dispatcher: app.dispatcher, rendererDir: outDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

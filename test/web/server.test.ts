@@ -10,7 +10,8 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { bridgeCsp, startWebBridge, type WebBridge } from '../../src-main/web/server';
+import { bridgeCsp } from '../../src-main/web/http-handler';
+import { startWebBridge, type WebBridge } from '../../src-main/web/server';
 import { isLadingError, webClient, type LadingClient } from '../../src-renderer/bridge/index';
 import { BRIDGE_UNREACHABLE, WsBridgeClient } from '../../src-renderer/bridge/ws-client';
 import type { JobEvent } from '../../src-shared/contract';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await symlink(join(work, 'secret.txt'), join(root, 'escape.txt'));
   await symlink(work, join(root, 'up'));
   app = await startApp();
-  bridge = await startWebBridge({ api: app.api, rendererDir: root });
+  bridge = await startWebBridge({ dispatcher: app.dispatcher, rendererDir: root });
   host = `127.0.0.1:${bridge.port}`;
 });
 
@@ -67,7 +68,7 @@ describe('launch', () => {
     expect(bridge.origin).toBe(`http://127.0.0.1:${bridge.port}`);
     expect(bridge.url).toBe(`${bridge.origin}/#token=${bridge.token}`);
     expect(bridge.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const other = await startWebBridge({ api: app.api, rendererDir: root });
+    const other = await startWebBridge({ dispatcher: app.dispatcher, rendererDir: root });
     try {
       expect(other.port).not.toBe(bridge.port);
       expect(other.token).not.toBe(bridge.token);
@@ -320,7 +321,7 @@ describe('messages', () => {
   });
 
   it('fails calls with unreachable once the bridge is gone', async () => {
-    const own = await startWebBridge({ api: app.api, rendererDir: root });
+    const own = await startWebBridge({ dispatcher: app.dispatcher, rendererDir: root });
     const ws = new WsBridgeClient({ url: `ws://127.0.0.1:${own.port}/ws?token=${own.token}`, createSocket: nodeSocketFactory(own.origin) });
     const api = webClient(ws);
     expect(Array.isArray(await api['connections.list']({}))).toBe(true);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createApi, type Api } from '../../../src-main/app/api';
+import { createOperationDispatcher, type OperationDispatcher } from '../../../src-main/app/operation-dispatcher';
 import { createServices, type Services } from '../../../src-main/app/services';
 import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
 import type { Connection, InputOf, OperationName, ResultOf } from '../../../src-shared/contract';
@@ -17,7 +17,7 @@ export interface WebApp {
   url: string;
   bridge: WebBridge;
   services: Services;
-  api: Api;
+  dispatcher: OperationDispatcher;
   dataDir: string;
   homeDir: string;
   /** Calls an operation directly (test set-up); throws with the error's message when it fails. */
@@ -47,25 +47,25 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
     keychainService: `Lading-e2e-${randomBytes(6).toString('hex')}`,
     progressThrottleMs: options.progressThrottleMs ?? 50,
   });
-  const api = createApi(services);
-  const bridge = await startWebBridge({ api, rendererDir });
+  const dispatcher = createOperationDispatcher(services);
+  const bridge = await startWebBridge({ dispatcher, rendererDir });
   return {
     url: bridge.url,
     bridge,
     services,
-    api,
+    dispatcher,
     dataDir,
     homeDir,
     async ok(name, input) {
-      const outcome = await api.invoke(name, input);
+      const outcome = await dispatcher.invoke(name, input);
       if (!outcome.ok) throw new Error(`${name} failed: ${outcome.error.code}: ${outcome.error.message}`);
       return outcome.value;
     },
     async close() {
       await bridge.close();
       // Remove every connection, so no secret stays in the keychain.
-      const list = await api.invoke('connections.list', {});
-      if (list.ok) for (const c of list.value as Connection[]) await api.invoke('connections.remove', { id: c.id });
+      const list = await dispatcher.invoke('connections.list', {});
+      if (list.ok) for (const c of list.value as Connection[]) await dispatcher.invoke('connections.remove', { id: c.id });
       await services.close();
       await rm(dataDir, { recursive: true, force: true });
       await rm(homeDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import type { BlobProgressEntry, JobProgress } from '../../src-shared/contract';
 
 export type BlobState = BlobProgressEntry['state'];
 
-export class ProgressTracker {
+export class JobProgressReporter {
   private readonly blobs = new Map<string, BlobProgressEntry>();
   /** When set, the total; otherwise the sum of the blobs' sizes. */
   private fixedTotal: number | undefined;

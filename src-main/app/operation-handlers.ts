@@ -1,51 +1,19 @@
 /**
- * The contract's handlers over the services. Every input is validated with
- * the operation's schema at this boundary; whatever is thrown becomes the
- * contract's error shape; results, errors and events are scrubbed of every
- * secret this process has handled. Hosts (IPC, WebSocket) call `call()` with
- * whatever arrived and send back the Outcome as is.
+ * What each operation of the contract does, over the services: one handler
+ * per operation, given input already validated by the dispatcher
+ * (operation-dispatcher.ts).
  */
-import type { z } from 'zod';
-import {
-  operations, isOperationName, type InputOf, type OperationName, type ParsedInputOf, type ResultOf,
-} from '../../src-shared/contract';
-import type { AppError, Outcome } from '../../src-shared/errors';
-import { profileFromDraft } from './connections';
-import { testConnection } from './connection-test';
-import type { JobEventListener } from './events';
-import { AppFailure, toAppError } from './errors';
+import type { OperationName, ParsedInputOf, ResultOf } from '../../src-shared/contract';
 import { resultFolder } from '../../src-shared/job-results';
+import { testConnection } from './connection-test';
+import { profileFromDraft } from './connections';
+import { AppFailure } from './errors';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
 import type { Services } from './services';
 
-export type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
+export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
-export interface Api {
-  /** Validates `input` for operation `name`, runs it, and answers an Outcome. Never throws. */
-  call(name: string, input: unknown): Promise<Outcome<unknown>>;
-  /** The same, typed for callers in main (and tests). */
-  invoke<N extends OperationName>(name: N, input: InputOf<N>): Promise<Outcome<ResultOf<N>>>;
-  /** Job events (already scrubbed); returns the unsubscribe function. */
-  subscribe(listener: JobEventListener): () => void;
-  readonly handlers: Handlers;
-}
-
-const MAX_ISSUES = 8;
-
-/** A zod error in words: `field: what is wrong; ...`, never the offending value. */
-export function describeIssues(name: string, error: z.ZodError): AppError {
-  const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  return {
-    code: 'invalid-input',
-    message: `Invalid input for ${name}: ${issues.join('; ')}`,
-    details: { issues },
-  };
-}
-
-export function createApi(services: Services): Api {
+export function createOperationHandlers(services: Services): OperationHandlers {
   const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
   const store = connections.store;
 
@@ -55,7 +23,7 @@ export function createApi(services: Services): Api {
     return `${c.host}/${repository}`;
   }
 
-  const handlers: Handlers = {
+  return {
     'connections.list': () => connections.list(),
     'connections.save': (input) => connections.save(input),
     'connections.remove': (input) => connections.remove(input.id),
@@ -117,32 +85,5 @@ export function createApi(services: Services): Api {
       await services.openFolder(folder);
       return { path: folder };
     },
-  };
-
-  async function call(name: string, input: unknown): Promise<Outcome<unknown>> {
-    let outcome: Outcome<unknown>;
-    if (!isOperationName(name)) {
-      outcome = { ok: false, error: { code: 'invalid-input', message: `Unknown operation "${String(name).slice(0, 64)}"` } };
-    } else {
-      const parsed = operations[name].input.safeParse(input === undefined ? {} : input);
-      if (!parsed.success) {
-        outcome = { ok: false, error: describeIssues(name, parsed.error) };
-      } else {
-        try {
-          const handler = handlers[name] as (input: unknown) => Promise<unknown>;
-          outcome = { ok: true, value: await handler(parsed.data) };
-        } catch (err) {
-          outcome = { ok: false, error: toAppError(err) };
-        }
-      }
-    }
-    return services.sanitize(outcome);
-  }
-
-  return {
-    call,
-    invoke: <N extends OperationName>(name: N, input: InputOf<N>) => call(name, input) as Promise<Outcome<ResultOf<N>>>,
-    subscribe: (listener) => services.events.subscribe(listener),
-    handlers,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The API the preload exposes to the page (see PreloadApi in
+ * What the preload exposes to the page as its global `lading` (see PreloadGlobal in
  * src-shared/transport.ts): one function per operation, named as in the
  * contract, each invoking that operation's own channel; job events; the
  * folder picker. The page never gets ipcRenderer, an IPC event object, or a
@@ -7,7 +7,7 @@
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { JobEvent } from '../../src-shared/contract';
-import { JOB_EVENTS_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadApi } from '../../src-shared/transport';
+import { JOB_EVENT_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadGlobal } from '../../src-shared/transport';
 
 /** The part of ipcRenderer used (preload.ts passes Electron's own, so the type check holds it to electron's .d.ts). */
 export interface PreloadIpc {
@@ -16,25 +16,25 @@ export interface PreloadIpc {
   removeListener(channel: string, listener: (...args: any[]) => void): unknown;
 }
 
-export function createPreloadApi(
+export function createPreloadGlobal(
   ipcRenderer: PreloadIpc,
   operationNames: readonly string[],
-): PreloadApi {
-  const api: Record<string, unknown> = {};
+): PreloadGlobal {
+  const exposed: Record<string, unknown> = {};
   for (const name of operationNames) {
     const channel = operationChannel(name);
     // Exactly one argument crosses: whatever else a caller passes is dropped.
-    api[name] = (input: unknown) => ipcRenderer.invoke(channel, input);
+    exposed[name] = (input: unknown) => ipcRenderer.invoke(channel, input);
   }
-  api.onJobEvent = (listener: (event: JobEvent) => void) => {
+  exposed.onJobEvent = (listener: (event: JobEvent) => void) => {
     if (typeof listener !== 'function') throw new TypeError('onJobEvent needs a function');
     // The page sees the event's data only, never the IpcRendererEvent (it holds ipcRenderer).
     const relay = (_event: IpcRendererEvent, jobEvent: JobEvent) => listener(jobEvent);
-    ipcRenderer.on(JOB_EVENTS_CHANNEL, relay);
+    ipcRenderer.on(JOB_EVENT_CHANNEL, relay);
     return () => {
-      ipcRenderer.removeListener(JOB_EVENTS_CHANNEL, relay);
+      ipcRenderer.removeListener(JOB_EVENT_CHANNEL, relay);
     };
   };
-  api.pickFolder = () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>;
-  return Object.freeze(api) as PreloadApi;
+  exposed.pickFolder = () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>;
+  return Object.freeze(exposed) as PreloadGlobal;
 }

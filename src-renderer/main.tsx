@@ -27,7 +27,7 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProviders api={getLadingClient()} queryClient={queryClient}>
+      <AppProviders lading={getLadingClient()} queryClient={queryClient}>
         <App />
       </AppProviders>
     </StrictMode>,

@@ -7,20 +7,20 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { LadingClient } from '../bridge';
-import { ApiProvider } from './api';
+import { LadingProvider } from './lading';
 import { JobsProvider } from './jobs';
 import { NavigationProvider } from './navigation';
 import { UiProvider } from './ui';
 
 interface AppProvidersProps {
-  api: LadingClient;
+  lading: LadingClient;
   queryClient: QueryClient;
   children: ReactNode;
 }
 
-export function AppProviders({ api, queryClient, children }: AppProvidersProps) {
+export function AppProviders({ lading, queryClient, children }: AppProvidersProps) {
   return (
-    <ApiProvider client={api}>
+    <LadingProvider client={lading}>
       <QueryClientProvider client={queryClient}>
         <UiProvider>
           <NavigationProvider>
@@ -28,6 +28,6 @@ export function AppProviders({ api, queryClient, children }: AppProvidersProps) 
           </NavigationProvider>
         </UiProvider>
       </QueryClientProvider>
-    </ApiProvider>
+    </LadingProvider>
   );
 }

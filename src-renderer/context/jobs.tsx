@@ -1,7 +1,7 @@
 /** The jobs store, fed by the bridge's job events; one per app. */
 import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { JobsStore, type JobView } from '../lib/jobs';
-import { useApi } from './api';
+import { useLading } from './lading';
 import { createStrictContext } from './strict-context';
 
 const [JobsContextProvider, useJobsStore] = createStrictContext<JobsStore>('useJobsStore');
@@ -9,17 +9,17 @@ const [JobsContextProvider, useJobsStore] = createStrictContext<JobsStore>('useJ
 export { useJobsStore };
 
 export function JobsProvider({ children }: { children: ReactNode }) {
-  const api = useApi();
+  const lading = useLading();
   const [store] = useState(() => new JobsStore());
   useEffect(() => {
-    const off = api.onJobEvent((event) => store.apply(event));
+    const off = lading.onJobEvent((event) => store.apply(event));
     // Jobs started before this page (a reload): list them once.
-    api['jobs.list']({}).then(
+    lading['jobs.list']({}).then(
       (list) => store.addListed(list),
       () => undefined,
     );
     return off;
-  }, [api, store]);
+  }, [lading, store]);
   return <JobsContextProvider value={store}>{children}</JobsContextProvider>;
 }
 

@@ -6,7 +6,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { BrowseTagsResult } from '../../src-shared/contract';
-import { useApi } from '../context/api';
+import { useLading } from '../context/lading';
 
 /** Tags per page: large enough that a scroll rarely waits, small enough to arrive at once. */
 export const TAG_PAGE_SIZE = 500;
@@ -16,8 +16,8 @@ export const TREE_PAGE_SIZE = 100;
 export const connKey = (connectionId: string) => ['conn', connectionId] as const;
 
 export function useConnections() {
-  const api = useApi();
-  return useQuery({ queryKey: ['connections'], queryFn: () => api['connections.list']({}) });
+  const lading = useLading();
+  return useQuery({ queryKey: ['connections'], queryFn: () => lading['connections.list']({}) });
 }
 
 /** One saved connection, from the list already read (undefined while it loads, or when it was removed). */
@@ -26,21 +26,21 @@ export function useConnection(connectionId: string | undefined) {
 }
 
 export function useCredentialsStatus() {
-  const api = useApi();
-  return useQuery({ queryKey: ['credentials-status'], queryFn: () => api['credentials.status']({}), staleTime: Infinity });
+  const lading = useLading();
+  return useQuery({ queryKey: ['credentials-status'], queryFn: () => lading['credentials.status']({}), staleTime: Infinity });
 }
 
 export function useImportCandidates(enabled = true) {
-  const api = useApi();
-  return useQuery({ queryKey: ['import-candidates'], queryFn: () => api['connections.importCandidates']({}), enabled });
+  const lading = useLading();
+  return useQuery({ queryKey: ['import-candidates'], queryFn: () => lading['connections.importCandidates']({}), enabled });
 }
 
 export function useChildren(connectionId: string, namespace: string, filter: string, enabled = true) {
-  const api = useApi();
+  const lading = useLading();
   return useInfiniteQuery({
     queryKey: [...connKey(connectionId), 'children', namespace, filter],
     queryFn: ({ pageParam }) =>
-      api['browse.children']({
+      lading['browse.children']({
         connectionId,
         namespace,
         limit: TREE_PAGE_SIZE,
@@ -59,14 +59,14 @@ export function useChildren(connectionId: string, namespace: string, filter: str
  * re-reads the registry (the service otherwise reuses its list for a while).
  */
 export function useTags(connectionId: string, repository: string, filter: string) {
-  const api = useApi();
+  const lading = useLading();
   const refreshNext = useRef(false);
   const query = useInfiniteQuery({
     queryKey: [...connKey(connectionId), 'tags', repository, filter],
     queryFn: ({ pageParam }): Promise<BrowseTagsResult> => {
       const refresh = pageParam === '' && refreshNext.current;
       refreshNext.current = false;
-      return api['browse.tags']({
+      return lading['browse.tags']({
         connectionId,
         repository,
         limit: TAG_PAGE_SIZE,
@@ -88,20 +88,20 @@ export function useTags(connectionId: string, repository: string, filter: string
 }
 
 export function useManifest(connectionId: string, repository: string, reference: string) {
-  const api = useApi();
+  const lading = useLading();
   return useQuery({
     queryKey: [...connKey(connectionId), 'manifest', repository, reference],
-    queryFn: () => api['browse.manifest']({ connectionId, repository, reference }),
+    queryFn: () => lading['browse.manifest']({ connectionId, repository, reference }),
     // A digest's manifest never changes; a tag's may move, but not while one looks at it.
     staleTime: 5 * 60_000,
   });
 }
 
 export function useImageConfig(connectionId: string, repository: string, reference: string, platform: string | undefined, enabled = true) {
-  const api = useApi();
+  const lading = useLading();
   return useQuery({
     queryKey: [...connKey(connectionId), 'config', repository, reference, platform ?? ''],
-    queryFn: () => api['browse.config']({ connectionId, repository, reference, ...(platform ? { platform } : {}) }),
+    queryFn: () => lading['browse.config']({ connectionId, repository, reference, ...(platform ? { platform } : {}) }),
     staleTime: 5 * 60_000,
     enabled,
   });

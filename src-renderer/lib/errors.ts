@@ -7,7 +7,7 @@
 import { isAppError, tlsFailure, type AppError, type ErrorCode } from '../../src-shared/errors';
 import { isLadingError } from '../bridge';
 
-export function toAppError(error: unknown): AppError {
+export function appErrorOf(error: unknown): AppError {
   if (isLadingError(error)) return error.toPlainError();
   if (isAppError(error)) return error;
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
@@ -60,6 +60,6 @@ export function errorHint(error: AppError): string {
 
 /** Errors that a retry cannot fix: react-query should not repeat them. */
 export function isPermanent(error: unknown): boolean {
-  const code = toAppError(error).code;
+  const code = appErrorOf(error).code;
   return code !== 'unreachable' && code !== 'registry' && code !== 'internal';
 }

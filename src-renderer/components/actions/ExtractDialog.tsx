@@ -1,6 +1,6 @@
 /** Extract the image's flattened filesystem into a new folder. */
 import { useState } from 'react';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import type { ImageRef } from '../../context/ui';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
@@ -11,7 +11,7 @@ import { FolderField } from './FolderField';
 import { PlatformSelect, usePlatformPick } from './PlatformChoice';
 
 export function ExtractDialog({ image }: { image: ImageRef }) {
-  const api = useApi();
+  const lading = useLading();
   const { index } = useActionImage(image);
   const name = `${imageBaseName(image)}-rootfs`;
   const [dir, setDir] = useState(() => joinPath(lastFolder(), name));
@@ -23,7 +23,7 @@ export function ExtractDialog({ image }: { image: ImageRef }) {
     if (!check({ dir: checkPath(dir) })) return;
     const targetDir = dir.trim();
     rememberFolder(parentOf(targetDir));
-    start.mutate(() => api['jobs.extract']({ ...imageSource(image), targetDir, ...platform.choice }));
+    start.mutate(() => lading['jobs.extract']({ ...imageSource(image), targetDir, ...platform.choice }));
   };
 
   return (

@@ -3,7 +3,7 @@
  * the machine running Lading), or chosen with the native dialog in Electron.
  */
 import { useState } from 'react';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import { joinPath } from '../../lib/paths';
 import { TextField } from '../form/TextField';
 
@@ -19,11 +19,11 @@ interface FolderFieldProps {
 }
 
 export function FolderField({ id, label, value, onChange, hint, error, suggestName }: FolderFieldProps) {
-  const api = useApi();
+  const lading = useLading();
   const [picking, setPicking] = useState(false);
   const browse = () => {
     setPicking(true);
-    void api
+    void lading
       .pickFolder()
       .then((dir) => {
         if (dir) onChange(suggestName ? joinPath(dir, suggestName) : dir);
@@ -37,11 +37,11 @@ export function FolderField({ id, label, value, onChange, hint, error, suggestNa
       value={value}
       onChange={onChange}
       error={error}
-      hint={api.canPickFolder ? hint : `${hint} Type an absolute path on the machine running Lading.`}
+      hint={lading.canPickFolder ? hint : `${hint} Type an absolute path on the machine running Lading.`}
       placeholder="/home/me/images"
       autoFocus
       trailing={
-        api.canPickFolder && (
+        lading.canPickFolder && (
           <button type="button" disabled={picking} onClick={browse}>
             Browse…
           </button>

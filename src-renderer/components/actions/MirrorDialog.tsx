@@ -1,7 +1,7 @@
 /** Copy the image (or index, or some platforms) to a repository on any saved connection. */
 import { useState } from 'react';
 import { referenceSchema, repositorySchema } from '../../../src-shared/schemas';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import type { ImageRef } from '../../context/ui';
 import { useConnections } from '../../hooks/queries';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
@@ -14,7 +14,7 @@ import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { PlatformChecks, usePlatformPicks } from './PlatformChoice';
 
 export function MirrorDialog({ image }: { image: ImageRef }) {
-  const api = useApi();
+  const lading = useLading();
   const connections = useConnections().data ?? [];
   const { index } = useActionImage(image);
   const sourceTag = tagOf(image.reference);
@@ -42,7 +42,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
     if (!ok) return;
     rememberMirrorTarget(target);
     start.mutate(() =>
-      api['jobs.mirror']({
+      lading['jobs.mirror']({
         source: imageSource(image),
         target: { connectionId: target, repository: repo, ...(t ? { tag: t } : {}) },
         ...(platforms.filter ? { platforms: platforms.filter } : {}),

@@ -1,6 +1,6 @@
 /** Save layers (all, or one) into an existing folder, as stored or decompressed. */
 import { useState } from 'react';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import type { ImageRef } from '../../context/ui';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
@@ -13,7 +13,7 @@ import { FolderField } from './FolderField';
 import { PlatformSelect, usePlatformPick } from './PlatformChoice';
 
 export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: string[] }) {
-  const api = useApi();
+  const lading = useLading();
   const { index } = useActionImage(image);
   const [dir, setDir] = useState(lastFolder);
   const [decompress, setDecompress] = useState(false);
@@ -26,7 +26,7 @@ export function SaveLayersDialog({ image, layers }: { image: ImageRef; layers?: 
     const targetDir = dir.trim();
     rememberFolder(targetDir);
     start.mutate(() =>
-      api['jobs.saveLayers']({
+      lading['jobs.saveLayers']({
         ...imageSource(image),
         targetDir,
         ...(layers ? { layers } : {}),

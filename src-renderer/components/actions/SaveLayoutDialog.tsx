@@ -1,7 +1,7 @@
 /** Save the image (or index, or some of its platforms) as an OCI image layout. */
 import { useState } from 'react';
 import { tagSchema } from '../../../src-shared/schemas';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import type { ImageRef } from '../../context/ui';
 import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
@@ -14,7 +14,7 @@ import { FolderField } from './FolderField';
 import { PlatformChecks, usePlatformPicks } from './PlatformChoice';
 
 export function SaveLayoutDialog({ image }: { image: ImageRef }) {
-  const api = useApi();
+  const lading = useLading();
   const { index } = useActionImage(image);
   const name = `${imageBaseName(image)}-oci`;
   const [dir, setDir] = useState(() => joinPath(lastFolder(), name));
@@ -34,7 +34,7 @@ export function SaveLayoutDialog({ image }: { image: ImageRef }) {
     const targetDir = dir.trim();
     rememberFolder(parentOf(targetDir));
     start.mutate(() =>
-      api['jobs.saveLayout']({
+      lading['jobs.saveLayout']({
         ...imageSource(image),
         targetDir,
         ...(layoutTag ? { tag: layoutTag } : {}),

@@ -1,6 +1,6 @@
 /** An error in place: what happened (the AppError's message), and what to do next. Never a stack trace. */
 import type { ReactNode } from 'react';
-import { errorHint, errorTitle, toAppError } from '../../lib/errors';
+import { errorHint, errorTitle, appErrorOf } from '../../lib/errors';
 
 interface ErrorNoticeProps {
   error: unknown;
@@ -12,7 +12,7 @@ interface ErrorNoticeProps {
 }
 
 export function ErrorNotice({ error, compact, onRetry, actions }: ErrorNoticeProps) {
-  const appError = toAppError(error);
+  const appError = appErrorOf(error);
   const hint = errorHint(appError);
   return (
     <div className={compact ? 'error-notice compact' : 'error-notice'} role="alert" data-error-code={appError.code}>

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ImportCandidate } from '../../../src-shared/contract';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import { useUi } from '../../context/ui';
 import { useImportCandidates } from '../../hooks/queries';
 import { plural } from '../../lib/format';
@@ -17,7 +17,7 @@ function where(c: ImportCandidate): string {
 }
 
 export function ImportDialog() {
-  const api = useApi();
+  const lading = useLading();
   const ui = useUi();
   const client = useQueryClient();
   const candidates = useImportCandidates();
@@ -26,7 +26,7 @@ export function ImportDialog() {
   const selected = chosen ?? new Set(list.filter((c) => !c.existing).map((c) => c.key));
 
   const run = useMutation({
-    mutationFn: (keys: string[]) => api['connections.import']({ keys }),
+    mutationFn: (keys: string[]) => lading['connections.import']({ keys }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['connections'] });
       await client.invalidateQueries({ queryKey: ['import-candidates'] });

@@ -4,19 +4,19 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ConnectionTestResult } from '../../../src-shared/contract';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import { useNavigation } from '../../context/navigation';
 import { connKey } from '../../hooks/queries';
 import type { ConnectionDraft } from './connection-form';
 
 /** `onDone` runs after a save or removal has been applied to the page (the dialog closes). */
 export function useConnectionCommands(onDone: () => void) {
-  const api = useApi();
+  const lading = useLading();
   const client = useQueryClient();
   const { dispatch } = useNavigation();
-  const test = useMutation<ConnectionTestResult, unknown, ConnectionDraft>({ mutationFn: (draft) => api['connections.test']({ draft }) });
+  const test = useMutation<ConnectionTestResult, unknown, ConnectionDraft>({ mutationFn: (draft) => lading['connections.test']({ draft }) });
   const save = useMutation({
-    mutationFn: (draft: ConnectionDraft) => api['connections.save'](draft),
+    mutationFn: (draft: ConnectionDraft) => lading['connections.save'](draft),
     onSuccess: async (saved) => {
       await client.invalidateQueries({ queryKey: ['connections'] });
       // Everything read through the old settings is stale (another host, other credentials).
@@ -25,7 +25,7 @@ export function useConnectionCommands(onDone: () => void) {
     },
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api['connections.remove']({ id }),
+    mutationFn: (id: string) => lading['connections.remove']({ id }),
     onSuccess: async (_, id) => {
       dispatch({ type: 'forgetConnection', connectionId: id });
       await client.invalidateQueries({ queryKey: ['connections'] });

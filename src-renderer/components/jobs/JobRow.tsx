@@ -1,6 +1,6 @@
 /** One job: progress, speed, ETA, and then its result, error or cancellation. */
 import { useMutation } from '@tanstack/react-query';
-import { useApi } from '../../context/api';
+import { useLading } from '../../context/lading';
 import { formatBytes, formatDuration, formatCount } from '../../lib/format';
 import { resultFolder, type JobView } from '../../lib/jobs';
 import { CopyButton } from '../common/CopyButton';
@@ -15,12 +15,12 @@ const STATE_LABEL: Record<JobView['state'], string> = {
 };
 
 export function JobRow({ job }: { job: JobView }) {
-  const api = useApi();
-  const cancel = useMutation({ mutationFn: () => api['jobs.cancel']({ jobId: job.id }) });
+  const lading = useLading();
+  const cancel = useMutation({ mutationFn: () => lading['jobs.cancel']({ jobId: job.id }) });
   const percent = job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
   const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
   // Main opens the folder the job itself recorded: the page only names the job.
-  const openFolder = useMutation({ mutationFn: () => api['jobs.openFolder']({ jobId: job.id }) });
+  const openFolder = useMutation({ mutationFn: () => lading['jobs.openFolder']({ jobId: job.id }) });
   const numbers = [
     ...(job.state === 'running' || job.bytesTotal > 0 ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
     ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),

@@ -20,7 +20,7 @@ import {
 } from './reference';
 import { resolveImageManifest, wantedPlatform } from './select-image';
 import { Session } from './session';
-import { header, toConnectionError, type HttpResponse } from './transport/http';
+import { discardBody, header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
 import type { ImageWriter } from './writer';
@@ -102,7 +102,7 @@ export class RegistryClient implements Client {
   async getDigest(tag: string, opts: CallOptions = {}): Promise<string> {
     const ref = parseReference(tag);
     const res = await this.headManifest(ref, opts);
-    if (res.status >= 200 && res.status < 300) {
+    if (res) {
       if (ref.kind === 'digest') return ref.digest;
       const digest = header(res, 'docker-content-digest');
       if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return digest;
@@ -113,8 +113,7 @@ export class RegistryClient implements Client {
 
   async checkImageExists(tag: string, opts: CallOptions = {}): Promise<void> {
     const ref = parseReference(tag);
-    const res = await this.headManifest(ref, opts);
-    if (res.status >= 200 && res.status < 300) return;
+    if (await this.headManifest(ref, opts)) return;
     await this.getManifest(tag, opts);
   }
 
@@ -171,7 +170,7 @@ export class RegistryClient implements Client {
       { method: 'GET', url: this.url(`blobs/${descriptor.digest}`), signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'other' });
+    await this.session.check(res, [200], { subject, notFound: 'other', readBody: true });
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
       // undici's body errors with "Request aborted" when destroyed unread; unheard, that error would crash the process.
@@ -290,14 +289,19 @@ export class RegistryClient implements Client {
     }
   }
 
-  private async headManifest(ref: Reference, opts: CallOptions): Promise<HttpResponse> {
+  /**
+   * A probe: the HEAD answer when it says the manifest is there (2xx);
+   * undefined otherwise, and the GET that follows tells why (a HEAD answer has
+   * no body to carry the registry's error codes).
+   */
+  private async headManifest(ref: Reference, opts: CallOptions): Promise<HttpResponse | undefined> {
     this.requireRepository();
     const res = await this.session.request(
       { method: 'HEAD', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    await res.body.dump().catch(() => undefined);
-    return res;
+    await discardBody(res);
+    return res.status >= 200 && res.status < 300 ? res : undefined;
   }
 
   private async fetchManifest(ref: Reference, opts: CallOptions, from?: Descriptor): Promise<ManifestResult> {
@@ -307,10 +311,10 @@ export class RegistryClient implements Client {
       { method: 'GET', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    if (res.status !== 200) {
-      const error = await this.session.fail(res, 'GET', { subject, notFound: 'image' }).catch((e: unknown) => e);
-      throw await this.refineNotFound(error, opts);
-    }
+    await this.session.check(res, [200], { subject, notFound: 'image', readBody: true })
+      .catch(async (error: unknown) => {
+        throw await this.refineNotFound(error, opts);
+      });
     const bytes = await this.readBody(res, MAX_MANIFEST_BYTES, opts, () =>
       new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
     const headerDigest = header(res, 'docker-content-digest');
@@ -343,7 +347,8 @@ export class RegistryClient implements Client {
       [repositoryScope(this.repository, ['pull'])],
     ).catch(() => undefined);
     if (!res) return error;
-    await res.body.dump().catch(() => undefined);
+    // A probe: only a 404 says something here; any other answer leaves the error as it was.
+    await discardBody(res);
     if (res.status !== 404) return error;
     return new RepositoryNotFoundError(`Not found: repository ${this.getRegistry()}`, {
       status: 404, errors: error.errors, method: error.method, url: error.url,
@@ -363,7 +368,7 @@ export class RegistryClient implements Client {
 
   private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {
     const res = await this.session.request({ method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal }, scopes);
-    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound });
+    await this.session.check(res, [200], { subject, notFound, readBody: true });
     const bytes = await this.readBody(res, MAX_TAG_LIST_PAGE_BYTES, opts, () =>
       new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }));
     let json: unknown;
@@ -396,7 +401,8 @@ export class RegistryClient implements Client {
   private async credentialsAccepted(): Promise<boolean> {
     try {
       const res = await this.session.request({ method: 'GET', url: `${this.session.origin}/v2/` }, []);
-      await res.body.dump().catch(() => undefined);
+      // A probe: every status is an answer, and only 401 means no.
+      await discardBody(res);
       return res.status !== 401;
     } catch (err) {
       return !(err instanceof AccessDeniedError);

@@ -4,7 +4,7 @@
  * cache keyed by scope set. Concurrent calls asking for the same scopes share
  * one token request.
  */
-import type { HttpTransport } from '../transport/http';
+import { discardBody, type HttpTransport } from '../transport/http';
 import type { AuthConfig, Logger } from '../types';
 import { pickChallenge, type Challenge } from './challenge';
 import { raceAbort } from '../transport/retry';
@@ -90,7 +90,8 @@ export class Authenticator {
 
   private async ping(): Promise<Challenge | undefined> {
     const res = await this.transport.send({ method: 'GET', url: `${this.registryOrigin}/v2/` });
-    await res.body.dump().catch(() => undefined);
+    // A probe: every status is an answer; only the challenge matters.
+    await discardBody(res);
     if (res.status === 401 || res.status === 403) {
       const challenge = pickChallenge(res.headers['www-authenticate']);
       this.logger?.debug(`registry ${this.registryOrigin} asks for ${challenge?.scheme ?? 'unknown'} authentication`);

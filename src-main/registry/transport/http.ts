@@ -30,7 +30,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** The URL that answered, after redirects. */
+  /** The method and URL that answered, after redirects (a 303 turns a POST into a GET). */
+  method: HttpMethod;
   url: string;
   body: Dispatcher.ResponseData['body'];
 }
@@ -53,6 +54,20 @@ export function header(res: { headers: HttpResponse['headers'] }, name: string):
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Reads an unwanted body to its end, so the connection goes back to the pool;
+ * undici keeps a socket busy until its answer's body is consumed. A body that
+ * fails while being discarded has nothing left to say.
+ */
+export async function discardBody(res: Pick<HttpResponse, 'body'>): Promise<void> {
+  await res.body.dump().catch(() => undefined);
+}
+
+/** Can this request body be sent again (a retry, a 401 answered with a token)? Bytes can; a stream was consumed. */
+export function isReplayable(body: HttpRequest['body']): boolean {
+  return body === undefined || typeof body === 'string' || body instanceof Uint8Array;
+}
+
 export class HttpTransport {
   constructor(private readonly options: HttpTransportOptions) {}
 
@@ -73,7 +88,7 @@ export class HttpTransport {
       if (!REDIRECT_STATUSES.has(res.status) || req.followRedirects === false) return res;
       const location = header(res, 'location');
       if (!location) return res;
-      await res.body.dump().catch(() => undefined);
+      await discardBody(res);
       if (redirects >= MAX_REDIRECTS) {
         throw new RegistryError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`, { method, url: req.url });
       }
@@ -86,7 +101,7 @@ export class HttpTransport {
       if (res.status === 303) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
-      } else if (body !== undefined && typeof body === 'object' && !(body instanceof Uint8Array)) {
+      } else if (!isReplayable(body)) {
         throw new RegistryError(`Cannot follow a ${res.status} redirect of a streamed upload to ${redactUrl(next.toString())}`, { method, url });
       }
       url = next.toString();
@@ -94,7 +109,7 @@ export class HttpTransport {
   }
 
   private async sendWithRetries(req: HttpRequest): Promise<HttpResponse> {
-    const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
+    const replayable = isReplayable(req.body);
     for (let attempt = 0; ; attempt++) {
       const canRetry = replayable && attempt < this.options.maxRetries;
       let res: HttpResponse;
@@ -118,7 +133,7 @@ export class HttpTransport {
       const maxRetryAfter = this.options.maxRetryAfterMs ?? 60_000;
       if (retryAfter !== undefined && retryAfter > maxRetryAfter) return res;
       const wait = retryAfter ?? backoffMs(attempt);
-      await res.body.dump().catch(() => undefined);
+      await discardBody(res);
       this.options.logger?.warn(`${req.method} ${redactUrl(req.url)} answered ${res.status}; retrying in ${wait} ms`);
       await sleep(wait, req.signal);
     }
@@ -144,7 +159,7 @@ export class HttpTransport {
       ms: Date.now() - started,
       attempt,
     });
-    return { status: res.statusCode, headers: res.headers, url: req.url, body: res.body };
+    return { status: res.statusCode, headers: res.headers, method: req.method, url: req.url, body: res.body };
   }
 }
 

@@ -9,6 +9,7 @@ import {
   AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, ImageNotFoundError,
   InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
+import { causeChain, errorCode } from '../registry/error-code';
 
 /** An error the services throw on purpose, with its contract code. */
 export class AppFailure extends Error {
@@ -35,15 +36,10 @@ const MAX_MESSAGE = 2000;
 const DISK_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EMFILE', 'EIO', 'EXDEV', 'ENOTEMPTY']);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO/i;
 
-function errnoCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** The innermost file-system code in an error and its causes (the registry wraps them). */
 function fsCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = errnoCode(e);
+  for (const e of causeChain(err)) {
+    const code = errorCode(e);
     if (code && (DISK_CODES.has(code) || code === 'ENOENT' || code === 'EEXIST')) return code;
   }
   return undefined;
@@ -107,7 +103,7 @@ export function toAppError(err: unknown): AppError {
     if (fs === 'ENOENT') return make('not-found', message, { fsCode: fs });
     return make('disk', message, { fsCode: fs });
   }
-  const code = errnoCode(err);
+  const code = errorCode(err);
   if (code && TLS_CODE.test(code)) return make('unreachable', (err as Error).message, { networkCode: code });
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'Unknown error';
   return make('internal', `Internal error: ${message || 'unknown'}`);

@@ -8,7 +8,7 @@ import { discardBody, type HttpTransport } from '../transport/http';
 import type { AuthConfig, Logger } from '../types';
 import { pickChallenge, type Challenge } from './challenge';
 import { raceAbort } from '../transport/retry';
-import { scopeKey } from './scope';
+import { mergeScopes, scopeKey } from './scope';
 import { basicHeader, fetchToken, type Token } from './token';
 
 export class Authenticator {
@@ -59,8 +59,7 @@ export class Authenticator {
     const named = challenge.params.scope?.split(' ').filter(Boolean) ?? [];
     if (challenge.params.error === 'insufficient_scope' && named.length) {
       // Retry with exactly what the registry named, after ours, keeping push first.
-      const merged = [...scopes];
-      for (const s of named) if (!merged.includes(s)) merged.push(s);
+      const merged = mergeScopes(scopes, named);
       this.tokens.delete(scopeKey(merged));
       return merged;
     }

@@ -3,12 +3,8 @@
  * a layout catches the same classes as with a registry, with the path in the
  * message (a person has to find the folder).
  */
+import { errorCode } from '../error-code';
 import { RegistryError, RepositoryNotFoundError } from '../errors';
-
-export function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 export function isNotFound(err: unknown): boolean {
   const code = errorCode(err);

@@ -17,7 +17,8 @@ import { VerifyingStream } from '../verify';
 import type { BlobOutcome, ImageWriter, UploadOptions } from '../writer';
 import { syncDirectory, writeBytesAtomically, writeStreamAtomically } from './atomic';
 import { storedSize } from './blobs';
-import { errorCode, fsError } from './errors';
+import { errorCode } from '../error-code';
+import { fsError } from './errors';
 import { setRef, updateIndex } from './index-file';
 import { IMAGE_LAYOUT_VERSION, blobDir, blobPath, layoutFilePath, sha256BlobDir } from './paths';
 

@@ -7,6 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
+import { causeChain, errorCode } from '../error-code';
 import { ConnectionError, RegistryError } from '../errors';
 import { redactUrl } from '../redact';
 import type { Logger } from '../types';
@@ -119,7 +120,7 @@ export class HttpTransport {
         if (req.signal?.aborted) throw req.signal.reason;
         // Our own errors (a request body that failed verification) pass through unchanged.
         if (err instanceof RegistryError) throw err;
-        const code = errorCode(err);
+        const code = networkCode(err);
         if (canRetry && isRetryableCode(code)) {
           const wait = backoffMs(attempt);
           this.options.logger?.warn(`${req.method} ${redactUrl(req.url)} failed (${code}); retrying in ${wait} ms`);
@@ -163,17 +164,14 @@ export class HttpTransport {
   }
 }
 
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  // undici wraps the socket error: look at the cause chain for the real code.
-  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') {
-      if (code !== 'UND_ERR_SOCKET' || !(e as { cause?: unknown }).cause) return code;
-    }
-    e = (e as { cause?: unknown }).cause;
+/** The code that says what went wrong on the network, looked for down the cause chain. */
+function networkCode(err: unknown): string | undefined {
+  for (const e of causeChain(err, 4)) {
+    const code = errorCode(e);
+    // undici wraps the socket's error: its generic codes say less than the cause's own.
+    if (code && code !== 'UND_ERR' && (code !== 'UND_ERR_SOCKET' || !(e as { cause?: unknown }).cause)) return code;
   }
-  return (err as { code?: string })?.code;
+  return errorCode(err);
 }
 
 const TLS_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_)/;
@@ -181,7 +179,7 @@ const TLS_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN
 /** Turns a socket-level failure into a ConnectionError a person can act on. */
 export function toConnectionError(err: unknown, req: { method: string; url: string }, timeoutMs: number): ConnectionError {
   if (err instanceof ConnectionError) return err;
-  const code = errorCode(err);
+  const code = networkCode(err);
   const target = new URL(req.url);
   const host = target.host;
   let message: string;

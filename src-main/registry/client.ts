@@ -10,21 +10,21 @@ import {
   AccessDeniedError, CatalogNotSupportedError, DigestMismatchError, ImageNotFoundError, InvalidManifestError,
   InvalidReferenceError, RegistryError, RepositoryNotFoundError,
 } from './errors';
-import { createImage, type Image } from './image';
+import type { BlobLocation, BlobSource, Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
 import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manifest';
 import { comparePaths, pageSize, parseNextLink, walkPages } from './pagination';
+import { pushImage } from './push';
 import {
   DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
   normalizeSegments, parseHost, parseReference, referencePath, type Reference,
 } from './reference';
-import { resolveImageManifest, wantedPlatform } from './select-image';
+import { readImage, readImageConfig, type ManifestReader } from './select-image';
 import { Session } from './session';
 import { discardBody, header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
-import type { ImageWriter } from './writer';
-import { copyBlobs } from './push';
+import { OPEN_WRITER, type Writable } from './writer';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -44,10 +44,6 @@ export interface Client {
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
-  /** Writes blobs and manifests into this repository (used by pushImage and mirror). */
-  writer(): ImageWriter;
-  /** The repository of this same registry to mount `image`'s blobs from, if any. */
-  mountSource?(image: Image): string | undefined;
   /** Opens a blob of this repository as a verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Releases connections. The client and its children cannot be used afterwards. */
@@ -71,9 +67,15 @@ const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export class RegistryClient implements Client {
+export class RegistryClient implements Client, BlobSource, Writable {
   /** The repository path as the registry knows it (`library/` added on Docker Hub). */
   private readonly repository: string;
+  /** What getImage reads manifests with (select-image.ts); kept off the public surface. */
+  private readonly manifests: ManifestReader = {
+    parseTag: parseReference,
+    describe: (ref) => this.subject(ref),
+    readManifest: (ref, opts, entry) => this.fetchManifest(ref, opts, entry),
+  };
 
   constructor(
     private readonly session: Session,
@@ -91,8 +93,14 @@ export class RegistryClient implements Client {
     return this.repository ? `${this.session.displayHost}/${this.repository}` : this.session.displayHost;
   }
 
+  /** BlobSource's name, for messages. */
   get name(): string {
     return this.getRegistry();
+  }
+
+  /** BlobSource's location: a push into this same registry mounts blobs from here. */
+  get location(): BlobLocation | undefined {
+    return this.repository ? { origin: this.session.origin, repository: this.repository } : undefined;
   }
 
   close(): Promise<void> {
@@ -122,45 +130,21 @@ export class RegistryClient implements Client {
   }
 
   async getImageConfig(tag: string, opts: ImageOptions = {}): Promise<ConfigFile> {
-    const image = await this.getImage(tag, opts);
-    return image.getConfig(opts);
+    return readImageConfig(this, this.manifests, tag, opts);
   }
 
   async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
-    const ref = parseReference(tag);
-    const wanted = wantedPlatform(opts.platform);
-    const first = await this.fetchManifest(ref, opts);
-    const result = await resolveImageManifest(
-      first, wanted, (entry) => this.fetchManifest({ kind: 'digest', digest: entry.digest }, opts, entry), this.subject(ref), opts.signal,
-    );
-    return createImage(this, result);
+    return readImage(this, this.manifests, tag, opts);
   }
 
   async pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
-    this.requireRepository();
-    const ref = parseReference(tag);
-    if (ref.kind === 'digest' && ref.digest !== image.digest) {
-      throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
-    }
-    const writer = this.writer();
-    await copyBlobs(writer, [image], (i) => this.mountSource(i), opts);
-    await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
+    return pushImage(this[OPEN_WRITER](), tag, image, opts);
   }
 
-  /** Writes into this repository (used by pushImage and mirror). */
-  writer(): RepositoryWriter {
+  /** Writes into this repository: how pushImage and mirror() reach it (see writer.ts). */
+  [OPEN_WRITER](): RepositoryWriter {
     this.requireRepository();
     return new RepositoryWriter(this.session, this.repository, this.getRegistry());
-  }
-
-  /** The repository to mount from, when `image` lives in another repository of this same registry. */
-  mountSource(image: Image): string | undefined {
-    const loc = image.source.location;
-    return loc && loc.origin === this.session.origin && loc.repository !== this.repository ? loc.repository : undefined;
-  }
-
-  get location(): { origin: string; repository: string } | undefined {
-    return this.repository ? { origin: this.session.origin, repository: this.repository } : undefined;
   }
 
   async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {

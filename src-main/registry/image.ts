@@ -13,13 +13,19 @@ import type { CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './
 /** Configs with long histories reach a few MiB; this is far above any real one. */
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
+/** A repository of a registry, as a push into that same registry can mount from it. */
+export interface BlobLocation {
+  origin: string;
+  repository: string;
+}
+
 export interface BlobSource {
   /** Opens a blob as a digest- and length-verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Words for messages, e.g. `localhost:5000/app`. */
   readonly name: string;
   /** Where the blobs live, when on a registry: lets a push within that registry mount instead of copy. */
-  readonly location?: { origin: string; repository: string };
+  readonly location?: BlobLocation;
 }
 
 export interface Layer {

@@ -11,6 +11,7 @@ import { repositoryScope } from './auth/scope';
 import { ConnectionError, RegistryError } from './errors';
 import type { FailureContext, Session } from './session';
 import { discardBody, header, type HttpResponse } from './transport/http';
+import type { BlobLocation } from './image';
 import type { Descriptor } from './types';
 import type { BlobOutcome, ImageWriter, UploadOptions } from './writer';
 
@@ -50,8 +51,9 @@ export class RepositoryWriter implements ImageWriter {
   async putBlob(descriptor: Descriptor, open: () => Promise<Readable>, opts: UploadOptions = {}): Promise<BlobOutcome> {
     if (await this.hasBlob(descriptor, opts.signal)) return 'exists';
     let location: string | undefined;
-    if (opts.mountFrom && opts.mountFrom !== this.repository) {
-      const mounted = await this.tryMount(descriptor, opts.mountFrom, opts.signal);
+    const mountFrom = this.mountSource(opts.from);
+    if (mountFrom) {
+      const mounted = await this.tryMount(descriptor, mountFrom, opts.signal);
       if (mounted === true) return 'mounted';
       location = mounted;
     }
@@ -77,6 +79,11 @@ export class RepositoryWriter implements ImageWriter {
     );
     await this.session.check(res, [200, 201, 202], { subject: `manifest ${this.displayName}:${reference}` });
     return header(res, 'docker-content-digest');
+  }
+
+  /** The repository to mount from, when the blob lives in another repository of this same registry. */
+  private mountSource(from: BlobLocation | undefined): string | undefined {
+    return from && from.origin === this.session.origin && from.repository !== this.repository ? from.repository : undefined;
   }
 
   /** true when mounted; otherwise the upload location the registry opened instead (202), if any. */

@@ -11,7 +11,7 @@ import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, mirror, openLayout,
+  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, LayoutWriter, mirror, openLayout,
   RegistryError, RepositoryNotFoundError, type BlobProgress, type Client, type Image, type ImageWriter,
 } from '../../src-main/registry/index';
 import { TEMP_PREFIX } from '../../src-main/registry/layout/paths';
@@ -237,11 +237,11 @@ describe('pushing into a layout', () => {
     expect(await skopeoDigest(`oci:${dir}:also`)).toBe(first.digest);
   });
 
-  it('writes an index through writer(): children first, the tag last; skopeo copies it --all', async () => {
+  it('writes an index through its LayoutWriter: children first, the tag last; skopeo copies it --all', async () => {
     const source = openLayout(multiSkopeoDir);
     const dir = join(root, 'index-pushed');
     const target = openLayout(dir);
-    const writer: ImageWriter = target.writer();
+    const writer: ImageWriter = new LayoutWriter(dir);
     const top = await source.getManifest('v1');
     // Tagging the index before its children exist must fail: nothing half-done is tagged.
     await expect(writer.putManifest('v1', top.raw, top.mediaType)).rejects.toThrow(/not in the layout/);
@@ -267,7 +267,7 @@ describe('pushing into a layout', () => {
   });
 
   it('refuses manifest bytes that do not match a digest reference', async () => {
-    const writer = openLayout(join(root, 'refuse')).writer();
+    const writer = new LayoutWriter(join(root, 'refuse'));
     const raw = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }));
     await expect(writer.putManifest(`sha256:${'1'.repeat(64)}`, raw, 'application/vnd.oci.image.index.v1+json'))
       .rejects.toBeInstanceOf(DigestMismatchError);

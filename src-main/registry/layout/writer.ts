@@ -5,7 +5,7 @@
  * ignored), putManifest (the manifest blob, then the tag in index.json).
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { InvalidManifestError, RegistryError } from '../errors';
@@ -26,11 +26,15 @@ import { IMAGE_LAYOUT_VERSION, blobDir, blobPath, layoutFilePath, sha256BlobDir 
 export type LayoutBlobOutcome = Exclude<BlobOutcome, 'mounted'>;
 
 export class LayoutWriter implements ImageWriter {
-  constructor(
-    /** The layout directory (absolute). */
-    readonly dir: string,
-    private readonly displayName: string,
-  ) {}
+  /** The layout directory, absolute. */
+  readonly dir: string;
+  private readonly displayName: string;
+
+  /** Writes into the layout at `dir` (created on the first write); `displayName` names it in messages. */
+  constructor(dir: string, displayName?: string) {
+    this.dir = resolve(dir);
+    this.displayName = displayName ?? `oci:${this.dir}`;
+  }
 
   /** Is the blob stored, at its declared size? A truncated leftover counts as absent and is replaced. */
   async hasBlob(descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {

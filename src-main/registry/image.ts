@@ -1,9 +1,10 @@
 /**
  * An image: a manifest plus a way to open its blobs. The blobs come from a
- * BlobSource (a registry repository here; an OCI layout later), so an image
- * from one place can be pushed to another without knowing where it came from.
+ * BlobSource (a registry repository or an OCI layout), so an image from one
+ * place can be pushed to another without knowing where it came from.
  */
 import type { Readable } from 'node:stream';
+import { deferredReadable } from './deferred-readable';
 import { InvalidManifestError } from './errors';
 import type { ManifestResult } from './manifest';
 import { raceAbort } from './transport/retry';
@@ -62,14 +63,6 @@ export interface Image {
   extract(opts?: CallOptions): Readable;
 }
 
-export type Extractor = (image: Image, opts?: CallOptions) => Readable;
-
-/** Set by the extract module; kept as a hook so the read path does not load tar code. */
-let extractor: Extractor | undefined;
-export function setExtractor(fn: Extractor): void {
-  extractor = fn;
-}
-
 export function createImage(source: BlobSource, result: ManifestResult): Image {
   const manifest = result.getManifest();
   let rawConfig: Promise<Uint8Array> | undefined;
@@ -120,8 +113,8 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
       return raceAbort(parsedConfig, opts?.signal);
     },
     extract(opts) {
-      if (!extractor) throw new Error('extract() is not available: import the registry package from its index');
-      return extractor(image, opts);
+      // The tar code loads on the stream's first read: reading manifests, configs and blobs never needs it.
+      return deferredReadable(async () => (await import('./extract/tar-output')).extractImage(image, opts));
     },
   };
   return image;

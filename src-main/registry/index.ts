@@ -25,9 +25,3 @@ export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';
-
-// Image.extract() reaches the tar code through a hook, so image.ts does not load it;
-// importing the package wires it.
-import { setExtractor } from './image';
-import { extractImage } from './extract';
-setExtractor(extractImage);

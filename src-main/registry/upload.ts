@@ -6,8 +6,9 @@
  * a fresh stream, a bounded number of times.
  */
 import type { Readable } from 'node:stream';
-import { Transform, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { repositoryScope } from './auth/scope';
+import { byteCounter } from './byte-counter';
 import { ConnectionError, RegistryError } from './errors';
 import type { FailureContext, Session } from './session';
 import { discardBody, header, type HttpResponse } from './transport/http';
@@ -180,17 +181,10 @@ export class RepositoryWriter implements ImageWriter {
   }
 }
 
-/** Passes a stream through, reporting the running byte count. */
+/** `source`, counted on its way to the request when someone listens. */
 function counted(source: Readable, onBytes?: (sent: number) => void): Readable {
   if (!onBytes) return source;
-  let sent = 0;
-  const through = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sent += chunk.length;
-      onBytes(sent);
-      callback(null, chunk);
-    },
-  });
+  const through = byteCounter(onBytes);
   // Errors (a digest mismatch in the source) reach the request through `through`.
   pipeline(source, through, () => undefined);
   return through;

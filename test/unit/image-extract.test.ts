@@ -30,7 +30,7 @@ async function namesIn(stream: Readable): Promise<Record<string, string>> {
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, body, next) => {
       const chunks: Buffer[] = [];
-      body.on('data', (c: Buffer) => chunks.push(c));
+      body.on('data', (c) => chunks.push(c as Buffer));
       body.on('end', () => {
         if (header.type === 'file') out[header.name] = Buffer.concat(chunks).toString('utf8');
         next();

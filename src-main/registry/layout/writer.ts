@@ -7,7 +7,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { byteCounter } from '../byte-counter';
 import { InvalidManifestError, RegistryError } from '../errors';
 import { parseManifest, type ManifestResult } from '../manifest';
 import { isForeignLayer } from '../push';
@@ -56,7 +57,7 @@ export class LayoutWriter implements ImageWriter {
     });
     const source = await open();
     const stages: Transform[] = [new VerifyingStream(descriptor.digest, descriptor.size, `blob ${descriptor.digest} for ${this.displayName}`)];
-    if (opts.onBytes) stages.push(counter(opts.onBytes));
+    if (opts.onBytes) stages.push(byteCounter(opts.onBytes));
     try {
       await writeStreamAtomically(path, source, stages, opts.signal);
     } catch (err) {
@@ -147,16 +148,4 @@ export async function ensureLayout(dir: string): Promise<void> {
   } catch (err) {
     throw fsError(err, `create the OCI image layout ${dir}`);
   }
-}
-
-/** Passes bytes through, reporting the running count. */
-function counter(onBytes: (sent: number) => void): Transform {
-  let sent = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sent += chunk.length;
-      onBytes(sent);
-      callback(null, chunk);
-    },
-  });
 }

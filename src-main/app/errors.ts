@@ -10,6 +10,7 @@ import {
   InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
 import { causeChain, errorCode } from '../registry/error-code';
+import { TargetFolderError, type FolderProblem } from '../registry/disk/index';
 
 /** An error the services throw on purpose, with its contract code. */
 export class AppFailure extends Error {
@@ -32,6 +33,15 @@ export class CancelledError extends AppFailure {
 }
 
 const MAX_MESSAGE = 2000;
+
+/** What the library's target-folder checks found, in the contract's codes. */
+const FOLDER_PROBLEM_CODES: Record<FolderProblem, ErrorCode> = {
+  missing: 'not-found',
+  'not-a-folder': 'invalid-input',
+  occupied: 'exists',
+  'not-empty': 'exists',
+  taken: 'exists',
+};
 
 const DISK_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EMFILE', 'EIO', 'EXDEV', 'ENOTEMPTY']);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO/i;
@@ -75,6 +85,7 @@ function make(code: ErrorCode, message: string, details?: ErrorDetails): AppErro
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppFailure) return make(err.code, err.message, err.details);
   if (isAbort(err)) return make('cancelled', 'Cancelled');
+  if (err instanceof TargetFolderError) return make(FOLDER_PROBLEM_CODES[err.problem], err.message);
   if (err instanceof RegistryError) {
     const details = registryDetails(err);
     if (err instanceof InvalidReferenceError) return make('invalid-input', err.message, details);

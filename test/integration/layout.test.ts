@@ -14,7 +14,7 @@ import {
   createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, LayoutWriter, mirror, openLayout,
   RegistryError, RepositoryNotFoundError, type BlobProgress, type Client, type Image, type ImageWriter,
 } from '../../src-main/registry/index';
-import { TEMP_PREFIX } from '../../src-main/registry/layout/paths';
+import { TEMP_MARKER } from '../../src-main/registry/disk/index';
 import { deterministicBytes, MULTIARCH_PLATFORMS, SINGLE_IMAGE_SPEC, SMALL_IMAGE_SPEC } from '../harness/fixture-specs.js';
 import { buildImageLayout, buildIndexLayout, type BuiltImageLayout, type BuiltIndexLayout } from '../harness/images.js';
 import { skopeoConfig, skopeoCopy, skopeoDigest, skopeoRawManifest } from '../harness/skopeo.js';
@@ -317,7 +317,7 @@ describe('pushing into a layout', () => {
 
     expect((await readFile(join(dir, 'index.json'))).equals(before)).toBe(true);
     const files = await filesBelow(dir);
-    expect(files.filter((f) => f.includes(TEMP_PREFIX))).toEqual([]);
+    expect(files.filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
     expect(files.every((f) => f === 'index.json' || f === 'oci-layout' || /^blobs\/sha256\/[a-f0-9]{64}$/.test(f))).toBe(true);
     expect(await exists(blobFile(dir, bigLayer.digest))).toBe(false);
     expect(await exists(blobFile(dir, source.digest))).toBe(false);
@@ -344,7 +344,7 @@ describe('pushing into a layout', () => {
     await expect(openLayout(targetDir).pushImage('v1', image)).rejects.toBeInstanceOf(DigestMismatchError);
     expect(await exists(blobFile(targetDir, layer.digest))).toBe(false);
     expect(await exists(join(targetDir, 'index.json'))).toBe(false);
-    expect((await filesBelow(targetDir)).filter((f) => f.includes(TEMP_PREFIX))).toEqual([]);
+    expect((await filesBelow(targetDir)).filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
   });
 });
 

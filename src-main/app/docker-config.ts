@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection, ImportCandidate, ImportCandidatesResult, ImportResult } from '../../src-shared/contract';
 import { importKeySchema } from '../../src-shared/schemas';
+import { DOCKER_HUB_HOST, isDockerHub } from '../../src-shared/docker-hub';
 import type { ConnectionsService } from './connections';
 import { AppFailure, toAppError } from './errors';
 import { helperGet, helperList, isValidHelperName } from './credential-helper';
@@ -46,7 +47,6 @@ interface Found {
   entry?: AuthEntry;
 }
 
-const DOCKER_HUB_SERVERS = new Set(['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'docker.io']);
 const TOKEN_USERNAME = '<token>';
 
 /** `https://index.docker.io/v1/` -> `docker.io`; `http://localhost:5000` -> `localhost:5000` (plain HTTP). */
@@ -58,7 +58,7 @@ export function normalizeServer(server: string): { host: string; plainHttp: bool
   const slash = rest.indexOf('/');
   let host = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
   const path = slash < 0 ? '' : rest.slice(slash);
-  if (DOCKER_HUB_SERVERS.has(host)) host = 'docker.io';
+  if (isDockerHub(host)) host = DOCKER_HUB_HOST;
   return { host: host + path, plainHttp };
 }
 

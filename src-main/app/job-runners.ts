@@ -10,7 +10,8 @@ import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExtractResult, MirrorJobResult, ParsedInputOf, SaveLayersResult, SaveLayoutResult } from '../../src-shared/contract';
 import {
-  extractToDirectory, formatPlatform, mirror, openLayout, saveLayer, type Image, type Layer, type MirrorProgress,
+  extractToDirectory, formatPlatform, formatReference, mirror, openLayout, parseReference, saveLayer, type Image, type Layer,
+  type MirrorProgress,
 } from '../registry/index';
 import { inspectTarget, requireFolder, requireNewOrEmptyFolder, stageFolder, type StagedFolder } from '../registry/disk/index';
 import type { ClientPool, Lease } from './clients';
@@ -39,8 +40,10 @@ async function withLease<T>(pool: ClientPool, id: string, fn: (lease: Lease) => 
 
 /** `host/repo:tag` or `host/repo@sha256:...`. */
 export function describeImage(registry: string, reference: string): string {
-  return reference.includes(':') ? `${registry}@${reference}` : `${registry}:${reference}`;
+  return formatReference(registry, parseReference(reference));
 }
+
+const isDigest = (reference: string) => parseReference(reference).kind === 'digest';
 
 function platformOf(image: Image): string | undefined {
   return image.platform ? formatPlatform(image.platform) : undefined;
@@ -165,7 +168,7 @@ function mirrorProgress(ctx: JobContext): (p: MirrorProgress) => void {
 }
 
 export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>): JobRunner<MirrorJobResult> {
-  const targetTag = input.target.tag ?? (input.source.reference.includes(':') ? undefined : input.source.reference);
+  const targetTag = input.target.tag ?? (isDigest(input.source.reference) ? undefined : input.source.reference);
   if (targetTag === undefined) {
     throw new AppFailure('invalid-input', 'The source is given by digest: name a target tag (target.tag)');
   }
@@ -211,7 +214,7 @@ async function layoutTarget(dir: string): Promise<StagedFolder> {
 }
 
 export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveLayout'>): JobRunner<SaveLayoutResult> {
-  const tag = input.tag ?? (input.reference.includes(':') ? 'latest' : input.reference);
+  const tag = input.tag ?? (isDigest(input.reference) ? 'latest' : input.reference);
   return (ctx) =>
     withLease(deps.pool, input.connectionId, async ({ client }) => {
       const from = client.withSegment(input.repository);

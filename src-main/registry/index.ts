@@ -14,6 +14,8 @@ export type {
   ListOptions, Logger, Manifest, Platform,
 } from './types';
 export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isAttestation } from './platform';
+/** A tag or a digest, as every call takes it: tells one from the other the way the client does. */
+export { parseReference, formatReference, type Reference } from './reference';
 export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
 export type { ImageWriter, BlobOutcome } from './writer';

@@ -66,7 +66,7 @@ export async function mirror(
   }
 
   const writer = writerOf(target);
-  const progress = new ProgressTracker(plan.images, opts.onProgress);
+  const progress = new MirrorByteTotals(plan.images, opts.onProgress);
   const blobs = await copyBlobs(writer, plan.images, {
     signal: opts.signal,
     concurrency: opts.concurrency,
@@ -156,8 +156,8 @@ async function planMirror(source: Client, top: ManifestResult, opts: MirrorOptio
   return { images, raw, mediaType: top.mediaType, digest: raw === top.raw ? top.descriptor.digest : digestOf(raw) };
 }
 
-/** Sums per-blob progress into overall figures; every blob counts once. */
-class ProgressTracker {
+/** The bytes a mirror has moved, over all its blobs: per-blob progress summed, every blob counted once. */
+class MirrorByteTotals {
   private readonly done = new Map<string, number>();
   private readonly total: number;
 

@@ -24,7 +24,7 @@ import { Session } from './session';
 import { discardBody, header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
-import { OPEN_WRITER, type Writable } from './writer';
+import { OPEN_WRITER, type WritableClient } from './writer';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -67,7 +67,7 @@ const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export class RegistryClient implements Client, BlobSource, Writable {
+export class RegistryClient implements Client, BlobSource, WritableClient {
   /** The repository path as the registry knows it (`library/` added on Docker Hub). */
   private readonly repository: string;
   /** What getImage reads manifests with (select-image.ts); kept off the public surface. */

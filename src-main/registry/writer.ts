@@ -34,13 +34,13 @@ export interface ImageWriter {
  */
 export const OPEN_WRITER = Symbol('lading.openWriter');
 
-export interface Writable {
+export interface WritableClient {
   [OPEN_WRITER](): ImageWriter;
 }
 
 /** The writer of a client made by createClient() or openLayout(). */
 export function writerOf(client: Client): ImageWriter {
-  const open = (client as Partial<Writable>)[OPEN_WRITER];
+  const open = (client as Partial<WritableClient>)[OPEN_WRITER];
   if (typeof open !== 'function') {
     throw new RegistryError(`${client.getRegistry()} cannot be written to: only clients made by createClient() or openLayout() can`);
   }

@@ -26,7 +26,7 @@ import { pushImage } from '../push';
 import { formatReference, type Reference } from '../reference';
 import { readImage, readImageConfig, type ManifestReader } from '../select-image';
 import type { CallOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from '../types';
-import { OPEN_WRITER, type Writable } from '../writer';
+import { OPEN_WRITER, type WritableClient } from '../writer';
 import { openVerifiedBlob, readManifestBlob, storedSize } from './blobs';
 import { layoutNotFound } from './errors';
 import { findDigest, findRef, readIndex, refNameOf } from './index-file';
@@ -41,7 +41,7 @@ export function openLayout(dir: string): LayoutClient {
   return new LayoutClient(resolve(dir));
 }
 
-export class LayoutClient implements Client, BlobSource, Writable {
+export class LayoutClient implements Client, BlobSource, WritableClient {
   /** What getImage reads manifests with (select-image.ts); kept off the public surface. */
   private readonly manifests: ManifestReader = {
     parseTag: parseLayoutReference,

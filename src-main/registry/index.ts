@@ -8,7 +8,7 @@ export {
   DigestMismatchError, ConnectionError, InvalidManifestError, InvalidReferenceError, type OciErrorDetail,
 } from './errors';
 export type { ManifestResult } from './manifest';
-export type { Image, Layer, BlobSource } from './image';
+export type { Image, Layer, BlobSource, BlobLocation } from './image';
 export type {
   AuthConfig, CallOptions, ClientOptions, ConfigFile, ContainerConfig, Descriptor, History, ImageOptions, IndexManifest,
   ListOptions, Logger, Manifest, Platform,

@@ -1,44 +1,18 @@
 /**
  * Writing a small file so that a reader (or a crash) sees the old content or
- * the new, never half of one: a temporary file beside it, fsync, rename,
- * fsync of the folder.
+ * the new, never half of one: the library's atomic write (a temporary file
+ * beside it, fsync, rename) in a private folder, then an fsync of the folder
+ * so the rename itself survives a crash.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { syncDirectory, writeFileAtomically as writeWholeFile } from '../registry/disk/index';
 
 export async function writeFileAtomically(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
-  try {
-    const handle = await open(temp, 'wx', mode);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  await syncDir(dir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Directories cannot be opened for fsync on Windows; there rename is durable enough.
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename already happened.
-  } finally {
-    await handle.close();
-  }
+  await writeWholeFile(path, data, { mode });
+  await syncDirectory(dir);
 }
 
 /** Runs tasks one after another (for writes to one file). */

@@ -12,6 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Connection, ImportCandidate, ImportCandidatesResult, ImportResult } from '../../src-shared/contract';
 import { importKeySchema } from '../../src-shared/schemas';
+import { DOCKER_HUB_HOST, isDockerHub } from '../../src-shared/docker-hub';
 import type { ConnectionsService } from './connections';
 import { AppFailure, appErrorFromThrown } from './errors';
 import { helperGet, helperList, isValidHelperName } from './credential-helper';
@@ -48,7 +49,6 @@ interface Found {
   entry?: AuthEntry;
 }
 
-const DOCKER_HUB_SERVERS = new Set(['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'docker.io']);
 const TOKEN_USERNAME = '<token>';
 
 /** Docker's default insecure registries: 127.0.0.0/8 and ::1/128 (an IPv4-mapped ::ffff:127.x too). */
@@ -91,7 +91,7 @@ export function normalizeServer(server: string): { host: string; plainHttp: bool
   const slash = rest.indexOf('/');
   let host = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
   const path = slash < 0 ? '' : rest.slice(slash);
-  if (DOCKER_HUB_SERVERS.has(host)) host = 'docker.io';
+  if (isDockerHub(host)) host = DOCKER_HUB_HOST;
   const port = splitHostPort(host).port;
   const plainHttp = scheme ? scheme[1]!.toLowerCase() === 'http' : isLoopbackHost(host) && port !== undefined && port !== '443';
   return { host: host + path, plainHttp };

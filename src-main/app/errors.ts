@@ -9,6 +9,8 @@ import {
   AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, ImageNotFoundError,
   InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
+import { causeChain, errorCode } from '../registry/error-code';
+import { TargetFolderError, type FolderProblem } from '../registry/disk/index';
 
 /** An error the services throw on purpose, with its contract code. */
 export class AppFailure extends Error {
@@ -32,18 +34,22 @@ export class CancelledError extends AppFailure {
 
 const MAX_MESSAGE = 2000;
 
+/** What the library's target-folder checks found, in the contract's codes. */
+const FOLDER_PROBLEM_CODES: Record<FolderProblem, ErrorCode> = {
+  missing: 'not-found',
+  'not-a-folder': 'invalid-input',
+  occupied: 'exists',
+  'not-empty': 'exists',
+  taken: 'exists',
+};
+
 const DISK_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'EMFILE', 'EIO', 'EXDEV', 'ENOTEMPTY']);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO/i;
 
-function errnoCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** The innermost file-system code in an error and its causes (the registry wraps them). */
 function fsCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = errnoCode(e);
+  for (const e of causeChain(err)) {
+    const code = errorCode(e);
     if (code && (DISK_CODES.has(code) || code === 'ENOENT' || code === 'EEXIST')) return code;
   }
   return undefined;
@@ -79,6 +85,7 @@ function make(code: ErrorCode, message: string, details?: ErrorDetails): AppErro
 export function appErrorFromThrown(err: unknown): AppError {
   if (err instanceof AppFailure) return make(err.code, err.message, err.details);
   if (isAbort(err)) return make('cancelled', 'Cancelled');
+  if (err instanceof TargetFolderError) return make(FOLDER_PROBLEM_CODES[err.problem], err.message);
   if (err instanceof RegistryError) {
     const details = registryDetails(err);
     if (err instanceof InvalidReferenceError) return make('invalid-input', err.message, details);
@@ -107,7 +114,7 @@ export function appErrorFromThrown(err: unknown): AppError {
     if (fs === 'ENOENT') return make('not-found', message, { fsCode: fs });
     return make('disk', message, { fsCode: fs });
   }
-  const code = errnoCode(err);
+  const code = errorCode(err);
   if (code && TLS_CODE.test(code)) return make('unreachable', (err as Error).message, { networkCode: code });
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'Unknown error';
   return make('internal', `Internal error: ${message || 'unknown'}`);

@@ -6,13 +6,15 @@
  * target behind (temporary names, then rename; files it created are removed
  * when it fails).
  */
-import { lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ExtractResult, MirrorJobResult, ParsedInputOf, SaveLayersResult, SaveLayoutResult } from '../../src-shared/contract';
 import { mapLimit } from '../registry/concurrency';
 import {
-  extractToDirectory, formatPlatform, mirror, openLayout, saveLayer, type Image, type Layer, type MirrorProgress,
+  extractToDirectory, formatPlatform, formatReference, mirror, openLayout, parseReference, saveLayer, type Image, type Layer,
+  type MirrorProgress,
 } from '../registry/index';
+import { inspectTarget, requireFolder, requireNewOrEmptyFolder, stageFolder, type StagedFolder } from '../registry/disk/index';
 import type { ClientPool } from './clients';
 import { AppFailure } from './errors';
 import type { JobContext, JobRunner } from './jobs';
@@ -30,22 +32,13 @@ export interface RunnerDeps {
 
 /** `host/repo:tag` or `host/repo@sha256:...`. */
 export function describeImage(registry: string, reference: string): string {
-  return reference.includes(':') ? `${registry}@${reference}` : `${registry}:${reference}`;
+  return formatReference(registry, parseReference(reference));
 }
+
+const isDigest = (reference: string) => parseReference(reference).kind === 'digest';
 
 function platformOf(image: Image): string | undefined {
   return image.platform ? formatPlatform(image.platform) : undefined;
-}
-
-async function requireDirectory(dir: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') throw new AppFailure('not-found', `The folder ${dir} does not exist`);
-    throw err;
-  }
-  if (!info.isDirectory()) throw new AppFailure('invalid-input', `${dir} is not a folder`);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -68,20 +61,6 @@ export function layerFileName(layer: Pick<Layer, 'digest' | 'mediaType'>, decomp
   return `${hex}.blob`;
 }
 
-/** A target that a job will create: it must not exist (in an existing folder), or be an empty folder. */
-async function requireNewOrEmpty(dir: string): Promise<void> {
-  let info;
-  try {
-    info = await lstat(dir);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOENT') throw err;
-    await requireDirectory(dirname(dir));
-    return;
-  }
-  if (!info.isDirectory()) throw new AppFailure('exists', `${dir} already exists and is not a folder: choose a new or empty folder`);
-  if ((await readdir(dir)).length > 0) throw new AppFailure('exists', `${dir} is not empty: choose a new or empty folder`);
-}
-
 // ---- save layers ----
 
 export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveLayers'>): JobRunner<SaveLayersResult> {
@@ -98,7 +77,7 @@ export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
           return layer;
         });
       }
-      await requireDirectory(input.targetDir);
+      await requireFolder(input.targetDir);
       const decompress = input.decompress === true;
       const planned = layers.map((layer) => ({ layer, path: join(input.targetDir, layerFileName(layer, decompress)) }));
       for (const { path } of planned) {
@@ -164,7 +143,7 @@ function mirrorProgress(ctx: JobContext): (p: MirrorProgress) => void {
 }
 
 export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>): JobRunner<MirrorJobResult> {
-  const targetTag = input.target.tag ?? (input.source.reference.includes(':') ? undefined : input.source.reference);
+  const targetTag = input.target.tag ?? (isDigest(input.source.reference) ? undefined : input.source.reference);
   if (targetTag === undefined) {
     throw new AppFailure('invalid-input', 'The source is given by digest: name a target tag (target.tag)');
   }
@@ -200,51 +179,23 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
  * temporary sibling name and renamed at the end; an existing layout gets
  * the image added in place (blobs first, the tag in index.json last).
  */
-async function layoutTarget(dir: string): Promise<{ workDir: string; commit(): Promise<void>; abandon(): Promise<void> }> {
-  let info;
-  try {
-    info = await lstat(dir);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+async function layoutTarget(dir: string): Promise<StagedFolder> {
+  const target = await inspectTarget(dir);
+  if (target.kind !== 'filled') return stageFolder(dir);
+  if (!target.entries.includes('oci-layout')) {
+    throw new AppFailure('exists', `${dir} is not empty and not an OCI image layout: choose a new or empty folder, or an existing layout`);
   }
-  if (info) {
-    if (!info.isDirectory()) throw new AppFailure('exists', `${dir} exists and is not a folder`);
-    const entries = await readdir(dir);
-    if (entries.length > 0) {
-      if (!entries.includes('oci-layout')) {
-        throw new AppFailure('exists', `${dir} is not empty and not an OCI image layout: choose a new or empty folder, or an existing layout`);
-      }
-      return { workDir: dir, commit: async () => undefined, abandon: async () => undefined };
-    }
-  } else {
-    await requireDirectory(dirname(dir));
-  }
-  const temp = await mkdtemp(join(dirname(dir), `.${basename(dir)}.lading-layout-`));
-  return {
-    workDir: temp,
-    commit: async () => {
-      try {
-        await rename(temp, dir);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-          throw new AppFailure('exists', `${dir} was created or filled by something else while the layout was written`);
-        }
-        throw err;
-      }
-    },
-    abandon: () => rm(temp, { recursive: true, force: true }),
-  };
+  return { path: dir, commit: async () => undefined, discard: async () => undefined };
 }
 
 export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveLayout'>): JobRunner<SaveLayoutResult> {
-  const tag = input.tag ?? (input.reference.includes(':') ? 'latest' : input.reference);
+  const tag = input.tag ?? (isDigest(input.reference) ? 'latest' : input.reference);
   return (ctx) =>
     deps.pool.use(input.connectionId, async (client) => {
       const from = client.withSegment(input.repository);
       const target = await layoutTarget(input.targetDir);
       try {
-        const result = await mirror(from, input.reference, openLayout(target.workDir), tag, {
+        const result = await mirror(from, input.reference, openLayout(target.path), tag, {
           signal: ctx.signal,
           onProgress: mirrorProgress(ctx),
           ...(input.platforms?.length ? { platforms: input.platforms } : {}),
@@ -261,7 +212,7 @@ export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
           bytesWritten: result.bytesCopied,
         };
       } catch (err) {
-        await target.abandon().catch(() => undefined);
+        await target.discard().catch(() => undefined);
         throw err;
       }
     });
@@ -273,7 +224,7 @@ export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'
   return (ctx) =>
     deps.pool.use(input.connectionId, async (client) => {
       const extract = deps.extract ?? extractToDirectory;
-      await requireNewOrEmpty(input.targetDir);
+      await requireNewOrEmptyFolder(input.targetDir);
       const image = await client
         .withSegment(input.repository)
         .getImage(input.reference, { signal: ctx.signal, ...(input.platform ? { platform: input.platform } : {}) });

@@ -10,21 +10,21 @@ import {
   AccessDeniedError, CatalogNotSupportedError, DigestMismatchError, ImageNotFoundError, InvalidManifestError,
   InvalidReferenceError, RegistryError, RepositoryNotFoundError,
 } from './errors';
-import { createImage, type Image } from './image';
+import type { BlobLocation, BlobSource, Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
 import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manifest';
 import { comparePaths, pageSize, parseNextLink, walkPages } from './pagination';
+import { pushImage } from './push';
 import {
   DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
   normalizeSegments, parseHost, parseReference, referencePath, type Reference,
 } from './reference';
-import { resolveImageManifest, wantedPlatform } from './select-image';
+import { readImage, readImageConfig, type ManifestReader } from './select-image';
 import { Session } from './session';
-import { header, toConnectionError, type HttpResponse } from './transport/http';
+import { discardBody, header, toConnectionError, type HttpResponse } from './transport/http';
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
-import type { ImageWriter } from './writer';
-import { copyBlobs } from './push';
+import { OPEN_WRITER, type WritableClient } from './writer';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -44,10 +44,6 @@ export interface Client {
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
-  /** Writes blobs and manifests into this repository (used by pushImage and mirror). */
-  writer(): ImageWriter;
-  /** The repository of this same registry to mount `image`'s blobs from, if any. */
-  mountSource?(image: Image): string | undefined;
   /** Opens a blob of this repository as a verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Releases connections. The client and its children cannot be used afterwards. */
@@ -71,9 +67,15 @@ const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export class RegistryClient implements Client {
+export class RegistryClient implements Client, BlobSource, WritableClient {
   /** The repository path as the registry knows it (`library/` added on Docker Hub). */
   private readonly repository: string;
+  /** What getImage reads manifests with (select-image.ts); kept off the public surface. */
+  private readonly manifests: ManifestReader = {
+    parseTag: parseReference,
+    describe: (ref) => this.subject(ref),
+    readManifest: (ref, opts, entry) => this.fetchManifest(ref, opts, entry),
+  };
 
   constructor(
     private readonly session: Session,
@@ -91,8 +93,14 @@ export class RegistryClient implements Client {
     return this.repository ? `${this.session.displayHost}/${this.repository}` : this.session.displayHost;
   }
 
+  /** BlobSource's name, for messages. */
   get name(): string {
     return this.getRegistry();
+  }
+
+  /** BlobSource's location: a push into this same registry mounts blobs from here. */
+  get location(): BlobLocation | undefined {
+    return this.repository ? { origin: this.session.origin, repository: this.repository } : undefined;
   }
 
   close(): Promise<void> {
@@ -102,7 +110,7 @@ export class RegistryClient implements Client {
   async getDigest(tag: string, opts: CallOptions = {}): Promise<string> {
     const ref = parseReference(tag);
     const res = await this.headManifest(ref, opts);
-    if (res.status >= 200 && res.status < 300) {
+    if (res) {
       if (ref.kind === 'digest') return ref.digest;
       const digest = header(res, 'docker-content-digest');
       if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return digest;
@@ -113,8 +121,7 @@ export class RegistryClient implements Client {
 
   async checkImageExists(tag: string, opts: CallOptions = {}): Promise<void> {
     const ref = parseReference(tag);
-    const res = await this.headManifest(ref, opts);
-    if (res.status >= 200 && res.status < 300) return;
+    if (await this.headManifest(ref, opts)) return;
     await this.getManifest(tag, opts);
   }
 
@@ -123,45 +130,21 @@ export class RegistryClient implements Client {
   }
 
   async getImageConfig(tag: string, opts: ImageOptions = {}): Promise<ConfigFile> {
-    const image = await this.getImage(tag, opts);
-    return image.getConfig(opts);
+    return readImageConfig(this, this.manifests, tag, opts);
   }
 
   async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
-    const ref = parseReference(tag);
-    const wanted = wantedPlatform(opts.platform);
-    const first = await this.fetchManifest(ref, opts);
-    const result = await resolveImageManifest(
-      first, wanted, (entry) => this.fetchManifest({ kind: 'digest', digest: entry.digest }, opts, entry), this.subject(ref), opts.signal,
-    );
-    return createImage(this, result);
+    return readImage(this, this.manifests, tag, opts);
   }
 
   async pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
-    this.requireRepository();
-    const ref = parseReference(tag);
-    if (ref.kind === 'digest' && ref.digest !== image.digest) {
-      throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
-    }
-    const writer = this.writer();
-    await copyBlobs(writer, [image], (i) => this.mountSource(i), opts);
-    await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
+    return pushImage(this[OPEN_WRITER](), tag, image, opts);
   }
 
-  /** Writes into this repository (used by pushImage and mirror). */
-  writer(): RepositoryWriter {
+  /** Writes into this repository: how pushImage and mirror() reach it (see writer.ts). */
+  [OPEN_WRITER](): RepositoryWriter {
     this.requireRepository();
     return new RepositoryWriter(this.session, this.repository, this.getRegistry());
-  }
-
-  /** The repository to mount from, when `image` lives in another repository of this same registry. */
-  mountSource(image: Image): string | undefined {
-    const loc = image.source.location;
-    return loc && loc.origin === this.session.origin && loc.repository !== this.repository ? loc.repository : undefined;
-  }
-
-  get location(): { origin: string; repository: string } | undefined {
-    return this.repository ? { origin: this.session.origin, repository: this.repository } : undefined;
   }
 
   async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {
@@ -171,7 +154,7 @@ export class RegistryClient implements Client {
       { method: 'GET', url: this.url(`blobs/${descriptor.digest}`), signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound: 'other' });
+    await this.session.check(res, [200], { subject, notFound: 'other', readBody: true });
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
       // undici's body errors with "Request aborted" when destroyed unread; unheard, that error would crash the process.
@@ -290,14 +273,19 @@ export class RegistryClient implements Client {
     }
   }
 
-  private async headManifest(ref: Reference, opts: CallOptions): Promise<HttpResponse> {
+  /**
+   * A probe: the HEAD answer when it says the manifest is there (2xx);
+   * undefined otherwise, and the GET that follows tells why (a HEAD answer has
+   * no body to carry the registry's error codes).
+   */
+  private async headManifest(ref: Reference, opts: CallOptions): Promise<HttpResponse | undefined> {
     this.requireRepository();
     const res = await this.session.request(
       { method: 'HEAD', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    await res.body.dump().catch(() => undefined);
-    return res;
+    await discardBody(res);
+    return res.status >= 200 && res.status < 300 ? res : undefined;
   }
 
   private async fetchManifest(ref: Reference, opts: CallOptions, from?: Descriptor): Promise<ManifestResult> {
@@ -307,10 +295,10 @@ export class RegistryClient implements Client {
       { method: 'GET', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    if (res.status !== 200) {
-      const error = await this.session.fail(res, 'GET', { subject, notFound: 'image' }).catch((e: unknown) => e);
-      throw await this.refineNotFound(error, opts);
-    }
+    await this.session.check(res, [200], { subject, notFound: 'image', readBody: true })
+      .catch(async (error: unknown) => {
+        throw await this.refineNotFound(error, opts);
+      });
     const bytes = await this.readBody(res, MAX_MANIFEST_BYTES, opts, () =>
       new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
     const headerDigest = header(res, 'docker-content-digest');
@@ -343,7 +331,8 @@ export class RegistryClient implements Client {
       [repositoryScope(this.repository, ['pull'])],
     ).catch(() => undefined);
     if (!res) return error;
-    await res.body.dump().catch(() => undefined);
+    // A probe: only a 404 says something here; any other answer leaves the error as it was.
+    await discardBody(res);
     if (res.status !== 404) return error;
     return new RepositoryNotFoundError(`Not found: repository ${this.getRegistry()}`, {
       status: 404, errors: error.errors, method: error.method, url: error.url,
@@ -363,7 +352,7 @@ export class RegistryClient implements Client {
 
   private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {
     const res = await this.session.request({ method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal }, scopes);
-    if (res.status !== 200) await this.session.fail(res, 'GET', { subject, notFound });
+    await this.session.check(res, [200], { subject, notFound, readBody: true });
     const bytes = await this.readBody(res, MAX_TAG_LIST_PAGE_BYTES, opts, () =>
       new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }));
     let json: unknown;
@@ -396,7 +385,8 @@ export class RegistryClient implements Client {
   private async credentialsAccepted(): Promise<boolean> {
     try {
       const res = await this.session.request({ method: 'GET', url: `${this.session.origin}/v2/` }, []);
-      await res.body.dump().catch(() => undefined);
+      // A probe: every status is an answer, and only 401 means no.
+      await discardBody(res);
       return res.status !== 401;
     } catch (err) {
       return !(err instanceof AccessDeniedError);

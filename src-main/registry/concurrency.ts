@@ -1,4 +1,10 @@
-/** Runs `fn` over `items`, at most `limit` at a time; the first failure aborts the rest and rejects. */
+/**
+ * The one way to run work a few at a time, for the library and the app: `fn`
+ * over `items`, at most `limit` at once, results in the items' order. The
+ * first failure aborts the signal every running `fn` was given (so siblings
+ * stop their network and disk work), starts nothing more, and rejects with
+ * that failure; a cancel of `outer` rejects with its reason.
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -16,6 +22,8 @@ export async function mapLimit<T, R>(
     while (!failure && next < items.length) {
       const index = next++;
       try {
+        // Nothing new starts once the caller cancelled or a sibling failed.
+        controller.signal.throwIfAborted();
         results[index] = await fn(items[index]!, index, controller.signal);
       } catch (error) {
         if (!failure) {

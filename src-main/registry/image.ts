@@ -1,9 +1,10 @@
 /**
  * An image: a manifest plus a way to open its blobs. The blobs come from a
- * BlobSource (a registry repository here; an OCI layout later), so an image
- * from one place can be pushed to another without knowing where it came from.
+ * BlobSource (a registry repository or an OCI layout), so an image from one
+ * place can be pushed to another without knowing where it came from.
  */
 import type { Readable } from 'node:stream';
+import { deferredReadable } from './deferred-readable';
 import { InvalidManifestError } from './errors';
 import type { ManifestResult } from './manifest';
 import { raceAbort } from './transport/retry';
@@ -13,13 +14,19 @@ import type { CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './
 /** Configs with long histories reach a few MiB; this is far above any real one. */
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
+/** A repository of a registry, as a push into that same registry can mount from it. */
+export interface BlobLocation {
+  origin: string;
+  repository: string;
+}
+
 export interface BlobSource {
   /** Opens a blob as a digest- and length-verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Words for messages, e.g. `localhost:5000/app`. */
   readonly name: string;
   /** Where the blobs live, when on a registry: lets a push within that registry mount instead of copy. */
-  readonly location?: { origin: string; repository: string };
+  readonly location?: BlobLocation;
 }
 
 export interface Layer {
@@ -54,14 +61,6 @@ export interface Image {
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** A tar stream of the flattened filesystem: layers applied oldest first, whiteouts honoured. */
   extract(opts?: CallOptions): Readable;
-}
-
-export type Extractor = (image: Image, opts?: CallOptions) => Readable;
-
-/** Set by the extract module; kept as a hook so the read path does not load tar code. */
-let extractor: Extractor | undefined;
-export function setExtractor(fn: Extractor): void {
-  extractor = fn;
 }
 
 export function createImage(source: BlobSource, result: ManifestResult): Image {
@@ -114,8 +113,8 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
       return raceAbort(parsedConfig, opts?.signal);
     },
     extract(opts) {
-      if (!extractor) throw new Error('extract() is not available: import the registry package from its index');
-      return extractor(image, opts);
+      // The tar code loads on the stream's first read: reading manifests, configs and blobs never needs it.
+      return deferredReadable(async () => (await import('./extract/tar-output')).extractImage(image, opts));
     },
   };
   return image;

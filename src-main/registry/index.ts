@@ -8,12 +8,14 @@ export {
   DigestMismatchError, ConnectionError, InvalidManifestError, InvalidReferenceError, type OciErrorDetail,
 } from './errors';
 export type { ManifestResult } from './manifest';
-export type { Image, Layer, BlobSource } from './image';
+export type { Image, Layer, BlobSource, BlobLocation } from './image';
 export type {
   AuthConfig, CallOptions, ClientOptions, ConfigFile, ContainerConfig, Descriptor, History, ImageOptions, IndexManifest,
   ListOptions, Logger, Manifest, Platform,
 } from './types';
 export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isAttestation } from './platform';
+/** A tag or a digest, as every call takes it: tells one from the other the way the client does. */
+export { parseReference, formatReference, type Reference } from './reference';
 export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
 export type { ImageWriter, BlobOutcome } from './writer';
@@ -25,9 +27,3 @@ export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';
-
-// Image.extract() reaches the tar code through a hook, so image.ts does not load it;
-// importing the package wires it.
-import { setExtractor } from './image';
-import { extractImage } from './extract';
-setExtractor(extractImage);

@@ -14,7 +14,7 @@ import { formatPlatform, isAttestation, listPlatforms, normalizePlatform, parseP
 import { copyBlobs, imageBlobs } from './push';
 import { parseReference, referencePath } from './reference';
 import type { BlobProgress, CallOptions, Descriptor, IndexManifest, Platform } from './types';
-import type { BlobOutcome } from './writer';
+import { writerOf, type BlobOutcome } from './writer';
 
 export interface MirrorProgress {
   /** Bytes of all blobs handled so far (skipped and mounted blobs count in full). */
@@ -65,9 +65,9 @@ export async function mirror(
     throw new InvalidReferenceError(`Cannot store ${plan.digest} under digest ${targetRef.digest}: a digest names its own bytes`);
   }
 
-  const writer = target.writer();
-  const progress = new ProgressTracker(plan.images, opts.onProgress);
-  const blobs = await copyBlobs(writer, plan.images, (image) => target.mountSource?.(image), {
+  const writer = writerOf(target);
+  const progress = new MirrorByteTotals(plan.images, opts.onProgress);
+  const blobs = await copyBlobs(writer, plan.images, {
     signal: opts.signal,
     concurrency: opts.concurrency,
     onBlobProgress: (p) => progress.update(p),
@@ -156,8 +156,8 @@ async function planMirror(source: Client, top: ManifestResult, opts: MirrorOptio
   return { images, raw, mediaType: top.mediaType, digest: raw === top.raw ? top.descriptor.digest : digestOf(raw) };
 }
 
-/** Sums per-blob progress into overall figures; every blob counts once. */
-class ProgressTracker {
+/** The bytes a mirror has moved, over all its blobs: per-blob progress summed, every blob counted once. */
+class MirrorByteTotals {
   private readonly done = new Map<string, number>();
   private readonly total: number;
 

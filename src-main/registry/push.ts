@@ -1,6 +1,12 @@
-/** Copying images' blobs into a writer: config and layers, each once, a few at a time, each skipped, mounted or uploaded. */
+/**
+ * Pushing into a writer (a registry repository or an OCI layout): the images'
+ * blobs, config and layers, each once, a few at a time, each skipped, mounted
+ * or uploaded; then the manifest.
+ */
 import type { Image } from './image';
 import { mapLimit } from './concurrency';
+import { InvalidReferenceError } from './errors';
+import { parseReference, referencePath } from './reference';
 import type { BlobProgress, Descriptor, PushOptions } from './types';
 import type { BlobOutcome, ImageWriter } from './writer';
 
@@ -26,16 +32,18 @@ export interface CopiedBlob {
   outcome: BlobOutcome;
 }
 
-/**
- * Makes sure every blob of `images` is in `writer`. `mountSource` names, per
- * image, another repository of the target registry to mount from.
- */
-export async function copyBlobs(
-  writer: ImageWriter,
-  images: Image[],
-  mountSource: (image: Image) => string | undefined,
-  opts: PushOptions,
-): Promise<CopiedBlob[]> {
+/** Uploads the image's blobs (skipping or mounting what it can), then its manifest under `tag`. */
+export async function pushImage(writer: ImageWriter, tag: string, image: Image, opts: PushOptions): Promise<void> {
+  const ref = parseReference(tag);
+  if (ref.kind === 'digest' && ref.digest !== image.digest) {
+    throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
+  }
+  await copyBlobs(writer, [image], opts);
+  await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
+}
+
+/** Makes sure every blob of `images` is in `writer`; each is mounted when the writer can mount it from where it lives. */
+export async function copyBlobs(writer: ImageWriter, images: Image[], opts: PushOptions): Promise<CopiedBlob[]> {
   const jobs: { image: Image; blob: Descriptor }[] = [];
   const queued = new Set<string>();
   for (const image of images) {
@@ -52,7 +60,7 @@ export async function copyBlobs(
     try {
       const outcome = await writer.putBlob(blob, () => image.openBlob(blob, { signal }), {
         signal,
-        mountFrom: mountSource(image),
+        from: image.source.location,
         onBytes: (sent) => report('running', sent),
       });
       report(outcome, blob.size);

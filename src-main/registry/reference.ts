@@ -15,15 +15,10 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 /** distribution refuses longer repository names. */
 const MAX_REPOSITORY_LENGTH = 255;
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-/** Where Docker Hub's API actually lives. */
-export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+// The one module of src-shared the library imports: it has no imports of its own (see test/unit/import-direction.test.ts).
+export { DOCKER_HUB_API_HOST, isDockerHub } from '../../src-shared/docker-hub';
 
 export type Reference = { kind: 'tag'; tag: string } | { kind: 'digest'; digest: string };
-
-export function isDockerHub(host: string): boolean {
-  return DOCKER_HUB_ALIASES.has(host.toLowerCase());
-}
 
 /** Splits `host[:port][/path...]`, accepting and removing an `https://` or `http://` prefix. */
 export function parseHost(input: string): { host: string; path: string[]; plainHttp: boolean } {

@@ -4,13 +4,11 @@
  * against the layer's digest while they stream, flushed to disk, and only then
  * renamed: a failed or cancelled save leaves nothing under the final name.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { PassThrough, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { byteCounter } from './byte-counter';
+import { writeStreamAtomically } from './disk/atomic-file';
+import { diskError } from './disk/failure-words';
 import { RegistryError } from './errors';
 import type { Layer } from './image';
 
@@ -29,46 +27,27 @@ export interface SaveLayerResult {
 }
 
 export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptions = {}): Promise<SaveLayerResult> {
-  const temp = join(dirname(path), `.${basename(path)}.partial-${randomBytes(4).toString('hex')}`);
   let written = 0;
   try {
+    // Before any download: a layer that cannot be decompressed fails at once.
+    const decompressor = opts.decompress ? [decompressorFor(layer)] : [];
     const source = await layer.open({ signal: opts.signal });
-    let read = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, callback) {
-        read += chunk.length;
-        opts.onProgress?.(read, layer.size);
-        callback(null, chunk);
-      },
-    });
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, callback) {
-        written += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
-    if (opts.decompress) {
-      await pipeline(source, meter, decompressorFor(layer), count, out, { signal: opts.signal });
-    } else {
-      await pipeline(source, meter, count, out, { signal: opts.signal });
-    }
-    const handle = await open(temp, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    const stages = [
+      byteCounter((read) => opts.onProgress?.(read, layer.size)),
+      ...decompressor,
+      byteCounter((count) => {
+        written = count;
+      }),
+    ];
+    await writeStreamAtomically(path, source, stages, { mode: 0o644, signal: opts.signal });
     return { path, bytes: written };
   } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
     if (opts.signal?.aborted) throw opts.signal.reason;
     if (isZlibError(err)) {
       // A raw zlib error would be the only non-RegistryError a save can end with.
       throw new RegistryError(`Layer ${layer.digest} could not be decompressed: ${err.message} (its stored bytes are not valid gzip)`, { cause: err });
     }
-    throw describeDiskError(err, path);
+    throw diskError(err, { verb: 'save', path });
   }
 }
 
@@ -84,15 +63,4 @@ function decompressorFor(layer: Layer): Transform {
   }
   // An uncompressed tar layer (`...tar` without +gzip) is already what was asked for.
   return /gzip/.test(layer.mediaType) || !/tar$/.test(layer.mediaType) ? createGunzip() : new PassThrough();
-}
-
-/** Disk errors named for a person: a full disk, a folder that cannot be written. */
-export function describeDiskError(err: unknown, path: string): unknown {
-  const code = (err as { code?: string })?.code;
-  if (code === 'ENOSPC') return new RegistryError(`The disk is full: could not write ${path}`, { cause: err });
-  if (code === 'EACCES' || code === 'EPERM') return new RegistryError(`No permission to write in ${dirname(path)}`, { cause: err });
-  if (code === 'ENOENT') return new RegistryError(`The folder ${dirname(path)} does not exist`, { cause: err });
-  if (code === 'EROFS') return new RegistryError(`${dirname(path)} is on a read-only file system`, { cause: err });
-  if (code === 'EEXIST') return new RegistryError(`${path} already exists`, { cause: err });
-  return err;
 }

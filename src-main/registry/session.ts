@@ -2,14 +2,15 @@
  * What a client and all its withSegment() children share: one connection
  * pool, one authenticator, the registry's origin. Every registry call goes
  * through `Session.request`, which adds authorization and retries once after a
- * 401 with what the challenge asked for.
+ * 401 with what the challenge asked for, and its answer through
+ * `Session.check`, which holds it to the statuses the call expects.
  */
 import { Authenticator } from './auth/authenticator';
 import { AccessDeniedError, ImageNotFoundError, RegistryError, RepositoryNotFoundError, describeErrors, parseErrorBody } from './errors';
 import { readText } from './auth/token';
 import { redactUrl } from './redact';
 import { createDispatcher } from './transport/dispatcher';
-import { HttpTransport, header, type HttpRequest, type HttpResponse } from './transport/http';
+import { HttpTransport, discardBody, header, isReplayable, type HttpRequest, type HttpResponse } from './transport/http';
 import type { ClientOptions, Logger } from './types';
 import type { Agent } from 'undici';
 
@@ -33,6 +34,11 @@ export interface FailureContext {
   subject: string;
   /** What a 404 means here. */
   notFound?: 'image' | 'repository' | 'blob' | 'other';
+}
+
+export interface CheckContext extends FailureContext {
+  /** The caller reads the body of an expected answer (a manifest, a blob, a JSON page); otherwise it is discarded. */
+  readBody?: boolean;
 }
 
 export class Session {
@@ -68,7 +74,8 @@ export class Session {
   /**
    * Sends an authorized request for `scopes`. A 401 is answered once: with a
    * fresh token, or the wider scope an `insufficient_scope` challenge named.
-   * The caller checks the status and owns the body.
+   * The caller owns the answer: it hands it to `check` (or, for a probe
+   * where every status is an answer, discards its body).
    */
   async request(req: Omit<HttpRequest, 'authorization'>, scopes: string[]): Promise<HttpResponse> {
     const authorization = await this.auth.authorization(scopes, req.signal);
@@ -76,23 +83,36 @@ export class Session {
     if (res.status !== 401 && !(res.status === 403 && /insufficient_scope/.test(String(res.headers['www-authenticate'] ?? '')))) {
       return res;
     }
-    const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
-    if (!replayable) return res;
+    if (!isReplayable(req.body)) return res;
     const retryScopes = await this.auth.onUnauthorized(res.headers['www-authenticate'], scopes);
     if (!retryScopes) return res;
-    await res.body.dump().catch(() => undefined);
+    await discardBody(res);
     const retryAuthorization = await this.auth.authorization(retryScopes, req.signal);
     return this.transport.send({ ...req, authorization: retryAuthorization });
   }
 
-  /** Reads a failed answer's body and throws the error its status and codes mean. */
-  async fail(res: HttpResponse, method: string, context: FailureContext): Promise<never> {
-    const text = method === 'HEAD' ? '' : await readText(res.body, MAX_ERROR_BODY).catch(() => '');
-    if (method === 'HEAD') await res.body.dump().catch(() => undefined);
-    throw this.errorFor(res.status, parseErrorBody(text), method, res.url, context, header(res, 'retry-after'));
+  /**
+   * The one place an answer's status is checked, as go-containerregistry's
+   * `transport.CheckError(resp, codes...)` does: a status in `expected` is
+   * returned, its body discarded unless the caller reads it; any other status
+   * becomes the typed error it means (errorFor), with the registry's error
+   * body read for its codes.
+   */
+  async check(res: HttpResponse, expected: readonly number[], context: CheckContext): Promise<number> {
+    if (!expected.includes(res.status)) return this.fail(res, context);
+    if (!context.readBody) await discardBody(res);
+    return res.status;
   }
 
-  errorFor(
+  /** Reads a failed answer's body (HEAD answers have none) and throws the error its status and codes mean. */
+  private async fail(res: HttpResponse, context: FailureContext): Promise<never> {
+    let text = '';
+    if (res.method === 'HEAD') await discardBody(res);
+    else text = await readText(res.body, MAX_ERROR_BODY).catch(() => '');
+    throw this.errorFor(res.status, parseErrorBody(text), res.method, res.url, context, header(res, 'retry-after'));
+  }
+
+  private errorFor(
     status: number,
     errors: ReturnType<typeof parseErrorBody>,
     method: string,

@@ -6,11 +6,13 @@
  * a fresh stream, a bounded number of times.
  */
 import type { Readable } from 'node:stream';
-import { Transform, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { repositoryScope } from './auth/scope';
+import { byteCounter } from './byte-counter';
 import { ConnectionError, RegistryError } from './errors';
-import type { Session } from './session';
-import { header, type HttpResponse } from './transport/http';
+import type { FailureContext, Session } from './session';
+import { discardBody, header, type HttpResponse } from './transport/http';
+import type { BlobLocation } from './image';
 import type { Descriptor } from './types';
 import type { BlobOutcome, ImageWriter, UploadOptions } from './writer';
 
@@ -18,6 +20,8 @@ export type { BlobOutcome, UploadOptions } from './writer';
 
 /** How many times a blob upload is started again after a dropped connection or a 5xx. */
 const UPLOAD_ATTEMPTS = 3;
+/** Answers to a monolithic PUT from registries that take chunked uploads only: PATCH instead. */
+const MONOLITHIC_REFUSED = [400, 405, 501];
 
 export class RepositoryWriter implements ImageWriter {
   constructor(
@@ -41,18 +45,16 @@ export class RepositoryWriter implements ImageWriter {
       { method: 'HEAD', url: this.url(`blobs/${descriptor.digest}`), signal },
       this.scopes(),
     );
-    await res.body.dump().catch(() => undefined);
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    return this.session.fail(res, 'HEAD', { subject: `blob ${descriptor.digest} in ${this.displayName}` });
+    return (await this.session.check(res, [200, 404], this.blobContext(descriptor))) === 200;
   }
 
   /** Makes sure the blob is in this repository, uploading it from `open()` when it is not. */
   async putBlob(descriptor: Descriptor, open: () => Promise<Readable>, opts: UploadOptions = {}): Promise<BlobOutcome> {
     if (await this.hasBlob(descriptor, opts.signal)) return 'exists';
     let location: string | undefined;
-    if (opts.mountFrom && opts.mountFrom !== this.repository) {
-      const mounted = await this.tryMount(descriptor, opts.mountFrom, opts.signal);
+    const mountFrom = this.mountSource(opts.from);
+    if (mountFrom) {
+      const mounted = await this.tryMount(descriptor, mountFrom, opts.signal);
       if (mounted === true) return 'mounted';
       location = mounted;
     }
@@ -76,11 +78,13 @@ export class RepositoryWriter implements ImageWriter {
       { method: 'PUT', url: this.url(`manifests/${reference}`), headers: { 'content-type': mediaType }, body: raw, signal },
       this.scopes(),
     );
-    if (res.status !== 201 && res.status !== 200 && res.status !== 202) {
-      await this.session.fail(res, 'PUT', { subject: `manifest ${this.displayName}:${reference}` });
-    }
-    await res.body.dump().catch(() => undefined);
+    await this.session.check(res, [200, 201, 202], { subject: `manifest ${this.displayName}:${reference}` });
     return header(res, 'docker-content-digest');
+  }
+
+  /** The repository to mount from, when the blob lives in another repository of this same registry. */
+  private mountSource(from: BlobLocation | undefined): string | undefined {
+    return from && from.origin === this.session.origin && from.repository !== this.repository ? from.repository : undefined;
   }
 
   /** true when mounted; otherwise the upload location the registry opened instead (202), if any. */
@@ -89,7 +93,8 @@ export class RepositoryWriter implements ImageWriter {
     url.searchParams.set('mount', descriptor.digest);
     url.searchParams.set('from', from);
     const res = await this.session.request({ method: 'POST', url: url.toString(), body: new Uint8Array(0), signal }, this.scopes(from));
-    await res.body.dump().catch(() => undefined);
+    // A probe: every status is an answer.
+    await discardBody(res);
     if (res.status === 201) return true;
     if (res.status === 202) return this.location(res);
     // A registry without mount support (or without read access to `from`): upload normally.
@@ -102,8 +107,7 @@ export class RepositoryWriter implements ImageWriter {
       { method: 'POST', url: this.url('blobs/uploads/'), body: new Uint8Array(0), signal },
       this.scopes(),
     );
-    if (res.status !== 202) await this.session.fail(res, 'POST', { subject: `an upload to ${this.displayName}` });
-    await res.body.dump().catch(() => undefined);
+    await this.session.check(res, [202], { subject: `an upload to ${this.displayName}` });
     return this.location(res);
   }
 
@@ -136,18 +140,16 @@ export class RepositoryWriter implements ImageWriter {
     ).finally(() => {
       if (!source.destroyed && !source.readableEnded) source.destroy();
     });
-    if (res.status === 201 || res.status === 204) {
-      await res.body.dump().catch(() => undefined);
-      return;
-    }
-    if (res.status === 400 || res.status === 405 || res.status === 501) {
+    const status = await this.session.check(res, [201, 204, ...MONOLITHIC_REFUSED], this.blobContext(descriptor));
+    if (MONOLITHIC_REFUSED.includes(status)) {
       // Some registries accept only chunked uploads: PATCH the bytes, then PUT the digest.
-      await res.body.dump().catch(() => undefined);
-      this.session.logger?.debug(`monolithic upload refused (${res.status}); uploading ${descriptor.digest} in a PATCH`);
+      this.session.logger?.debug(`monolithic upload refused (${status}); uploading ${descriptor.digest} in a PATCH`);
       await this.uploadChunked(descriptor, open, opts);
-      return;
     }
-    await this.session.fail(res, 'PUT', { subject: `blob ${descriptor.digest} in ${this.displayName}` });
+  }
+
+  private blobContext(descriptor: Descriptor): FailureContext {
+    return { subject: `blob ${descriptor.digest} in ${this.displayName}` };
   }
 
   private async uploadChunked(descriptor: Descriptor, open: () => Promise<Readable>, opts: UploadOptions): Promise<void> {
@@ -168,34 +170,21 @@ export class RepositoryWriter implements ImageWriter {
       },
       this.scopes(),
     );
-    if (patch.status !== 202 && patch.status !== 204) {
-      await this.session.fail(patch, 'PATCH', { subject: `blob ${descriptor.digest} in ${this.displayName}` });
-    }
-    await patch.body.dump().catch(() => undefined);
+    await this.session.check(patch, [202, 204], this.blobContext(descriptor));
     const put = new URL(this.location(patch));
     put.searchParams.set('digest', descriptor.digest);
     const res = await this.session.request(
       { method: 'PUT', url: put.toString(), body: new Uint8Array(0), signal: opts.signal },
       this.scopes(),
     );
-    if (res.status !== 201 && res.status !== 204) {
-      await this.session.fail(res, 'PUT', { subject: `blob ${descriptor.digest} in ${this.displayName}` });
-    }
-    await res.body.dump().catch(() => undefined);
+    await this.session.check(res, [201, 204], this.blobContext(descriptor));
   }
 }
 
-/** Passes a stream through, reporting the running byte count. */
+/** `source`, counted on its way to the request when someone listens. */
 function counted(source: Readable, onBytes?: (sent: number) => void): Readable {
   if (!onBytes) return source;
-  let sent = 0;
-  const through = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sent += chunk.length;
-      onBytes(sent);
-      callback(null, chunk);
-    },
-  });
+  const through = byteCounter(onBytes);
   // Errors (a digest mismatch in the source) reach the request through `through`.
   pipeline(source, through, () => undefined);
   return through;

@@ -5,6 +5,7 @@
  * finding the saved connection it belongs to.
  */
 import type { Connection } from '../../src-shared/contract';
+import { DOCKER_HUB_HOST, isDockerHub } from '../../src-shared/docker-hub';
 import { DIGEST_PATTERN, PATH_COMPONENT_PATTERN, TAG_PATTERN } from '../../src-shared/schemas';
 
 export interface ParsedReference {
@@ -20,11 +21,8 @@ export interface ParsedReference {
 
 export type ParseResult = { ok: true; value: ParsedReference } | { ok: false; message: string };
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-
 export function canonicalHost(host: string): string {
-  const lower = host.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
+  return isDockerHub(host) ? DOCKER_HUB_HOST : host.toLowerCase();
 }
 
 function looksLikeHost(component: string): boolean {

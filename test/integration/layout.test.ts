@@ -11,10 +11,10 @@ import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, mirror, openLayout,
+  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, LayoutWriter, mirror, openLayout,
   RegistryError, RepositoryNotFoundError, type BlobProgress, type Client, type Image, type ImageWriter,
 } from '../../src-main/registry/index';
-import { TEMP_PREFIX } from '../../src-main/registry/layout/paths';
+import { TEMP_MARKER } from '../../src-main/registry/disk/index';
 import { deterministicBytes, MULTIARCH_PLATFORMS, SINGLE_IMAGE_SPEC, SMALL_IMAGE_SPEC } from '../harness/fixture-specs.js';
 import { buildImageLayout, buildIndexLayout, type BuiltImageLayout, type BuiltIndexLayout } from '../harness/images.js';
 import { skopeoConfig, skopeoCopy, skopeoDigest, skopeoRawManifest } from '../harness/skopeo.js';
@@ -237,11 +237,11 @@ describe('pushing into a layout', () => {
     expect(await skopeoDigest(`oci:${dir}:also`)).toBe(first.digest);
   });
 
-  it('writes an index through writer(): children first, the tag last; skopeo copies it --all', async () => {
+  it('writes an index through its LayoutWriter: children first, the tag last; skopeo copies it --all', async () => {
     const source = openLayout(multiSkopeoDir);
     const dir = join(root, 'index-pushed');
     const target = openLayout(dir);
-    const writer: ImageWriter = target.writer();
+    const writer: ImageWriter = new LayoutWriter(dir);
     const top = await source.getManifest('v1');
     // Tagging the index before its children exist must fail: nothing half-done is tagged.
     await expect(writer.putManifest('v1', top.raw, top.mediaType)).rejects.toThrow(/not in the layout/);
@@ -267,7 +267,7 @@ describe('pushing into a layout', () => {
   });
 
   it('refuses manifest bytes that do not match a digest reference', async () => {
-    const writer = openLayout(join(root, 'refuse')).writer();
+    const writer = new LayoutWriter(join(root, 'refuse'));
     const raw = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }));
     await expect(writer.putManifest(`sha256:${'1'.repeat(64)}`, raw, 'application/vnd.oci.image.index.v1+json'))
       .rejects.toBeInstanceOf(DigestMismatchError);
@@ -317,7 +317,7 @@ describe('pushing into a layout', () => {
 
     expect((await readFile(join(dir, 'index.json'))).equals(before)).toBe(true);
     const files = await filesBelow(dir);
-    expect(files.filter((f) => f.includes(TEMP_PREFIX))).toEqual([]);
+    expect(files.filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
     expect(files.every((f) => f === 'index.json' || f === 'oci-layout' || /^blobs\/sha256\/[a-f0-9]{64}$/.test(f))).toBe(true);
     expect(await exists(blobFile(dir, bigLayer.digest))).toBe(false);
     expect(await exists(blobFile(dir, source.digest))).toBe(false);
@@ -344,7 +344,7 @@ describe('pushing into a layout', () => {
     await expect(openLayout(targetDir).pushImage('v1', image)).rejects.toBeInstanceOf(DigestMismatchError);
     expect(await exists(blobFile(targetDir, layer.digest))).toBe(false);
     expect(await exists(join(targetDir, 'index.json'))).toBe(false);
-    expect((await filesBelow(targetDir)).filter((f) => f.includes(TEMP_PREFIX))).toEqual([]);
+    expect((await filesBelow(targetDir)).filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
   });
 });
 

@@ -103,7 +103,7 @@ describe('saveLayer to disk', () => {
     const out = await within(runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(dir, 'layer.tar.gz') }, home), 30_000);
     expect(out.ok).toBe(false);
     expect(out.name).toBe('RegistryError');
-    expect(out.message).toBe(`No permission to write in ${dir}`);
+    expect(out.message).toBe(`No permission to write in ${dir}: could not save ${join(dir, 'layer.tar.gz')}`);
     expect(out.causeCode).toBe('EACCES');
     expect(await readdir(dir)).toEqual([]);
     // The same child with a folder it may write in succeeds: the failure above was the folder.
@@ -119,7 +119,7 @@ describe('saveLayer to disk', () => {
     const dir = join(await newFolder(), 'missing');
     const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer.tar.gz')), 10_000);
     expect(err).toBeInstanceOf(RegistryError);
-    expect((err as Error).message).toBe(`The folder ${dir} does not exist`);
+    expect((err as Error).message).toBe(`The folder ${dir} does not exist: could not save ${join(dir, 'layer.tar.gz')}`);
     await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 

@@ -4,11 +4,11 @@
  * cache keyed by scope set. Concurrent calls asking for the same scopes share
  * one token request.
  */
-import type { HttpTransport } from '../transport/http';
+import { discardBody, type HttpTransport } from '../transport/http';
 import type { AuthConfig, Logger } from '../types';
 import { pickChallenge, type Challenge } from './challenge';
 import { raceAbort } from '../transport/retry';
-import { scopeKey } from './scope';
+import { mergeScopes, scopeKey } from './scope';
 import { basicHeader, fetchToken, type Token } from './token';
 
 export class Authenticator {
@@ -59,8 +59,7 @@ export class Authenticator {
     const named = challenge.params.scope?.split(' ').filter(Boolean) ?? [];
     if (challenge.params.error === 'insufficient_scope' && named.length) {
       // Retry with exactly what the registry named, after ours, keeping push first.
-      const merged = [...scopes];
-      for (const s of named) if (!merged.includes(s)) merged.push(s);
+      const merged = mergeScopes(scopes, named);
       this.tokens.delete(scopeKey(merged));
       return merged;
     }
@@ -90,7 +89,8 @@ export class Authenticator {
 
   private async ping(): Promise<Challenge | undefined> {
     const res = await this.transport.send({ method: 'GET', url: `${this.registryOrigin}/v2/` });
-    await res.body.dump().catch(() => undefined);
+    // A probe: every status is an answer; only the challenge matters.
+    await discardBody(res);
     if (res.status === 401 || res.status === 403) {
       const challenge = pickChallenge(res.headers['www-authenticate']);
       this.logger?.debug(`registry ${this.registryOrigin} asks for ${challenge?.scheme ?? 'unknown'} authentication`);

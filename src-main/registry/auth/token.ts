@@ -5,7 +5,7 @@
  * back to GET when the token server has no OAuth2 endpoint (404).
  */
 import { AccessDeniedError, RegistryError, describeErrors, parseErrorBody } from '../errors';
-import { toConnectionError, type HttpTransport } from '../transport/http';
+import { discardBody, toConnectionError, type HttpTransport } from '../transport/http';
 import type { AuthConfig } from '../types';
 import type { Challenge } from './challenge';
 
@@ -48,7 +48,7 @@ export async function fetchToken(
   if (auth && 'identityToken' in auth) {
     const res = await postOAuth(transport, realmUrl, service, scopes, auth.identityToken, signal);
     if (res.status !== 404) return readToken(transport, res, realmUrl, 'POST');
-    await res.body.dump().catch(() => undefined);
+    await discardBody(res);
   }
 
   const url = new URL(realmUrl);

@@ -15,8 +15,9 @@
  * it, and every file written would bump its parent's mtime.
  */
 import { constants } from 'node:fs';
-import { chmod, link, lutimes, mkdir, mkdtemp, open, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, link, lutimes, mkdir, open, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeTemporaryFolder } from '../disk/temporary';
 import type { FlatHeader, FlatItem } from './entry';
 import { writeBody } from './file-io';
 import { HiddenStore } from './hidden-store';
@@ -71,7 +72,7 @@ export class SafeWriter {
     private readonly root: string,
     private readonly signal?: AbortSignal,
   ) {
-    this.hidden = new HiddenStore(() => mkdtemp(join(dirname(root), `.${basename(root)}.hidden-`)), signal);
+    this.hidden = new HiddenStore(() => makeTemporaryFolder(root), signal);
   }
 
   /** Entries written so far (not counting skipped ones). */

@@ -18,11 +18,12 @@
  * layer is read, and removed when it ends.
  */
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { makeTemporaryFolder } from '../disk/temporary';
 import type { Image } from '../image';
 import type { CallOptions } from '../types';
 import type { FlatEntry, FlatHeader } from './entry';
@@ -59,7 +60,7 @@ export function extractImage(image: Image, opts: CallOptions = {}): Readable {
 }
 
 async function produce(image: Image, pack: tar.Pack, signal: AbortSignal): Promise<void> {
-  const hidden = new HiddenStore(() => mkdtemp(join(tmpdir(), 'lading-extract-hidden-')), signal);
+  const hidden = new HiddenStore(() => makeTemporaryFolder(join(tmpdir(), 'lading-extract-hidden')), signal);
   try {
     for await (const item of flattenImage(image, { signal, keepHidden: true })) {
       switch (item.kind) {

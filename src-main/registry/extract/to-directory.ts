@@ -6,8 +6,10 @@
  * directory and leaves the target as it was: there is never a half-written
  * tree under the final name.
  */
-import { chmod, lstat, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { describeDiskFailure } from '../disk/failure-words';
+import { stageFolder } from '../disk/staged-folder';
+import { TargetFolderError, requireNewOrEmptyFolder } from '../disk/target-folder';
 import type { Image } from '../image';
 import { ExtractError } from './errors';
 import { flattenImage } from './flatten';
@@ -43,9 +45,14 @@ export async function extractToDirectory(
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
   const target = resolve(dir);
-  await checkTarget(target);
-  const temp = await makeTemporarySibling(target);
-  const writer = new SafeWriter(temp, signal);
+  let staged;
+  try {
+    await requireNewOrEmptyFolder(target);
+    staged = await stageFolder(target);
+  } catch (err) {
+    throw describeWriteError(err, target);
+  }
+  const writer = new SafeWriter(staged.path, signal);
   try {
     const progress = new ProgressReporter(image, writer, opts.onProgress);
     const entries = flattenImage(image, {
@@ -64,12 +71,12 @@ export async function extractToDirectory(
     progress.report();
     progress.check();
     if (signal?.aborted) throw signal.reason;
-    await moveIntoPlace(temp, target);
+    await staged.commit();
     return { ...writer.counts, skipped: writer.skipped };
   } catch (err) {
-    // Writes still running would recreate what removeTree deletes: wait for them first.
+    // Writes still running would recreate what discard() deletes: wait for them first.
     await writer.dispose().catch(() => undefined);
-    await removeTree(temp);
+    await staged.discard();
     if (signal?.aborted) throw signal.reason;
     throw describeWriteError(err, target);
   } finally {
@@ -120,100 +127,9 @@ class ProgressReporter {
   }
 }
 
-/** The target must not exist, or be an empty directory (which the result then replaces). */
-async function checkTarget(target: string): Promise<void> {
-  let info;
-  try {
-    info = await lstat(target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return checkParent(target);
-    throw describeWriteError(err, target);
-  }
-  if (info.isSymbolicLink()) throw new ExtractError(`${target} is a symlink: choose a new or empty folder`, target);
-  if (!info.isDirectory()) throw new ExtractError(`${target} already exists and is not a folder`, target);
-  const contents = await readdir(target);
-  if (contents.length > 0) throw new ExtractError(`${target} is not empty: choose a new or empty folder`, target);
-}
-
-async function checkParent(target: string): Promise<void> {
-  const parent = dirname(target);
-  try {
-    const info = await stat(parent);
-    if (!info.isDirectory()) throw new ExtractError(`${parent} is not a folder`, target);
-  } catch (err) {
-    if (err instanceof ExtractError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ExtractError(`The folder ${parent} does not exist`, target);
-    throw describeWriteError(err, target);
-  }
-}
-
-/** File system errors in words for a person; anything else (registry, digest, format errors) passes as is. */
+/** File-system failures in the shared words (disk/failure-words.ts); anything else (registry, digest, format errors) passes as is. */
 function describeWriteError(err: unknown, target: string): unknown {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const path = (err as NodeJS.ErrnoException | undefined)?.path;
-  const where = path ? ` (${path})` : '';
-  switch (code) {
-    case 'ENOSPC':
-      return new ExtractError(`The disk is full: could not extract into ${target}${where}`, target, { cause: err });
-    case 'EDQUOT':
-      return new ExtractError(`The disk quota is exhausted: could not extract into ${target}${where}`, target, { cause: err });
-    case 'EROFS':
-      return new ExtractError(`${dirname(target)} is on a read-only file system`, target, { cause: err });
-    case 'EACCES':
-    case 'EPERM':
-      return new ExtractError(`No permission to write ${target}${where}`, target, { cause: err });
-    case 'ENAMETOOLONG':
-      return new ExtractError(`A path in the image is too long for this file system${where}`, target, { cause: err });
-    default:
-      return err;
-  }
-}
-
-/** A sibling, so the final rename stays within one file system and one directory. mkdtemp makes it 0700. */
-async function makeTemporarySibling(target: string): Promise<string> {
-  try {
-    return await mkdtemp(join(dirname(target), `.${basename(target)}.lading-extract-`));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new ExtractError(`No permission to create ${target}: the folder ${dirname(target)} is not writable`, target, { cause: err });
-    }
-    throw describeWriteError(err, target);
-  }
-}
-
-async function moveIntoPlace(temp: string, target: string): Promise<void> {
-  try {
-    // Replaces an empty directory; fails (ENOTEMPTY/EEXIST) if something arrived there meanwhile.
-    await rename(temp, target);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new ExtractError(`${target} was created or filled by something else during the extraction`, target, { cause: err });
-    }
-    throw err;
-  }
-}
-
-/**
- * Removes the temporary tree. If finish() already gave some directories
- * read-only modes, a non-root user cannot empty them: make them writable and
- * try again.
- */
-async function removeTree(root: string): Promise<void> {
-  try {
-    await rm(root, { recursive: true, force: true });
-    return;
-  } catch {
-    // fall through: restore write permission, then retry
-  }
-  await makeWritable(root).catch(() => undefined);
-  await rm(root, { recursive: true, force: true }).catch(() => undefined);
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await chmod(dir, 0o700);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
-  }
+  if (err instanceof TargetFolderError) return new ExtractError(err.message, target, { cause: err });
+  const words = describeDiskFailure(err, { verb: 'extract into', path: target });
+  return words === undefined ? err : new ExtractError(words, target, { cause: err });
 }

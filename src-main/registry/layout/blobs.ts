@@ -9,7 +9,8 @@ import { DigestMismatchError, InvalidManifestError, RegistryError } from '../err
 import { MAX_MANIFEST_BYTES } from '../manifest';
 import type { Descriptor } from '../types';
 import { VerifyingStream } from '../verify';
-import { fsError, isNotFound } from './errors';
+import { diskError } from '../disk/failure-words';
+import { isNotFound } from './errors';
 import { blobPath } from './paths';
 
 /** The stored blob's size, or undefined when the layout does not have it. */
@@ -19,7 +20,7 @@ export async function storedSize(dir: string, digest: string): Promise<number | 
     return info.isFile() ? info.size : undefined;
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    throw fsError(err, `read ${blobPath(dir, digest)}`);
+    throw diskError(err, { verb: 'read', path: blobPath(dir, digest) });
   }
 }
 
@@ -31,12 +32,12 @@ async function openBlobFile(dir: string, digest: string, subject: string): Promi
     file = await open(path, 'r');
   } catch (err) {
     if (isNotFound(err)) throw new RegistryError(`Not found: ${subject} (${path} does not exist)`);
-    throw fsError(err, `open ${path}`);
+    throw diskError(err, { verb: 'read', path });
   }
   // Size from the open file, not the path: what we check is what we read.
   const info = await file.stat().catch(async (err: unknown) => {
     await file.close();
-    throw fsError(err, `read ${path}`);
+    throw diskError(err, { verb: 'read', path });
   });
   return { file, size: info.size };
 }
@@ -82,7 +83,7 @@ export async function readManifestBlob(dir: string, digest: string, expectedSize
     }
     return new Uint8Array(await file.readFile());
   } catch (err) {
-    throw fsError(err, `read ${blobPath(dir, digest)}`);
+    throw diskError(err, { verb: 'read', path: blobPath(dir, digest) });
   } finally {
     await file.close().catch(() => undefined);
   }

@@ -20,12 +20,13 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Client } from '../client';
 import { ImageNotFoundError, InvalidReferenceError } from '../errors';
-import { resolveImageManifest, wantedPlatform } from '../select-image';
-import { createImage, type BlobSource, type Image } from '../image';
+import type { BlobSource, Image } from '../image';
 import { parseManifest, type ManifestResult } from '../manifest';
-import { copyBlobs } from '../push';
-import { formatReference, parseReference, referencePath, type Reference } from '../reference';
+import { pushImage } from '../push';
+import { formatReference, type Reference } from '../reference';
+import { readImage, readImageConfig, type ManifestReader } from '../select-image';
 import type { CallOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from '../types';
+import { OPEN_WRITER, type WritableClient } from '../writer';
 import { openVerifiedBlob, readManifestBlob, storedSize } from './blobs';
 import { layoutNotFound } from './errors';
 import { findDigest, findRef, readIndex, refNameOf } from './index-file';
@@ -40,7 +41,15 @@ export function openLayout(dir: string): LayoutClient {
   return new LayoutClient(resolve(dir));
 }
 
-export class LayoutClient implements Client, BlobSource {
+export class LayoutClient implements Client, BlobSource, WritableClient {
+  /** What getImage reads manifests with (select-image.ts); kept off the public surface. */
+  private readonly manifests: ManifestReader = {
+    parseTag: parseLayoutReference,
+    describe: (ref) => this.subject(ref),
+    readManifest: async (ref, opts, entry) =>
+      entry ? this.parseStoredManifest(entry, this.subject(ref)) : this.parseStoredManifest(await this.resolve(ref, opts), this.subject(ref)),
+  };
+
   constructor(
     /** The layout directory, absolute. */
     readonly dir: string,
@@ -94,23 +103,15 @@ export class LayoutClient implements Client, BlobSource {
   }
 
   async getManifest(tag: string, opts: CallOptions = {}): Promise<ManifestResult> {
-    const ref = parseLayoutReference(tag);
-    const descriptor = await this.resolve(ref, opts);
-    return this.readManifest(descriptor, this.subject(ref));
+    return this.manifests.readManifest(parseLayoutReference(tag), opts);
   }
 
   async getImage(tag: string, opts: ImageOptions = {}): Promise<Image> {
-    const ref = parseLayoutReference(tag);
-    const first = await this.getManifest(tag, opts);
-    const result = await resolveImageManifest(
-      first, wantedPlatform(opts.platform),
-      (entry) => this.readManifest(entry, this.subject({ kind: 'digest', digest: entry.digest })), this.subject(ref), opts.signal,
-    );
-    return createImage(this, result);
+    return readImage(this, this.manifests, tag, opts);
   }
 
   async getImageConfig(tag: string, opts: ImageOptions = {}): Promise<ConfigFile> {
-    return (await this.getImage(tag, opts)).getConfig(opts);
+    return readImageConfig(this, this.manifests, tag, opts);
   }
 
   async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {
@@ -124,17 +125,11 @@ export class LayoutClient implements Client, BlobSource {
    * or cancelled push leaves index.json as it was.
    */
   async pushImage(tag: string, image: Image, opts: PushOptions = {}): Promise<void> {
-    const ref = parseReference(tag);
-    if (ref.kind === 'digest' && ref.digest !== image.digest) {
-      throw new InvalidReferenceError(`Cannot push image ${image.digest} under digest ${ref.digest}: a digest names its own bytes`);
-    }
-    const writer = this.writer();
-    await copyBlobs(writer, [image], () => undefined, opts);
-    await writer.putManifest(referencePath(ref), image.rawManifest, image.mediaType, opts.signal);
+    return pushImage(this[OPEN_WRITER](), tag, image, opts);
   }
 
-  /** Writes into this layout (hasBlob, putBlob, putManifest): what pushImage and mirror use. */
-  writer(): LayoutWriter {
+  /** Writes into this layout: how pushImage and mirror() reach it (see writer.ts). */
+  [OPEN_WRITER](): LayoutWriter {
     return new LayoutWriter(this.dir, this.getRegistry());
   }
 
@@ -164,7 +159,7 @@ export class LayoutClient implements Client, BlobSource {
   }
 
   /** Reads a manifest blob and checks it against its descriptor: size, digest, structure. */
-  private async readManifest(descriptor: Descriptor, subject: string): Promise<ManifestResult> {
+  private async parseStoredManifest(descriptor: Descriptor, subject: string): Promise<ManifestResult> {
     const bytes = await readManifestBlob(this.dir, descriptor.digest, descriptor.size, subject);
     return parseManifest({
       bytes,

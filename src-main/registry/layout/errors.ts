@@ -1,14 +1,11 @@
 /**
- * File-system failures turned into the client's typed errors, so a caller of
- * a layout catches the same classes as with a registry, with the path in the
- * message (a person has to find the folder).
+ * A layout's "not found": a missing folder or file is the registry's
+ * RepositoryNotFoundError, so a caller of a layout catches the same classes
+ * as with a registry. Other file-system failures are worded by
+ * disk/failure-words.ts.
  */
-import { RegistryError, RepositoryNotFoundError } from '../errors';
-
-export function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+import { errorCode } from '../error-code';
+import { RepositoryNotFoundError } from '../errors';
 
 export function isNotFound(err: unknown): boolean {
   const code = errorCode(err);
@@ -17,20 +14,4 @@ export function isNotFound(err: unknown): boolean {
 
 export function layoutNotFound(dir: string, why: string, cause?: unknown): RepositoryNotFoundError {
   return new RepositoryNotFoundError(`Not found: OCI image layout ${dir} (${why})`, cause === undefined ? {} : { cause });
-}
-
-/**
- * Wraps a file-system error (EACCES, ENOSPC, EROFS...) as a RegistryError
- * naming what was being done; errors that are already typed, and aborts,
- * pass through unchanged.
- */
-export function fsError(err: unknown, doing: string): unknown {
-  if (err instanceof RegistryError) return err;
-  const code = errorCode(err);
-  if (!code || (err as Error).name === 'AbortError') return err;
-  const hint = code === 'ENOSPC' ? ': the disk is full'
-    : code === 'EACCES' || code === 'EPERM' ? ': permission denied'
-      : code === 'EROFS' ? ': the file system is read-only'
-        : '';
-  return new RegistryError(`Could not ${doing}${hint} (${code})`, { cause: err });
 }

@@ -9,8 +9,9 @@ import { InvalidManifestError } from '../errors';
 import { OCI_INDEX } from '../mediatypes';
 import { parseDigest } from '../reference';
 import type { Descriptor } from '../types';
-import { syncDirectory, writeBytesAtomically } from './atomic';
-import { fsError, isNotFound, layoutNotFound } from './errors';
+import { syncDirectory, writeFileAtomically } from '../disk/atomic-file';
+import { diskError } from '../disk/failure-words';
+import { isNotFound, layoutNotFound } from './errors';
 import { REF_NAME_ANNOTATION, indexPath } from './paths';
 import { withDirectoryLock } from './lock';
 
@@ -43,7 +44,7 @@ export async function readIndexIfPresent(dir: string): Promise<IndexDocument | u
     bytes = await readFile(file);
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    throw fsError(err, `read ${file}`);
+    throw diskError(err, { verb: 'read', path: file });
   }
   return parseIndex(bytes, file);
 }
@@ -131,9 +132,9 @@ export function updateIndex(
     const next = change(current);
     const file = indexPath(dir);
     try {
-      await writeBytesAtomically(file, Buffer.from(JSON.stringify(next)), signal);
+      await writeFileAtomically(file, JSON.stringify(next), { signal });
     } catch (err) {
-      throw fsError(err, `write ${file}`);
+      throw diskError(err, { verb: 'write', path: file });
     }
     await syncDirectory(dir);
   });

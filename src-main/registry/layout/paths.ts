@@ -2,7 +2,6 @@
  * Where things live in an OCI image layout (image-spec `image-layout.md`):
  * `oci-layout`, `index.json`, and content-addressed `blobs/<alg>/<hex>`.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseDigest } from '../reference';
 
@@ -13,9 +12,6 @@ export const BLOBS_DIR = 'blobs';
 export const IMAGE_LAYOUT_VERSION = '1.0.0';
 /** The annotation skopeo (`oci:DIR:TAG`) and umoci (`DIR:TAG`) use as the tag. */
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
-
-/** Temporary files start with this, so a leftover one is easy to recognise (and never looks like a digest). */
-export const TEMP_PREFIX = '.lading-tmp-';
 
 export function indexPath(dir: string): string {
   return join(dir, INDEX_FILE);
@@ -39,9 +35,4 @@ export function blobDir(dir: string, digest: string): string {
 export function blobPath(dir: string, digest: string): string {
   const hex = parseDigest(digest).split(':')[1]!;
   return join(blobDir(dir, digest), hex);
-}
-
-/** A fresh temporary name in `parent`: same directory as the final name, so the rename is atomic. */
-export function tempPath(parent: string): string {
-  return join(parent, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
 }

@@ -5,9 +5,10 @@
  * ignored), putManifest (the manifest blob, then the tag in index.json).
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { byteCounter } from '../byte-counter';
 import { InvalidManifestError, RegistryError } from '../errors';
 import { parseManifest, type ManifestResult } from '../manifest';
 import { isForeignLayer } from '../push';
@@ -15,9 +16,10 @@ import { parseReference } from '../reference';
 import type { Descriptor } from '../types';
 import { VerifyingStream } from '../verify';
 import type { BlobOutcome, ImageWriter, UploadOptions } from '../writer';
-import { syncDirectory, writeBytesAtomically, writeStreamAtomically } from './atomic';
+import { syncDirectory, writeFileAtomically, writeStreamAtomically } from '../disk/atomic-file';
 import { storedSize } from './blobs';
-import { errorCode, fsError } from './errors';
+import { errorCode } from '../error-code';
+import { diskError } from '../disk/failure-words';
 import { setRef, updateIndex } from './index-file';
 import { IMAGE_LAYOUT_VERSION, blobDir, blobPath, layoutFilePath, sha256BlobDir } from './paths';
 
@@ -25,11 +27,15 @@ import { IMAGE_LAYOUT_VERSION, blobDir, blobPath, layoutFilePath, sha256BlobDir 
 export type LayoutBlobOutcome = Exclude<BlobOutcome, 'mounted'>;
 
 export class LayoutWriter implements ImageWriter {
-  constructor(
-    /** The layout directory (absolute). */
-    readonly dir: string,
-    private readonly displayName: string,
-  ) {}
+  /** The layout directory, absolute. */
+  readonly dir: string;
+  private readonly displayName: string;
+
+  /** Writes into the layout at `dir` (created on the first write); `displayName` names it in messages. */
+  constructor(dir: string, displayName?: string) {
+    this.dir = resolve(dir);
+    this.displayName = displayName ?? `oci:${this.dir}`;
+  }
 
   /** Is the blob stored, at its declared size? A truncated leftover counts as absent and is replaced. */
   async hasBlob(descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {
@@ -47,17 +53,17 @@ export class LayoutWriter implements ImageWriter {
     await ensureLayout(this.dir);
     const path = blobPath(this.dir, descriptor.digest);
     await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
-      throw fsError(err, `create ${dirname(path)}`);
+      throw diskError(err, { verb: 'create', path: dirname(path) });
     });
     const source = await open();
     const stages: Transform[] = [new VerifyingStream(descriptor.digest, descriptor.size, `blob ${descriptor.digest} for ${this.displayName}`)];
-    if (opts.onBytes) stages.push(counter(opts.onBytes));
+    if (opts.onBytes) stages.push(byteCounter(opts.onBytes));
     try {
-      await writeStreamAtomically(path, source, stages, opts.signal);
+      await writeStreamAtomically(path, source, stages, { signal: opts.signal });
     } catch (err) {
       // The source may be a network download that never started flowing.
       if (!source.destroyed) source.destroy();
-      throw fsError(err, `write ${path}`);
+      throw diskError(err, { verb: 'write', path });
     }
     return 'uploaded';
   }
@@ -85,9 +91,9 @@ export class LayoutWriter implements ImageWriter {
       const path = blobPath(this.dir, digest);
       try {
         await mkdir(dirname(path), { recursive: true });
-        await writeBytesAtomically(path, raw, signal);
+        await writeFileAtomically(path, raw, { signal });
       } catch (err) {
-        throw fsError(err, `write ${path}`);
+        throw diskError(err, { verb: 'write', path });
       }
     }
     // The blob's directory entry must be on disk before index.json names it.
@@ -127,7 +133,7 @@ export async function ensureLayout(dir: string): Promise<void> {
       throw err;
     });
     if (existing === undefined) {
-      await writeBytesAtomically(file, Buffer.from(JSON.stringify({ imageLayoutVersion: IMAGE_LAYOUT_VERSION })));
+      await writeFileAtomically(file, JSON.stringify({ imageLayoutVersion: IMAGE_LAYOUT_VERSION }));
       return;
     }
     let version: unknown;
@@ -140,18 +146,6 @@ export async function ensureLayout(dir: string): Promise<void> {
       throw new InvalidManifestError(`${file} does not describe an OCI image layout 1.x (imageLayoutVersion ${JSON.stringify(version)}); not writing into it`);
     }
   } catch (err) {
-    throw fsError(err, `create the OCI image layout ${dir}`);
+    throw diskError(err, { verb: 'set up the OCI image layout in', path: dir });
   }
-}
-
-/** Passes bytes through, reporting the running count. */
-function counter(onBytes: (sent: number) => void): Transform {
-  let sent = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sent += chunk.length;
-      onBytes(sent);
-      callback(null, chunk);
-    },
-  });
 }

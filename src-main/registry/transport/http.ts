@@ -7,6 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
+import { causeChain, errorCode } from '../error-code';
 import { ConnectionError, RegistryError } from '../errors';
 import { redactUrl } from '../redact';
 import type { Logger } from '../types';
@@ -30,7 +31,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** The URL that answered, after redirects. */
+  /** The method and URL that answered, after redirects (a 303 turns a POST into a GET). */
+  method: HttpMethod;
   url: string;
   body: Dispatcher.ResponseData['body'];
 }
@@ -53,6 +55,20 @@ export function header(res: { headers: HttpResponse['headers'] }, name: string):
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Reads an unwanted body to its end, so the connection goes back to the pool;
+ * undici keeps a socket busy until its answer's body is consumed. A body that
+ * fails while being discarded has nothing left to say.
+ */
+export async function discardBody(res: Pick<HttpResponse, 'body'>): Promise<void> {
+  await res.body.dump().catch(() => undefined);
+}
+
+/** Can this request body be sent again (a retry, a 401 answered with a token)? Bytes can; a stream was consumed. */
+export function isReplayable(body: HttpRequest['body']): boolean {
+  return body === undefined || typeof body === 'string' || body instanceof Uint8Array;
+}
+
 export class HttpTransport {
   constructor(private readonly options: HttpTransportOptions) {}
 
@@ -73,7 +89,7 @@ export class HttpTransport {
       if (!REDIRECT_STATUSES.has(res.status) || req.followRedirects === false) return res;
       const location = header(res, 'location');
       if (!location) return res;
-      await res.body.dump().catch(() => undefined);
+      await discardBody(res);
       if (redirects >= MAX_REDIRECTS) {
         throw new RegistryError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`, { method, url: req.url });
       }
@@ -86,7 +102,7 @@ export class HttpTransport {
       if (res.status === 303) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
-      } else if (body !== undefined && typeof body === 'object' && !(body instanceof Uint8Array)) {
+      } else if (!isReplayable(body)) {
         throw new RegistryError(`Cannot follow a ${res.status} redirect of a streamed upload to ${redactUrl(next.toString())}`, { method, url });
       }
       url = next.toString();
@@ -94,7 +110,7 @@ export class HttpTransport {
   }
 
   private async sendWithRetries(req: HttpRequest): Promise<HttpResponse> {
-    const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
+    const replayable = isReplayable(req.body);
     for (let attempt = 0; ; attempt++) {
       const canRetry = replayable && attempt < this.options.maxRetries;
       let res: HttpResponse;
@@ -104,7 +120,7 @@ export class HttpTransport {
         if (req.signal?.aborted) throw req.signal.reason;
         // Our own errors (a request body that failed verification) pass through unchanged.
         if (err instanceof RegistryError) throw err;
-        const code = errorCode(err);
+        const code = networkCode(err);
         if (canRetry && isRetryableCode(code)) {
           const wait = backoffMs(attempt);
           this.options.logger?.warn(`${req.method} ${redactUrl(req.url)} failed (${code}); retrying in ${wait} ms`);
@@ -118,7 +134,7 @@ export class HttpTransport {
       const maxRetryAfter = this.options.maxRetryAfterMs ?? 60_000;
       if (retryAfter !== undefined && retryAfter > maxRetryAfter) return res;
       const wait = retryAfter ?? backoffMs(attempt);
-      await res.body.dump().catch(() => undefined);
+      await discardBody(res);
       this.options.logger?.warn(`${req.method} ${redactUrl(req.url)} answered ${res.status}; retrying in ${wait} ms`);
       await sleep(wait, req.signal);
     }
@@ -144,21 +160,18 @@ export class HttpTransport {
       ms: Date.now() - started,
       attempt,
     });
-    return { status: res.statusCode, headers: res.headers, url: req.url, body: res.body };
+    return { status: res.statusCode, headers: res.headers, method: req.method, url: req.url, body: res.body };
   }
 }
 
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  // undici wraps the socket error: look at the cause chain for the real code.
-  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') {
-      if (code !== 'UND_ERR_SOCKET' || !(e as { cause?: unknown }).cause) return code;
-    }
-    e = (e as { cause?: unknown }).cause;
+/** The code that says what went wrong on the network, looked for down the cause chain. */
+function networkCode(err: unknown): string | undefined {
+  for (const e of causeChain(err, 4)) {
+    const code = errorCode(e);
+    // undici wraps the socket's error: its generic codes say less than the cause's own.
+    if (code && code !== 'UND_ERR' && (code !== 'UND_ERR_SOCKET' || !(e as { cause?: unknown }).cause)) return code;
   }
-  return (err as { code?: string })?.code;
+  return errorCode(err);
 }
 
 const TLS_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_)/;
@@ -166,7 +179,7 @@ const TLS_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN
 /** Turns a socket-level failure into a ConnectionError a person can act on. */
 export function toConnectionError(err: unknown, req: { method: string; url: string }, timeoutMs: number): ConnectionError {
   if (err instanceof ConnectionError) return err;
-  const code = errorCode(err);
+  const code = networkCode(err);
   const target = new URL(req.url);
   const host = target.host;
   let message: string;

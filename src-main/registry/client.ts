@@ -25,6 +25,9 @@ import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, 
 import { RepositoryWriter } from './upload';
 import type { ImageWriter } from './writer';
 import { copyBlobs } from './push';
+import { listReferrers } from './referrers/list';
+import { RegistryAccess } from './referrers/registry-access';
+import type { ListReferrersOptions, Referrer } from './referrers/types';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -44,6 +47,8 @@ export interface Client {
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
+  /** Signatures, SBOMs and attestations that point at `digest`, from every place tools put them (see referrers/). */
+  listReferrers(digest: string, opts?: ListReferrersOptions): Promise<Referrer[]>;
   /** Writes blobs and manifests into this repository (used by pushImage and mirror). */
   writer(): ImageWriter;
   /** The repository of this same registry to mount `image`'s blobs from, if any. */
@@ -272,6 +277,11 @@ export class RegistryClient implements Client {
       throw await this.catalogError(err);
     }
     return repos;
+  }
+
+  listReferrers(digest: string, opts: ListReferrersOptions = {}): Promise<Referrer[]> {
+    this.requireRepository();
+    return listReferrers(this, digest, opts, new RegistryAccess(this.session, this.repository, this.getRegistry()));
   }
 
   // ---- internals ----

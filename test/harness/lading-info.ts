@@ -130,7 +130,7 @@ export interface ReferrersFixture {
   /** PEM public keys: the ECDSA P-256 and RSA keys that signed, and one that signed nothing. */
   keys: { ecdsa: string; rsa: string; unrelated: string };
   /** The signing keys' private halves (throwaway, per run), for tests that sign more with openssl. */
-  privateKeyPaths: { ecdsa: string; rsa: string };
+  privateKeyPaths: { ecdsa: string; rsa: string; keyless: string };
   keyless: { identity: string; issuer: string; certificatePem: string };
   sbomArtifact: { digest: string; size: number; artifactType: string; layer: string };
   tagSchema: { tag: string; digest: string };

@@ -196,7 +196,7 @@ export async function createReferrerFixtures(target: Target, small: BuiltImageLa
     bad: { tag: REFERRERS.badTag, digest: bad.digest },
     loop: { tag: REFERRERS.loopTag, digest: loop.digest, artifact: loopArtifact.digest },
     keys: { ecdsa: keys.ecdsa.publicPem, rsa: keys.rsa.publicPem, unrelated: keys.unrelated.publicPem },
-    privateKeyPaths: { ecdsa: keys.ecdsa.keyPath, rsa: keys.rsa.keyPath },
+    privateKeyPaths: { ecdsa: keys.ecdsa.keyPath, rsa: keys.rsa.keyPath, keyless: keys.keyless.keyPath },
     keyless: { identity: KEYLESS_IDENTITY, issuer: KEYLESS_ISSUER, certificatePem: keys.keyless.certificatePem },
     sbomArtifact: { digest: sbomArtifact.digest, size: sbomArtifact.size, artifactType: 'application/spdx+json', layer: spdx.digest },
     tagSchema: { tag: schemaTag(signed.digest), digest: tagSchema.digest },

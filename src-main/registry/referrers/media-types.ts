@@ -70,9 +70,5 @@ export const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
 export const ATTESTATION_MANIFEST = 'attestation-manifest';
 
 // ---- OCI ----
-/** The Referrers API answers which filters it applied (distribution-spec 1.1.0). */
-export const FILTERS_APPLIED_HEADER = 'oci-filters-applied';
-/** Where the 1.1 release candidates said the same thing. */
-export const FILTERS_APPLIED_ANNOTATION = 'org.opencontainers.referrers.filtersApplied';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 export const OCI_TITLE_ANNOTATION = 'org.opencontainers.image.title';

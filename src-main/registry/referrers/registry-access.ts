@@ -18,6 +18,8 @@
  * - A redirect: no API. GHCR answers 303 to a rate-limited page of
  *   github.com (artifacthub/hub#4785); it is never followed.
  * - 401, 403, 429 and 5xx after retries: the error, as for any other call.
+ * Pages are followed by `Link` (pagination.ts: same host, no loops), within
+ * MAX_REFERRER_PAGES and MAX_REFERRERS.
  */
 import { repositoryScope } from '../auth/scope';
 import { InvalidManifestError, RegistryError } from '../errors';
@@ -30,7 +32,6 @@ import { header, toConnectionError, type HttpResponse } from '../transport/http'
 import type { CallOptions, Descriptor } from '../types';
 import { readBounded } from '../verify';
 import { ReferrersLimitError } from './errors';
-import { FILTERS_APPLIED_ANNOTATION, FILTERS_APPLIED_HEADER } from './media-types';
 
 /** Pages of one Referrers API answer we follow; far above what any registry sends. */
 export const MAX_REFERRER_PAGES = 1000;
@@ -115,13 +116,10 @@ export class RegistryAccess {
           );
         }
         const index = await this.readIndex(res, digest, opts);
-        const filtered = !!opts.artifactType && (filtersApplied(header(res, FILTERS_APPLIED_HEADER))
-          || filtersApplied(index.annotations?.[FILTERS_APPLIED_ANNOTATION]));
+        // Filtered here too, whether or not the registry says it filtered (OCI-Filters-Applied):
+        // one that did loses nothing by it, one that says so wrongly is caught.
         return {
-          entries: index.manifests.map((d) => ({
-            descriptor: d,
-            wanted: !opts.artifactType || filtered || d.artifactType === opts.artifactType,
-          })),
+          entries: index.manifests.map((d) => ({ descriptor: d, wanted: !opts.artifactType || d.artifactType === opts.artifactType })),
           link: res.headers.link,
         };
       },
@@ -213,9 +211,4 @@ function checkEntry(value: unknown, where: string, init: { method?: string; url?
 function isStringRecord(value: unknown): value is Record<string, string> {
   return !!value && typeof value === 'object' && !Array.isArray(value)
     && Object.values(value).every((v) => typeof v === 'string');
-}
-
-/** `OCI-Filters-Applied: artifactType` (a comma-separated list). */
-function filtersApplied(value: string | undefined): boolean {
-  return !!value && value.split(',').some((f) => f.trim() === 'artifactType');
 }

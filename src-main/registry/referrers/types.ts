@@ -34,7 +34,7 @@ export interface Referrer {
 }
 
 export interface ListReferrersOptions extends CallOptions {
-  /** Only referrers of this artifact type (asked of the Referrers API, and checked here when it did not filter). */
+  /** Only referrers of this artifact type (asked of the Referrers API, and checked here whatever it answers). */
   artifactType?: string;
 }
 

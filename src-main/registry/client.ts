@@ -25,6 +25,9 @@ import { discardBody, header, toConnectionError, type HttpResponse } from './tra
 import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
 import { OPEN_WRITER, type WritableClient } from './writer';
+import { listReferrers } from './referrers/list';
+import { RegistryAccess } from './referrers/registry-access';
+import type { ListReferrersOptions, Referrer } from './referrers/types';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -44,6 +47,8 @@ export interface Client {
   listTags(opts?: ListOptions): Promise<string[]>;
   /** Repositories below this client's scope, named relative to it. */
   listRepositories(opts?: ListOptions): Promise<string[]>;
+  /** Signatures, SBOMs and attestations that point at `digest`, from every place tools put them (see referrers/). */
+  listReferrers(digest: string, opts?: ListReferrersOptions): Promise<Referrer[]>;
   /** Opens a blob of this repository as a verified stream. */
   openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
   /** Releases connections. The client and its children cannot be used afterwards. */
@@ -255,6 +260,11 @@ export class RegistryClient implements Client, BlobSource, WritableClient {
       throw await this.catalogError(err);
     }
     return repos;
+  }
+
+  listReferrers(digest: string, opts: ListReferrersOptions = {}): Promise<Referrer[]> {
+    this.requireRepository();
+    return listReferrers(this, digest, opts, new RegistryAccess(this.session, this.repository, this.getRegistry()));
   }
 
   // ---- internals ----

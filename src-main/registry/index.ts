@@ -24,6 +24,16 @@ export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-l
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {
+  readAttachment, verifyCosignSignature, planReferrers, referrersTag, cosignTag,
+  AttachmentError, AttachmentTooLargeError, InvalidAttachmentError, InvalidPublicKeyError, ReferrersLimitError,
+  DEFAULT_MAX_PART_BYTES, MAX_PART_BYTES, MAX_ATTACHMENT_BYTES, MAX_REFERRERS, MAX_REFERRER_PAGES, DEFAULT_MAX_REFERRER_DEPTH,
+  MAX_PLANNED_REFERRERS, KEYLESS_NOTE,
+  type Attachment, type AttachmentPart, type CertificateInfo, type CosignSignaturePart, type InTotoPart, type InTotoStatement,
+  type InTotoSubject, type ListReferrersOptions, type MessageSignaturePart, type OtherPart, type Provenance, type ReadAttachmentOptions,
+  type Referrer, type ReferrerKind, type ReferrerSource, type Sbom, type SbomPackage, type SbomPart, type SignatureCheck, type SignerInfo,
+  type VerifyCosignOptions, type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
+} from './referrers';
+export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';

@@ -7,6 +7,8 @@ export const OCI_IMAGE = { repository: 'lading/oci-image', tag: 'v1' } as const;
 export const DOCKER_IMAGE = { repository: 'lading/docker-image', tag: 'v1' } as const;
 export const MULTIARCH = { repository: 'lading/multiarch', tag: 'v1' } as const;
 export const MANY_TAGS_REPOSITORY = 'lading/many-tags';
+/** Images with signatures, SBOMs and attestations attached (see referrer-fixtures.ts). */
+export const REFERRERS = { repository: 'lading/referrers', signedTag: 'v1', badTag: 'bad', loopTag: 'loop' } as const;
 /** The tag of the manifest in every nested repository. */
 export const NESTED_TAG = 'v1';
 

@@ -5,6 +5,7 @@
  * gives them. Each expectation is cross-checked against the bytes we built,
  * so a broken fixture fails the setup instead of confusing a test.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from './concurrency.js';
 import { sha256Digest } from './digest.js';
@@ -35,6 +36,8 @@ import { ALL_MANIFEST_TYPES } from './media-types.js';
 import { headManifest, listAllTags, listCatalog, mountBlob, putManifest } from './registry-http.js';
 import { skopeoRawManifest } from './skopeo.js';
 import { timed } from './timing.js';
+import { createReferrerFixtures } from './referrer-fixtures.js';
+import { createSigningKeys } from './signing.js';
 
 export * from './fixture-names.js';
 
@@ -145,6 +148,9 @@ function byteSorted(names: readonly string[]): string[] {
 
 /** Builds, pushes and verifies every fixture in `target` (an anonymous registry). */
 export async function createFixtures(target: FixtureTarget, workDir: string): Promise<LadingFixtures> {
+  // openssl key generation runs beside the layout builds; the referrer fixtures need both.
+  const keys = timed('signing keys', () => mkdir(join(workDir, 'signing')).then(() => createSigningKeys(join(workDir, 'signing'))));
+  keys.catch(() => undefined);
   const [single, multi, small] = await timed('build layouts', () => Promise.all([
     buildImageLayout(join(workDir, 'layouts', 'oci-image'), SINGLE_IMAGE_SPEC, OCI_IMAGE.tag),
     buildIndexLayout(join(workDir, 'layouts', 'multiarch'), MULTIARCH_PLATFORMS, { tag: MULTIARCH.tag }),
@@ -158,9 +164,10 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     pushLayout(small, `${target.host}/${MANY_TAGS_REPOSITORY}:${small.tag}`),
   ]));
 
-  await Promise.all([
+  const [, , referrers] = await Promise.all([
     timed('many tags', () => createManyTags(target, small)),
     timed('nested repositories', () => createNestedRepositories(target, small)),
+    timed('referrers', async () => createReferrerFixtures(target, small, await keys)),
   ]);
 
   const [ociImage, dockerImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () => Promise.all([
@@ -193,5 +200,5 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     tricky: [...TRICKY_REPOSITORIES],
     catalog,
   };
-  return { ociImage, dockerImage, multiarch, manyTags, repositories };
+  return { ociImage, dockerImage, multiarch, manyTags, repositories, referrers };
 }

@@ -7,6 +7,7 @@
 import { buildLayer, type BuiltLayer, type LayerSpec } from './layers.js';
 import { MediaType } from './media-types.js';
 import { OciLayoutWriter, type Descriptor, type Platform } from './oci-layout.js';
+import { buildkitProvenancePredicate, buildkitSbomPredicate } from './referrer-specs.js';
 import { skopeoCopy, type Credentials } from './skopeo.js';
 
 export interface ImageSpec {
@@ -173,30 +174,30 @@ async function writeImage(writer: OciLayoutWriter, spec: ImageSpec): Promise<Bui
 }
 
 /**
- * An attestation manifest as buildx writes it: an OCI manifest whose single
- * in-toto layer describes the subject, listed in the index as unknown/unknown.
+ * An attestation manifest as buildx writes it: an OCI manifest whose in-toto
+ * layers (SLSA provenance, then an SPDX SBOM) describe the subject, listed in
+ * the index as unknown/unknown.
  */
 async function writeAttestation(writer: OciLayoutWriter, subject: BuiltImage): Promise<BuiltAttestation> {
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v0.1',
-    predicateType: 'https://slsa.dev/provenance/v0.2',
-    subject: [{ name: 'lading-fixture', digest: { sha256: subject.descriptor.digest.slice('sha256:'.length) } }],
-    predicate: { builder: { id: 'lading-test-harness' }, buildType: 'https://mobyproject.org/buildkit@v1' },
-  };
-  const layer = await writer.writeJson(MediaType.inToto, statement);
+  const about = [{ name: 'lading-fixture', digest: { sha256: subject.descriptor.digest.slice('sha256:'.length) } }];
+  const platform = [subject.platform.os, subject.platform.architecture, subject.platform.variant].filter(Boolean).join('/');
+  const statements = [
+    { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', subject: about, predicate: buildkitProvenancePredicate() },
+    { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document', subject: about, predicate: buildkitSbomPredicate(platform) },
+  ];
+  const layers: Descriptor[] = [];
+  for (const statement of statements) {
+    const { descriptor } = await writer.writeJson(MediaType.inToto, statement);
+    layers.push({ ...descriptor, annotations: { 'in-toto.io/predicate-type': statement.predicateType } });
+  }
   const config = {
     architecture: 'unknown',
     os: 'unknown',
     config: {},
-    rootfs: { type: 'layers', diff_ids: [layer.descriptor.digest] },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   };
   const configDesc = await writer.writeJson(MediaType.ociConfig, config);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.ociManifest,
-    config: configDesc.descriptor,
-    layers: [{ ...layer.descriptor, annotations: { 'in-toto.io/predicate-type': statement.predicateType } }],
-  };
+  const manifest = { schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDesc.descriptor, layers };
   const { descriptor, bytes } = await writer.writeJson(MediaType.ociManifest, manifest);
   return {
     subject: subject.descriptor,

@@ -118,12 +118,38 @@ export interface RepositoriesFixture {
   catalog: string[];
 }
 
+/** What referrer-fixtures.ts pushed to `lading/referrers` (all digests as served). */
+export interface ReferrersFixture {
+  repository: string;
+  /** The image with good signatures, an SBOM artifact (tag schema), `.sig`, `.att` and `.sbom` tags. */
+  signed: { tag: string; digest: string };
+  /** The image with bad ones: a signature over `signed`, a tampered payload, a DSSE payload that is not base64. */
+  bad: { tag: string; digest: string };
+  /** An image whose referrer's tag-schema index lists the image back. */
+  loop: { tag: string; digest: string; artifact: string };
+  /** PEM public keys: the ECDSA P-256 and RSA keys that signed, and one that signed nothing. */
+  keys: { ecdsa: string; rsa: string; unrelated: string };
+  /** The signing keys' private halves (throwaway, per run), for tests that sign more with openssl. */
+  privateKeyPaths: { ecdsa: string; rsa: string; keyless: string };
+  keyless: { identity: string; issuer: string; certificatePem: string };
+  sbomArtifact: { digest: string; size: number; artifactType: string; layer: string };
+  tagSchema: { tag: string; digest: string };
+  sig: { tag: string; digest: string; layers: { ecdsa: string; rsa: string; keyless: string } };
+  att: { tag: string; digest: string; layers: { provenance: string; spdx: string } };
+  sbom: { tag: string; digest: string; layer: string };
+  /** The cosign signature of the SBOM artifact (a referrer of a referrer). */
+  sbomSignature: { tag: string; digest: string };
+  badSig: { tag: string; digest: string; layers: { otherDigest: string; tampered: string } };
+  badAtt: { tag: string; digest: string; layer: string };
+}
+
 export interface LadingFixtures {
   ociImage: ImageFixture;
   dockerImage: ImageFixture;
   multiarch: IndexFixture;
   manyTags: TagListFixture;
   repositories: RepositoriesFixture;
+  referrers: ReferrersFixture;
 }
 
 export interface LadingInfo {

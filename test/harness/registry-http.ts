@@ -8,6 +8,7 @@
  * third of the CPU, and the setup's time budget is mostly these requests.
  */
 import { request } from 'undici';
+import { sha256Digest } from './digest.js';
 import type { Credentials } from './skopeo.js';
 
 export type HeaderMap = Record<string, string>;
@@ -101,6 +102,18 @@ export async function putManifest(
   const res = await call('PUT', url, { ...headers, 'content-type': mediaType }, bytes);
   if (res.status !== 201) throw failure(res, `PUT ${url}`);
   return header(res, 'docker-content-digest') ?? '';
+}
+
+/** Uploads `bytes` as a blob of `repo` (POST, then a monolithic PUT); returns its digest. */
+export async function pushBlob(baseUrl: string, repo: string, bytes: Uint8Array, headers: HeaderMap = {}): Promise<string> {
+  const digest = sha256Digest(bytes);
+  const start = await call('POST', `${baseUrl}/v2/${repo}/blobs/uploads/`, headers);
+  if (start.status !== 202) throw failure(start, `POST ${repo} blob upload`);
+  const location = new URL(header(start, 'location') ?? '', baseUrl);
+  location.searchParams.set('digest', digest);
+  const put = await call('PUT', location.toString(), { ...headers, 'content-type': 'application/octet-stream' }, bytes);
+  if (put.status !== 201) throw failure(put, `PUT ${repo} blob ${digest}`);
+  return digest;
 }
 
 /**

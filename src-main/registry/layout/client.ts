@@ -32,6 +32,8 @@ import { layoutNotFound } from './errors';
 import { findDigest, findRef, readIndex, refNameOf } from './index-file';
 import { parseLayoutReference } from './reference';
 import { LayoutWriter } from './writer';
+import { listReferrers } from '../referrers/list';
+import type { ListReferrersOptions, Referrer } from '../referrers/types';
 
 /** Opens `dir` as a layout. Nothing is read until a call needs it; a push creates the folder. */
 export function openLayout(dir: string): LayoutClient {
@@ -73,6 +75,11 @@ export class LayoutClient implements Client, BlobSource, WritableClient {
 
   async close(): Promise<void> {
     // Nothing is held open between calls.
+  }
+
+  /** A layout has no Referrers API: its tag-schema and cosign tags, and an index's attestation entries. */
+  listReferrers(digest: string, opts: ListReferrersOptions = {}): Promise<Referrer[]> {
+    return listReferrers(this, digest, opts);
   }
 
   async listTags(opts: ListOptions = {}): Promise<string[]> {

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { RegistryError } from './errors';
+import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES } from './extract/decompress';
 import type { Layer } from './image';
 
 export interface SaveLayerOptions {
@@ -32,7 +32,7 @@ export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptio
   const temp = join(dirname(path), `.${basename(path)}.partial-${randomBytes(4).toString('hex')}`);
   let written = 0;
   try {
-    const source = await layer.open({ signal: opts.signal });
+    const opened = await layer.open({ signal: opts.signal });
     let read = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, callback) {
@@ -49,9 +49,17 @@ export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptio
     });
     const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
     if (opts.decompress) {
-      await pipeline(source, meter, decompressorFor(layer), count, out, { signal: opts.signal });
+      // The format is read from the first bytes, as for extraction: media types are often loose.
+      const { head, stream: source } = await peek(opened, SNIFF_BYTES);
+      const compression = detectCompression(head);
+      const decompressor = decompressorFor(compression, layer.digest);
+      try {
+        await pipeline(source, meter, decompressor, count, out, { signal: opts.signal });
+      } catch (err) {
+        throw decompressor.errored === err ? describeDecompressError(err as Error, compression, layer.digest) : err;
+      }
     } else {
-      await pipeline(source, meter, count, out, { signal: opts.signal });
+      await pipeline(opened, meter, count, out, { signal: opts.signal });
     }
     const handle = await open(temp, 'r');
     try {
@@ -64,26 +72,8 @@ export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptio
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined);
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (isZlibError(err)) {
-      // A raw zlib error would be the only non-RegistryError a save can end with.
-      throw new RegistryError(`Layer ${layer.digest} could not be decompressed: ${err.message} (its stored bytes are not valid gzip)`, { cause: err });
-    }
     throw describeDiskError(err, path);
   }
-}
-
-/** zlib's own errors carry codes like Z_DATA_ERROR ("incorrect header check") and Z_BUF_ERROR ("unexpected end of file"). */
-function isZlibError(err: unknown): err is Error {
-  const code = (err as { code?: unknown })?.code;
-  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_');
-}
-
-function decompressorFor(layer: Layer): Transform {
-  if (/zstd/.test(layer.mediaType)) {
-    throw new RegistryError(`Layer ${layer.digest} is zstd-compressed, which Node 20 cannot decompress: save it as stored`);
-  }
-  // An uncompressed tar layer (`...tar` without +gzip) is already what was asked for.
-  return /gzip/.test(layer.mediaType) || !/tar$/.test(layer.mediaType) ? createGunzip() : new PassThrough();
 }
 
 /** Disk errors named for a person: a full disk, a folder that cannot be written. */

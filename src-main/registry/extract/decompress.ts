@@ -8,6 +8,7 @@ import { PassThrough, Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { RegistryError } from '../errors';
 import { LayerFormatError } from './errors';
+import { createZstdDecompressor } from './zstd';
 
 export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
 
@@ -31,28 +32,28 @@ export function detectCompression(head: Uint8Array): Compression {
  */
 const OUTPUT_CHUNK_BYTES = 64 * 1024;
 
-/** zstd arrived in node:zlib with Node 22.15; on Node 20 the function does not exist. */
-type ZstdZlib = { createZstdDecompress?: () => Transform };
-
-/** A stream that turns `compression` into plain tar bytes; throws for what Node cannot read. */
+/**
+ * A stream that turns `compression` into plain tar bytes; throws for what
+ * Lading does not read. Pass its errors through describeDecompressError().
+ */
 export function decompressorFor(compression: Compression, digest: string): Transform {
   switch (compression) {
     case 'gzip':
       return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
     case 'none':
       return new PassThrough();
-    case 'zstd': {
-      const create = (zlib as unknown as ZstdZlib).createZstdDecompress;
-      if (typeof create === 'function') return create();
-      throw new LayerFormatError(
-        `Layer ${digest} is zstd-compressed, and this Node.js (${process.version}) has no zstd decompressor (Node 22.15 or later has one)`,
-        digest,
-      );
-    }
+    case 'zstd':
+      return createZstdDecompressor(OUTPUT_CHUNK_BYTES);
     case 'xz':
     case 'bzip2':
       throw new LayerFormatError(`Layer ${digest} is ${compression}-compressed, which is not a layer format Lading reads`, digest);
   }
+}
+
+/** A decompressor's own error (zlib's "incorrect header check", a bad zstd frame) as one naming the layer. */
+export function describeDecompressError(err: Error, compression: Compression, digest: string): Error {
+  if (err instanceof RegistryError) return err;
+  return new LayerFormatError(`Layer ${digest} could not be decompressed as ${compression}: ${err.message}`, digest, { cause: err });
 }
 
 /**

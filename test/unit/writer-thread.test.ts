@@ -1,7 +1,7 @@
 /**
  * The extract writer's thread (src-main/registry/extract/writer-thread.ts):
  * a real Worker making real file system calls in a temp dir. Operations run
- * in the order they were queued, file contents survive the caller reusing
+ * in the order they were queued, relative names land below the root, file contents survive the caller reusing
  * its buffers, contents larger than a batch span several, and the first
  * failure comes back as Node's own error (code, syscall, path) and stops
  * everything queued after it.
@@ -93,6 +93,26 @@ describe('WriterThread', () => {
     expect((await readFile(join(dir, 'big'))).equals(big)).toBe(true);
     expect((await readdir(dir)).length).toBe(2002);
     expect(await readFile(join(dir, 'small-1999'), 'utf8')).toBe('1999\n');
+  });
+
+  it('resolves names that do not start with / below the root it was given; absolute paths stay as they are', async () => {
+    const dir = await folder();
+    const outside = await folder();
+    const thread = new WriterThread(dir);
+    try {
+      thread.mkdir('sub', 0o700);
+      await thread.writeFile('sub/file', 0o644, MTIME, chunks('inside\n'));
+      thread.symlink('/etc/passwd', 'sub/link', MTIME);
+      await thread.writeFile(join(outside, 'kept'), 0o600, MTIME, chunks('kept\n'));
+      thread.rename(join(outside, 'kept'), 'sub/kept');
+      await thread.drain();
+    } finally {
+      await thread.close();
+    }
+    expect(await readFile(join(dir, 'sub/file'), 'utf8')).toBe('inside\n');
+    expect(await readlink(join(dir, 'sub/link'))).toBe('/etc/passwd');
+    expect(await readFile(join(dir, 'sub/kept'), 'utf8')).toBe('kept\n');
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('renames, unlinks and removes trees in order with the writes around them', async () => {

@@ -16,6 +16,8 @@
  *
  * The calls themselves are made by a writer thread (writer-thread.ts), in the
  * order they are decided here: this class only decides, and keeps the map.
+ * It hands the thread entry names as they are (checked: relative, no `..`),
+ * which the thread resolves below the root.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -62,13 +64,14 @@ export class SafeWriter {
    * place, and not inside the root, where an image may use any name.
    */
   private readonly hidden: HiddenStore;
-  private readonly thread = new WriterThread();
+  private readonly thread: WriterThread;
 
   constructor(
     private readonly root: string,
     private readonly signal?: AbortSignal,
   ) {
-    const thread = this.thread;
+    const thread = new WriterThread(root);
+    this.thread = thread;
     // Kept files are written with their own mode and mtime, so moving one into place is all a link needs.
     const io: KeptFileIo = {
       write: async (path, header, body) => {
@@ -142,13 +145,13 @@ export class SafeWriter {
         return fromKept ? this.writeKept(header) : this.writeHardlink(header);
       case 'symlink':
         this.clear(name);
-        this.thread.symlink(header.linkname ?? '', this.abs(name), header.mtime);
+        this.thread.symlink(header.linkname ?? '', name, header.mtime);
         this.nodes.set(name, 'symlink');
         this.counts.symlinks++;
         return true;
       case 'file':
         this.clear(name);
-        this.counts.bytes += await this.thread.writeFile(this.abs(name), header.mode, header.mtime, body, this.signal);
+        this.counts.bytes += await this.thread.writeFile(name, header.mode, header.mtime, body, this.signal);
         this.nodes.set(name, 'file');
         this.counts.files++;
         return true;
@@ -161,14 +164,10 @@ export class SafeWriter {
     const ordered = [...this.directories.entries()].sort(([a], [b]) => depth(b) - depth(a));
     for (const [name, meta] of ordered) {
       if (this.signal?.aborted) throw this.signal.reason;
-      this.thread.setAttributes(name === ROOT ? this.root : this.abs(name), meta.mode, meta.mtime);
+      this.thread.setAttributes(name === ROOT ? this.root : name, meta.mode, meta.mtime);
       await this.thread.ready();
     }
     await this.thread.drain();
-  }
-
-  private abs(name: string): string {
-    return join(this.root, name);
   }
 
   /** Makes the missing parents of `name`, or says why it may not be written. */
@@ -178,7 +177,7 @@ export class SafeWriter {
       if (kind === 'directory') continue;
       if (kind === 'symlink') return `parent ${parent} is a symlink`;
       if (kind === 'file') return `parent ${parent} is not a directory`;
-      this.thread.mkdir(this.abs(parent), WORKING_DIRECTORY_MODE);
+      this.thread.mkdir(parent, WORKING_DIRECTORY_MODE);
       this.nodes.set(parent, 'directory');
       this.directories.set(parent, { mode: IMPLIED_DIRECTORY_MODE });
       this.counts.directories++;
@@ -190,7 +189,7 @@ export class SafeWriter {
     const { name } = header;
     if (this.nodes.get(name) !== 'directory') {
       this.clear(name);
-      this.thread.mkdir(this.abs(name), WORKING_DIRECTORY_MODE);
+      this.thread.mkdir(name, WORKING_DIRECTORY_MODE);
       this.nodes.set(name, 'directory');
       this.counts.directories++;
     }
@@ -208,7 +207,7 @@ export class SafeWriter {
       return this.skip(name, `hard link to itself or to something inside it (${target})`);
     }
     this.clear(name);
-    this.thread.link(this.abs(target), this.abs(name));
+    this.thread.link(target, name);
     this.nodes.set(name, 'file');
     this.counts.hardlinks++;
     return true;
@@ -219,7 +218,7 @@ export class SafeWriter {
     const kept = this.hidden.take(header.linkname ?? '');
     if (kept === undefined) return this.skip(header.name, `hard link target ${header.linkname ?? ''} was not kept`);
     this.clear(header.name);
-    this.thread.rename(kept.path, this.abs(header.name));
+    this.thread.rename(kept.path, header.name);
     this.nodes.set(header.name, 'file');
     this.counts.files++;
     this.counts.bytes += kept.header.size;
@@ -247,13 +246,13 @@ export class SafeWriter {
     if (kind === undefined) return;
     if (kind === 'directory') {
       // rm does not follow symlinks inside; our directories are still writable here.
-      this.thread.removeTree(this.abs(name));
+      this.thread.removeTree(name);
       const prefix = `${name}/`;
       for (const key of [...this.nodes.keys()]) if (key.startsWith(prefix)) this.nodes.delete(key);
       for (const key of [...this.directories.keys()]) if (key.startsWith(prefix)) this.directories.delete(key);
       this.directories.delete(name);
     } else {
-      this.thread.unlink(this.abs(name));
+      this.thread.unlink(name);
     }
     this.nodes.delete(name);
   }

@@ -8,7 +8,9 @@
  * It receives batches `{id, ops, buffer}` and carries out `ops` in order with
  * synchronous calls (no thread-pool round trip per call: the point of the
  * thread). `ops` is one flat array: an opcode, then that opcode's arguments
- * (see Op). File contents are ranges of `buffer`. Each batch is answered
+ * (see Op). A path not starting with `/` is relative to `workerData.root`
+ * (so the main thread builds no absolute path per entry). File contents are
+ * ranges of `buffer`. Each batch is answered
  * with `{id, buffer, failure}`, the buffer handed back for reuse. After the
  * first failure nothing more is done: later batches are answered with the
  * same failure, so the owner sees it however late it looks.
@@ -63,7 +65,9 @@ export interface WriterReply {
 export const WRITER_SCRIPT = `
 'use strict';
 const fs = require('node:fs');
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const root = workerData && workerData.root;
+const at = (path) => (root === undefined || path.charCodeAt(0) === 0x2f ? path : root + '/' + path);
 const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 // What open() and mkdir() cannot give a new file: set-id and sticky bits, and bits the umask takes away.
 const NEEDS_CHMOD = 0o7000 | process.umask();
@@ -75,11 +79,11 @@ function run(ops, bytes) {
   while (i < ops.length) {
     switch (ops[i]) {
       case ${Op.mkdir}:
-        fs.mkdirSync(ops[i + 1], ops[i + 2]);
+        fs.mkdirSync(at(ops[i + 1]), ops[i + 2]);
         i += 3;
         break;
       case ${Op.open}:
-        fd = fs.openSync(ops[i + 1], CREATE, ops[i + 2] & 0o777);
+        fd = fs.openSync(at(ops[i + 1]), CREATE, ops[i + 2] & 0o777);
         i += 3;
         break;
       case ${Op.write}: {
@@ -102,29 +106,30 @@ function run(ops, bytes) {
         break;
       }
       case ${Op.symlink}:
-        fs.symlinkSync(ops[i + 1], ops[i + 2]);
-        fs.lutimesSync(ops[i + 2], ops[i + 3], ops[i + 3]);
+        // The target is the symlink's content, written as it is: never resolved here.
+        fs.symlinkSync(ops[i + 1], at(ops[i + 2]));
+        fs.lutimesSync(at(ops[i + 2]), ops[i + 3], ops[i + 3]);
         i += 4;
         break;
       case ${Op.link}:
-        fs.linkSync(ops[i + 1], ops[i + 2]);
+        fs.linkSync(at(ops[i + 1]), at(ops[i + 2]));
         i += 3;
         break;
       case ${Op.rename}:
-        fs.renameSync(ops[i + 1], ops[i + 2]);
+        fs.renameSync(at(ops[i + 1]), at(ops[i + 2]));
         i += 3;
         break;
       case ${Op.attributes}:
-        fs.chmodSync(ops[i + 1], ops[i + 2]);
-        if (ops[i + 3] !== -1) fs.utimesSync(ops[i + 1], ops[i + 3], ops[i + 3]);
+        fs.chmodSync(at(ops[i + 1]), ops[i + 2]);
+        if (ops[i + 3] !== -1) fs.utimesSync(at(ops[i + 1]), ops[i + 3], ops[i + 3]);
         i += 4;
         break;
       case ${Op.unlink}:
-        fs.unlinkSync(ops[i + 1]);
+        fs.unlinkSync(at(ops[i + 1]));
         i += 2;
         break;
       case ${Op.removeTree}:
-        fs.rmSync(ops[i + 1], { recursive: true, force: true });
+        fs.rmSync(at(ops[i + 1]), { recursive: true, force: true });
         i += 2;
         break;
       default:

@@ -33,6 +33,12 @@ const MAX_IN_FLIGHT = 4;
 const HUNGRY = 1;
 
 export class WriterThread {
+  /**
+   * `root`: the directory that paths not starting with `/` are relative to.
+   * The caller passes names it has already checked (no `..`, not absolute).
+   */
+  constructor(private readonly root?: string) {}
+
   private worker: Worker | undefined;
   private ops: (string | number)[] = [];
   private buffer = new Uint8Array(new ArrayBuffer(BATCH_BYTES));
@@ -188,6 +194,7 @@ export class WriterThread {
       eval: true,
       // Not the parent's flags (a TypeScript loader in tests, --cpu-prof in a profile): the script is plain JS.
       execArgv: [],
+      workerData: { root: this.root },
       // It holds a few batches and an fd: a small heap is plenty.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });

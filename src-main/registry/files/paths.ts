@@ -1,0 +1,24 @@
+/**
+ * Paths of the flattened image as this folder lists them: relative, with no
+ * `./`, no leading `/` and no trailing `/`. A layer's hostile names (`..`,
+ * absolute) are resolved lexically inside the image, as a container runtime
+ * puts them (`/etc/x` is `etc/x`, `a/../../x` is `x`): the listing shows
+ * where they would land in the image, never a place outside it. Nothing here
+ * touches the disk; extraction keeps refusing such names (extract/paths.ts).
+ */
+import { posix } from 'node:path';
+import { normalizeName, ROOT, unsafeNameReason } from '../extract/paths';
+
+export { ROOT };
+
+export function imagePath(raw: string): string {
+  const name = normalizeName(raw);
+  if (unsafeNameReason(name) === undefined) return name;
+  const inside = posix.normalize(`/${name}`).slice(1);
+  return inside === '' ? ROOT : inside;
+}
+
+/** Path order of the listings: by UTF-16 code unit, the same for every list this folder returns. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

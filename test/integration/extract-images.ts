@@ -25,7 +25,17 @@ export interface RawLayerSpec {
   compression?: 'gzip' | 'none' | 'zstd';
 }
 
-export type MixedLayerSpec = LayerSpec | RawLayerSpec;
+/** A layer given as its stored bytes, whatever they are (a test of what is not a tar). */
+export interface BlobLayerSpec {
+  createdBy: string;
+  blob: Buffer;
+  mediaType?: string;
+}
+
+export type MixedLayerSpec = LayerSpec | RawLayerSpec | BlobLayerSpec;
+
+/** Container config fields (`Env`, `Cmd`, `Labels`, `ExposedPorts`...) of a built image. */
+export type ContainerConfigSpec = Record<string, unknown>;
 
 export interface MixedLayer {
   digest: string;
@@ -63,6 +73,11 @@ export async function rawTar(entries: RawEntry[]): Promise<Buffer> {
 }
 
 async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
+  if ('blob' in spec) {
+    // The diff_id cannot be known for bytes that are not a tar; nothing reads it.
+    const digest = sha256Digest(spec.blob);
+    return { digest, size: spec.blob.length, mediaType: spec.mediaType ?? MediaType.ociLayerGzip, diffId: digest, blob: spec.blob };
+  }
   if (!('raw' in spec)) {
     const built = await buildLayer(spec);
     return { digest: built.digest, size: built.size, mediaType: MediaType.ociLayerGzip, diffId: built.diffId, blob: built.blob };
@@ -90,7 +105,12 @@ async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
 }
 
 /** Writes a single-image OCI layout at `dir` under `tag`. */
-export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag = 'v1'): Promise<MixedLayout> {
+export async function buildMixedLayout(
+  dir: string,
+  specs: MixedLayerSpec[],
+  tag = 'v1',
+  containerConfig: ContainerConfigSpec = { Env: ['PATH=/usr/bin:/bin'] },
+): Promise<MixedLayout> {
   const layers: MixedLayer[] = [];
   for (const spec of specs) layers.push(await buildMixedLayer(spec));
   const writer = await OciLayoutWriter.create(dir);
@@ -99,7 +119,7 @@ export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag
     architecture: 'amd64',
     os: 'linux',
     created: FIXED_CREATED,
-    config: { Env: ['PATH=/usr/bin:/bin'] },
+    config: containerConfig,
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     history: specs.map((s) => ({ created: FIXED_CREATED, created_by: s.createdBy })),
   };
@@ -123,8 +143,9 @@ export async function pushMixedImage(
   repository: string,
   specs: MixedLayerSpec[],
   tag = 'v1',
+  containerConfig?: ContainerConfigSpec,
 ): Promise<MixedLayout> {
-  const layout = await buildMixedLayout(dir, specs, tag);
+  const layout = await buildMixedLayout(dir, specs, tag, containerConfig);
   await pushLayout(layout, `${host}/${repository}:${tag}`);
   return layout;
 }

@@ -237,7 +237,14 @@ describe('readImageFile', () => {
 
   it('refuses a directory, a symlink and a missing path, naming the path', async () => {
     const image = await imageOf(comparison, 'comparison');
-    const refusal = (path: string) => readImageFile(image, path, { cache }).catch((err: unknown) => err as ImageFileError);
+    const refusal = async (path: string): Promise<ImageFileError> => {
+      try {
+        await readImageFile(image, path, { cache });
+      } catch (err) {
+        return err as ImageFileError;
+      }
+      throw new Error(`${path} was read`);
+    };
     expect(await refusal('etc')).toMatchObject({ name: 'NotARegularFileError', path: 'etc', type: 'directory' });
     expect(await refusal('links/relative')).toMatchObject({ name: 'NotARegularFileError', path: 'links/relative', type: 'symlink' });
     expect((await refusal('links/relative')).message).toMatch(/links\/relative is a symlink \(to \.\.\/etc\/keep\)/);

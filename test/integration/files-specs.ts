@@ -152,3 +152,33 @@ export function hostileNameLayers(canary: string): RawLayerSpec[] {
     },
   ];
 }
+
+/**
+ * A plain tar of `count` empty files spread over 100 directories, written
+ * header by header (tar-stream takes seconds for this many entries): what a
+ * hostile layer of millions of empty files looks like, a few MB of gzip.
+ */
+export function emptyFilesTar(count: number): Buffer {
+  // Every header is this one plus its name: the checksum is the template's plus the name's bytes.
+  const template = Buffer.alloc(512);
+  template.write('0000644\0', 100, 'ascii');
+  template.write('0000000\0', 108, 'ascii');
+  template.write('0000000\0', 116, 'ascii');
+  template.write('00000000000\0', 124, 'ascii');
+  template.write('14432111111\0', 136, 'ascii');
+  template.write('        ', 148, 'ascii');
+  template.write('0', 156, 'ascii');
+  template.write('ustar\x0000', 257, 'latin1');
+  const templateSum = template.reduce((sum, byte) => sum + byte, 0);
+  const out = Buffer.alloc((count + 2) * 512);
+  for (let i = 0; i < count; i++) {
+    const header = out.subarray(i * 512, (i + 1) * 512);
+    template.copy(header);
+    const name = `d${i % 100}/f${i}`;
+    header.write(name, 0, 100, 'ascii');
+    let sum = templateSum;
+    for (let j = 0; j < name.length; j++) sum += name.charCodeAt(j);
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+  }
+  return out;
+}

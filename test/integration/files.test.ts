@@ -26,7 +26,7 @@ import {
   COMPARISON_CHANGES, DIFF_A_CONFIG, DIFF_A_LAYERS, DIFF_B_CONFIG, DIFF_B_LAYERS, DIFF_FILES,
 } from './files-specs.js';
 import { runJsonChild } from './json-child';
-import { ClientPool, probeLayers, sha256OfStream } from './registry-support';
+import { ClientPool, probeLayers, readStream, sha256OfStream } from './registry-support';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
@@ -211,13 +211,13 @@ describe('readImageFile', () => {
       expect(got, path).toEqual({ digest: `sha256:${umociTree.nodes.get(path)?.sha256}`, size: want.length });
     }
     const text = async (path: string) => (await readFile(join(umociRootfs, path))).toString();
-    expect((await readAll(await readImageFile(image, 'pair2/second', { cache }))).toString()).toBe(await text('pair2/second'));
+    expect((await readStream(await readImageFile(image, 'pair2/second', { cache }))).toString()).toBe(await text('pair2/second'));
   });
 
   it('takes a path with a leading / or ./ as the image path', async () => {
     const image = await imageOf(comparison, 'comparison');
     for (const path of ['/etc/keep', './etc/keep', 'etc//keep', 'links/../etc/keep']) {
-      expect((await readAll(await readImageFile(image, path, { cache }))).toString(), path).toBe('kept from layer 1\n');
+      expect((await readStream(await readImageFile(image, path, { cache }))).toString(), path).toBe('kept from layer 1\n');
     }
   });
 
@@ -259,7 +259,7 @@ describe('readImageFile', () => {
     await listImageFiles(await imageOf(partial, 'partial'), { cache });
     const image = await imageOf(partial, 'partial');
     const reads = probeLayers(image);
-    const content = await readAll(await readImageFile(image, 'small.txt', { cache }));
+    const content = await readStream(await readImageFile(image, 'small.txt', { cache }));
     expect(content.toString()).toBe('first in its layer\n');
     expect(reads.opens).toEqual([1, 0]);
     // The 8 MiB file after it was not read (what is in flight when the layer is closed aside).
@@ -280,7 +280,7 @@ describe('readImageFile', () => {
     index.hashes[index.paths.indexOf('small.txt')] = 'ab'.repeat(32);
     await writeFile(cachePath(dir, digest), encodeIndex(index));
     const stream = await readImageFile(await imageOf(partial, 'partial'), 'small.txt', { cache: lying });
-    const failure = await readAll(stream).catch((err: unknown) => err);
+    const failure = await readStream(stream).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DigestMismatchError);
     expect((failure as Error).message).toMatch(/small\.txt in layer sha256:[0-9a-f]{64} does not match the layer's file index/);
   });
@@ -396,9 +396,3 @@ describe('FileIndexCache', () => {
     expect(names.length).toBe(comparison.layers.length + 3);
   });
 });
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

@@ -136,6 +136,13 @@ export function probeLayers(image: Image): LayerReads {
   return reads;
 }
 
+/** A whole stream, in memory (small test files only). */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** A repository name no other test (or run) uses: `lading-it/<what>-<random>`. */
 export function uniqueRepository(what: string): string {
   return `lading-it/${what}-${randomBytes(4).toString('hex')}`;

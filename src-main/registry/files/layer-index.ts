@@ -73,17 +73,20 @@ export interface IndexLayerOptions {
   signal?: AbortSignal;
   /** Compressed bytes, as they are read. */
   onBytes?: (count: number) => void;
+  /** The most tar entries (default MAX_LAYER_ENTRIES); lower only to test the bound. */
+  maxEntries?: number;
 }
 
 export async function indexLayer(layer: Layer, opts: IndexLayerOptions = {}): Promise<LayerIndex> {
   const out = new LayerIndexBuilder(layer.digest);
+  const maxEntries = opts.maxEntries ?? MAX_LAYER_ENTRIES;
   let ordinal = -1;
   let nameChars = 0;
   for await (const { header, body } of readLayerEntries(layer, opts)) {
     ordinal++;
-    if (ordinal >= MAX_LAYER_ENTRIES) {
+    if (ordinal >= maxEntries) {
       throw new FileIndexLimitError(
-        `Layer ${layer.digest} has more than ${MAX_LAYER_ENTRIES.toLocaleString('en-US')} entries, the most a file index holds `
+        `Layer ${layer.digest} has more than ${maxEntries.toLocaleString('en-US')} entries, the most a file index holds `
           + '(the largest layers of real images hold a few hundred thousand)',
         layer.digest,
       );

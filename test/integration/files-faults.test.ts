@@ -84,7 +84,8 @@ beforeAll(async () => {
   // Damage the second layer: the first is read, checked and cached before the bad one fails.
   const corruptPath = blobDataPath(lading.storageRoot, corrupt.layers[1]!.digest);
   const bytes = await readFile(corruptPath);
-  for (let i = bytes.length / 2; i < bytes.length / 2 + 64; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xa5;
+  const middle = Math.floor(bytes.length / 2);
+  for (let i = middle; i < middle + 64; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xa5;
   await writeFile(corruptPath, bytes);
   const truncatedPath = blobDataPath(lading.storageRoot, truncated.layers[1]!.digest);
   await truncate(truncatedPath, Math.floor((await stat(truncatedPath)).size / 2));

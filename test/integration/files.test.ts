@@ -16,7 +16,7 @@ import {
   diffImages, DigestMismatchError, FileDeletedError, FileIndexCache, FileNotInImageError, ImageFileError, listImageFiles,
   NotARegularFileError, readImageFile, type Image, type ImageFileEntry, type ImageFiles, type IndexProgress,
 } from '../../src-main/registry/index';
-import { decodeIndex, encodeIndex } from '../../src-main/registry/files/index-format';
+import { decodeView, encodeView, viewKey } from '../../src-main/registry/files/view-format';
 import { makeTempDir } from '../harness/tmp.js';
 import { requireTool, runRaw } from '../harness/tools.js';
 import { pushMixedImage, type MixedLayout } from './extract-images.js';
@@ -59,6 +59,16 @@ async function newFolder(name: string): Promise<string> {
 
 function cachePath(dir: string, digest: string): string {
   return join(dir, `${digest.replace(':', '-')}.idx`);
+}
+
+function viewPath(dir: string, key: string): string {
+  return join(dir, `view-${key.slice('sha256:'.length)}.idx`);
+}
+
+async function cacheBytes(dir: string): Promise<{ names: string[]; bytes: number }> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.idx'));
+  const sizes = await Promise.all(names.map(async (n) => (await stat(join(dir, n))).size));
+  return { names, bytes: sizes.reduce((sum, s) => sum + s, 0) };
 }
 
 /** The listing in the shape extract-tree.ts gives a directory on disk. */
@@ -275,10 +285,11 @@ describe('readImageFile', () => {
     const lying = new FileIndexCache(dir);
     await listImageFiles(await imageOf(partial, 'partial'), { cache: lying });
     // A well-formed cache file whose hash for small.txt is wrong (as a bug or a tampered cache would have it).
-    const digest = partial.layers[0]!.digest;
-    const index = decodeIndex(await readFile(cachePath(dir, digest)), digest);
-    index.hashes[index.paths.indexOf('small.txt')] = 'ab'.repeat(32);
-    await writeFile(cachePath(dir, digest), encodeIndex(index));
+    const key = viewKey(partial.layers.map((l) => l.digest));
+    const view = decodeView(await readFile(viewPath(dir, key)), key);
+    const at = view.files.entries.findIndex((e) => e.path === 'small.txt');
+    view.files.entries[at] = { ...view.files.entries[at]!, sha256: 'ab'.repeat(32) };
+    await writeFile(viewPath(dir, key), encodeView(key, view));
     const stream = await readImageFile(await imageOf(partial, 'partial'), 'small.txt', { cache: lying });
     const failure = await readStream(stream).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DigestMismatchError);
@@ -322,7 +333,8 @@ describe('diffImages', () => {
 
 describe('FileIndexCache', () => {
   it('reopens an image without reading a layer, also another image sharing its layers', async () => {
-    const cache = new FileIndexCache(await newFolder('reopen'));
+    const dir = await newFolder('reopen');
+    const cache = new FileIndexCache(dir);
     await listImageFiles(await imageOf(comparison, 'comparison'), { cache });
     const image = await imageOf(comparison, 'comparison');
     const reads = probeLayers(image);
@@ -330,6 +342,9 @@ describe('FileIndexCache', () => {
     expect(await listImageFiles(image, { cache, onProgress: (p) => events.push(p) })).toEqual(listed);
     expect(reads.opens).toEqual([0, 0, 0, 0]);
     expect(events.at(-1)).toMatchObject({ bytesDone: events.at(-1)?.bytesTotal });
+    // Opened from its view alone, without the layers' indexes.
+    for (const layer of comparison.layers) await rm(cachePath(dir, layer.digest));
+    expect(await listImageFiles(await imageOf(comparison, 'comparison'), { cache })).toEqual(listed);
 
     await listImageFiles(await imageOf(diffA, 'diff-a'), { cache });
     const b = await imageOf(diffB, 'diff-b');
@@ -342,10 +357,13 @@ describe('FileIndexCache', () => {
     const dir = await newFolder('corrupt-cache');
     const cache = new FileIndexCache(dir);
     await listImageFiles(await imageOf(comparison, 'comparison'), { cache });
+    const key = viewKey(comparison.layers.map((l) => l.digest));
     const [l0, l1, l2, l3] = comparison.layers.map((l) => cachePath(dir, l.digest)) as [string, string, string, string];
-    const flipped = await readFile(l0);
-    flipped[Math.floor(flipped.length / 2)]! ^= 0x01;
-    await writeFile(l0, flipped);
+    for (const path of [l0, viewPath(dir, key)]) {
+      const flipped = await readFile(path);
+      flipped[Math.floor(flipped.length / 2)]! ^= 0x01;
+      await writeFile(path, flipped);
+    }
     await truncate(l1, Math.floor((await stat(l1)).size / 2));
     // A valid index, but of another layer, under this layer's name.
     await writeFile(l2, await readFile(l3));
@@ -355,26 +373,26 @@ describe('FileIndexCache', () => {
     expect(await listImageFiles(image, { cache })).toEqual(listed);
     expect(reads.opens).toEqual([1, 1, 1, 0]);
     for (const layer of comparison.layers) expect(await cache.load(layer.digest), layer.digest).toBeDefined();
+    expect(await cache.loadView(key)).toBeDefined();
   });
 
-  it('stays under maxBytes: the least recently used index goes first', async () => {
+  it('stays under maxBytes: the least recently used file goes first', async () => {
     const dir = await newFolder('bounded');
     await listImageFiles(await imageOf(comparison, 'comparison'), { cache: new FileIndexCache(dir) });
-    const sizes = await Promise.all(comparison.layers.map(async (l) => (await stat(cachePath(dir, l.digest))).size));
-    const total = sizes.reduce((n, s) => n + s, 0);
-    // Room for all but the smallest one: storing one more must evict.
-    const maxBytes = total - Math.min(...sizes) + 1;
+    const before = await cacheBytes(dir);
+    expect(before.names.length).toBe(comparison.layers.length + 1);
+    // Room for what is there and a little more: storing diff-a's indexes and view must evict.
+    const maxBytes = before.bytes + 64;
     const bounded = new FileIndexCache(dir, { maxBytes });
-    // Used just now: layer 0 must survive what comes next, even though it was written first.
+    // Used just now: layer 0 must survive what comes next, though it was written first.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await bounded.load(comparison.layers[0]!.digest)).toBeDefined();
     await listImageFiles(await imageOf(diffA, 'diff-a'), { cache: bounded });
-    const left = (await readdir(dir)).filter((n) => n.endsWith('.idx'));
-    const leftBytes = (await Promise.all(left.map(async (n) => (await stat(join(dir, n))).size))).reduce((n, s) => n + s, 0);
-    expect(leftBytes).toBeLessThanOrEqual(maxBytes);
-    expect(left).toContain(`${comparison.layers[0]!.digest.replace(':', '-')}.idx`);
-    expect(left).toContain(`${diffA.layers[1]!.digest.replace(':', '-')}.idx`);
-    expect(left.length).toBeLessThan(comparison.layers.length + diffA.layers.length);
+    const after = await cacheBytes(dir);
+    expect(after.bytes).toBeLessThanOrEqual(maxBytes);
+    expect(after.names).toContain(`${comparison.layers[0]!.digest.replace(':', '-')}.idx`);
+    expect(after.names).toContain(`view-${viewKey(diffA.layers.map((l) => l.digest)).slice('sha256:'.length)}.idx`);
+    expect(after.names).not.toContain(`${comparison.layers[1]!.digest.replace(':', '-')}.idx`);
   });
 
   it('two processes sharing one folder both get the full listing, and leave only valid files', async () => {
@@ -393,6 +411,7 @@ describe('FileIndexCache', () => {
     expect(names.filter((n) => !n.endsWith('.idx'))).toEqual([]);
     const cache = new FileIndexCache(dir);
     for (const layer of [...comparison.layers, ...diffA.layers, ...diffB.layers]) expect(await cache.load(layer.digest)).toBeDefined();
-    expect(names.length).toBe(comparison.layers.length + 3);
+    // Seven layer indexes (diff-a and diff-b share one) and three views.
+    expect(names.length).toBe(comparison.layers.length + 3 + 3);
   });
 });

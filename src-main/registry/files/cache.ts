@@ -1,37 +1,42 @@
 /**
- * FileIndexCache: layer indexes kept on disk, one file per layer digest
- * (`sha256-<hex>.idx`). A layer's content never changes, so an entry never goes
- * stale: an image whose layers were read before, or that shares layers with
- * one read before, opens without a download.
+ * FileIndexCache: what reading an image's layers taught us, kept on disk.
  *
- * - Files appear whole or not at all (written under a temporary name, then
- *   renamed), so two processes can share one folder: the last rename wins, and
- *   both wrote the same thing.
- * - Nothing read back is believed before its checksum, format version and
- *   digest are checked (index-format.ts); a bad file is a miss, and the index
- *   rebuilt from the layer replaces it.
- * - The folder stays under `maxBytes`: after each write, the least recently
- *   used files go first (a hit refreshes a file's mtime).
- * - On a big-endian machine (the format is little-endian) nothing is kept.
- * - Only complete indexes of fully verified layers are written: a cancelled
- *   or failed read (wrong digest, not a tar, a limit) writes nothing.
+ * - One index per layer (`sha256-<hex>.idx`, index-format.ts), by the layer's
+ *   digest: a layer's content never changes, so an index never goes stale, and
+ *   an image that shares layers with one read before reads only the others.
+ * - One flattened view per list of layers (`view-<hex>.idx`, view-format.ts):
+ *   an image opened before opens from that one file, without applying its
+ *   layers again. It is derived from the indexes, and as immutable as they are.
+ *
+ * Files appear whole or not at all (written under a temporary name, then
+ * renamed), so two processes can share one folder: the last rename wins, and
+ * both wrote the same thing. Nothing read back is believed before its
+ * checksum, format version and subject are checked (columns.ts); a bad file
+ * is a miss, and what is rebuilt replaces it. The folder stays under
+ * `maxBytes`: after each write, the least recently used files go first (a hit
+ * refreshes a file's mtime). Only what was made from fully verified layers is
+ * written: a cancelled or failed read (wrong digest, not a tar, a limit)
+ * writes nothing. On a big-endian machine (the format is little-endian)
+ * nothing is kept.
  */
 import { mkdir, open, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeBytesAtomically } from '../layout/atomic';
 import { TEMP_PREFIX } from '../layout/paths';
 import { parseDigest } from '../reference';
-import { CorruptIndexError, decodeIndex, encodeIndex, FORMAT_USABLE } from './index-format';
+import { CorruptFileError, FORMAT_USABLE } from './columns';
+import { decodeIndex, encodeIndex } from './index-format';
 import type { LayerIndex } from './layer-index';
+import type { ImageView } from './overlay';
+import { decodeView, encodeView } from './view-format';
 
 export interface FileIndexCacheOptions {
-  /** The most the folder's index files may take together. Default 512 MiB. */
+  /** The most the folder's files may take together. Default 512 MiB. */
   maxBytes?: number;
 }
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
-const INDEX_SUFFIX = '.idx';
-const INDEX_NAME = /^(sha256|sha512)-[0-9a-f]+\.idx$/;
+const CACHE_FILE = /^(sha256|sha512|view)-[0-9a-f]+\.idx$/;
 /** A temporary file this old belongs to a writer that died: remove it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -47,15 +52,41 @@ export class FileIndexCache {
   }
 
   /** The index of the layer with this digest, or undefined when there is no usable one. */
-  async load(digest: string): Promise<LayerIndex | undefined> {
-    const path = this.pathOf(digest);
+  load(digest: string): Promise<LayerIndex | undefined> {
+    return this.read(this.layerPath(digest), (bytes) => decodeIndex(bytes, digest));
+  }
+
+  /** Keeps the index of a fully read layer. */
+  store(index: LayerIndex, signal?: AbortSignal): Promise<void> {
+    return this.write(this.layerPath(index.digest), () => encodeIndex(index), signal);
+  }
+
+  /** The flattened view stored under `key` (view-format.ts's viewKey()), or undefined. */
+  loadView(key: string): Promise<ImageView | undefined> {
+    return this.read(this.viewPath(key), (bytes) => decodeView(bytes, key));
+  }
+
+  storeView(key: string, view: ImageView, signal?: AbortSignal): Promise<void> {
+    return this.write(this.viewPath(key), () => encodeView(key, view), signal);
+  }
+
+  private layerPath(digest: string): string {
+    // parseDigest admits only `algorithm:hex`: a digest cannot name a path outside the folder.
+    return join(this.dir, `${parseDigest(digest).replace(':', '-')}.idx`);
+  }
+
+  private viewPath(key: string): string {
+    return join(this.dir, `view-${parseDigest(key).slice('sha256:'.length)}.idx`);
+  }
+
+  private async read<T>(path: string, decode: (bytes: Buffer) => T): Promise<T | undefined> {
+    if (!FORMAT_USABLE) return undefined;
     let bytes: Buffer;
     try {
       const handle = await open(path, 'r');
       try {
-        const { size } = await handle.stat();
         // Not one of ours (ours never pass maxBytes): do not read it into memory.
-        if (size > this.maxBytes) return undefined;
+        if ((await handle.stat()).size > this.maxBytes) return undefined;
         bytes = await handle.readFile();
       } finally {
         await handle.close();
@@ -63,31 +94,25 @@ export class FileIndexCache {
     } catch {
       return undefined; // missing, or removed by another process meanwhile
     }
-    let index: LayerIndex;
+    let value: T;
     try {
-      index = decodeIndex(bytes, digest);
+      value = decode(bytes);
     } catch (err) {
-      if (err instanceof CorruptIndexError) return undefined; // rebuilt, and replaced by store()
+      if (err instanceof CorruptFileError) return undefined; // rebuilt, then replaced
       throw err;
     }
     const now = new Date();
     await utimes(path, now, now).catch(() => undefined);
-    return index;
+    return value;
   }
 
-  /** Writes the index of a fully read layer, then trims the folder to maxBytes. */
-  async store(index: LayerIndex, signal?: AbortSignal): Promise<void> {
+  private async write(path: string, encode: () => Buffer, signal?: AbortSignal): Promise<void> {
     if (!FORMAT_USABLE) return;
-    const bytes = encodeIndex(index);
+    const bytes = encode();
     if (bytes.length > this.maxBytes) return;
     await mkdir(this.dir, { recursive: true });
-    await writeBytesAtomically(this.pathOf(index.digest), bytes, signal);
+    await writeBytesAtomically(path, bytes, signal);
     await this.trim();
-  }
-
-  private pathOf(digest: string): string {
-    // parseDigest admits only `algorithm:hex`: a digest cannot name a path outside the folder.
-    return join(this.dir, `${parseDigest(digest).replace(':', '-')}${INDEX_SUFFIX}`);
   }
 
   /** Least recently used first out, until the folder fits; also removes temporary files of writers that died. */
@@ -96,11 +121,11 @@ export class FileIndexCache {
     const now = Date.now();
     for (const name of await readdir(this.dir)) {
       const path = join(this.dir, name);
-      const isIndex = INDEX_NAME.test(name);
-      if (!isIndex && !name.startsWith(TEMP_PREFIX)) continue;
+      const ours = CACHE_FILE.test(name);
+      if (!ours && !name.startsWith(TEMP_PREFIX)) continue;
       const info = await stat(path).catch(() => undefined);
       if (!info?.isFile()) continue;
-      if (isIndex) files.push({ path, size: info.size, used: info.mtimeMs });
+      if (ours) files.push({ path, size: info.size, used: info.mtimeMs });
       else if (now - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true }).catch(() => undefined);
     }
     let total = files.reduce((sum, f) => sum + f.size, 0);

@@ -5,8 +5,9 @@
  */
 import type { Image } from '../image';
 import type { ConfigFile, ContainerConfig } from '../types';
-import { indexLayers } from './layer-indexes';
-import { applyLayers } from './list';
+import type { LayerIndex } from './layer-index';
+import { indexLayers, reportCached } from './layer-indexes';
+import { applyLayers, cachedView, keepView } from './list';
 import { comparePaths } from './paths';
 import type { ImageFileEntry, ImageFileType, ListFilesOptions } from './types';
 
@@ -53,9 +54,13 @@ export interface ImageDiff {
 export async function diffImages(a: Image, b: Image, opts: ListFilesOptions = {}): Promise<ImageDiff> {
   const { signal } = opts;
   const [configA, configB] = await Promise.all([a.getConfig(signal ? { signal } : {}), b.getConfig(signal ? { signal } : {})]);
-  const indexes = await indexLayers([...a.layers, ...b.layers], opts);
-  const filesA = applyLayers(a, indexes).result();
-  const filesB = applyLayers(b, indexes).result();
+  const [cachedA, cachedB] = await Promise.all([cachedView(a, opts), cachedView(b, opts)]);
+  // The layers of both images that need indexing, in one call: those they share are read once.
+  const toIndex = [...(cachedA ? [] : a.layers), ...(cachedB ? [] : b.layers)];
+  if (toIndex.length === 0) reportCached([...a.layers, ...b.layers], opts.onProgress);
+  const indexes = toIndex.length > 0 ? await indexLayers(toIndex, opts) : new Map<string, LayerIndex>();
+  const filesA = (cachedA ?? await keepView(a, applyLayers(a, indexes), opts)).files;
+  const filesB = (cachedB ?? await keepView(b, applyLayers(b, indexes), opts)).files;
   return {
     layers: compareLayers(a, b),
     config: compareConfigs(configA, configB),

@@ -62,6 +62,13 @@ export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptio
   return new Map(indexes.map((index) => [index.digest, index]));
 }
 
+/** The one progress report of layers that need no reading (their view came from the cache). */
+export function reportCached(layers: readonly Layer[], listener: ((progress: IndexProgress) => void) | undefined): void {
+  const distinct = new Map(layers.map((l) => [l.digest, l.size]));
+  const total = [...distinct.values()].reduce((sum, size) => sum + size, 0);
+  listener?.({ layer: Math.max(0, distinct.size - 1), layers: distinct.size, bytesDone: total, bytesTotal: total });
+}
+
 class Progress {
   private readonly done_: number[];
   private readonly total: number;

@@ -1,31 +1,54 @@
 /**
  * listImageFiles(): the flattened filesystem of an image, what each layer
- * changed, and the bytes later layers made useless. Each layer is read once
- * (or not at all, when the cache has its index); the layers are then applied
- * in memory.
+ * changed, and the bytes later layers made useless. An image opened before
+ * comes whole from the cache; otherwise each layer is read once (or not at
+ * all, when the cache has its index), the layers are applied in memory, and
+ * the result is cached for the next time.
  */
 import type { Image } from '../image';
-import { indexLayers } from './layer-indexes';
+import { indexLayers, reportCached } from './layer-indexes';
 import type { LayerIndex } from './layer-index';
-import { Overlay } from './overlay';
+import { Overlay, type ImageView } from './overlay';
 import type { ImageFiles, ListFilesOptions } from './types';
+import { viewKey } from './view-format';
 
 export async function listImageFiles(image: Image, opts: ListFilesOptions = {}): Promise<ImageFiles> {
-  return (await overlayOf(image, opts)).result();
+  return (await imageView(image, opts)).files;
 }
 
-/** The image's layers applied oldest first, reading (or loading) their indexes. */
-export async function overlayOf(image: Image, opts: ListFilesOptions = {}): Promise<Overlay> {
-  return applyLayers(image, await indexLayers(image.layers, opts));
+/** The image's flattened view, with where each file's content is. */
+export async function imageView(image: Image, opts: ListFilesOptions = {}): Promise<ImageView> {
+  const cached = await cachedView(image, opts);
+  if (cached) {
+    reportCached(image.layers, opts.onProgress);
+    return cached;
+  }
+  return keepView(image, applyLayers(image, await indexLayers(image.layers, opts)), opts);
 }
 
-/** The image's layers applied oldest first, from indexes already at hand (by digest). */
-export function applyLayers(image: Image, indexes: ReadonlyMap<string, LayerIndex>): Overlay {
+/** The view the cache has for this image's layers, if any. */
+export async function cachedView(image: Image, opts: ListFilesOptions): Promise<ImageView | undefined> {
+  if (opts.signal?.aborted) throw opts.signal.reason;
+  const view = await opts.cache?.loadView(viewKey(image.layers.map((l) => l.digest)));
+  // The key is a hash of the digests; checking them costs nothing and needs no trust in it.
+  if (!view || view.files.layers.length !== image.layers.length) return undefined;
+  return view.files.layers.every((l, i) => l.digest === image.layers[i]?.digest) ? view : undefined;
+}
+
+/** Caches a view just made (a cache that cannot be written only costs the next open its speed). */
+export async function keepView(image: Image, view: ImageView, opts: ListFilesOptions): Promise<ImageView> {
+  const key = viewKey(image.layers.map((l) => l.digest));
+  await opts.cache?.storeView(key, view, opts.signal).catch(() => undefined);
+  return view;
+}
+
+/** The image's layers applied oldest first, from their indexes (by digest). */
+export function applyLayers(image: Image, indexes: ReadonlyMap<string, LayerIndex>): ImageView {
   const overlay = new Overlay();
   for (const layer of image.layers) {
     const index = indexes.get(layer.digest);
     if (!index) throw new Error(`no index for layer ${layer.digest}`);
     overlay.apply(index);
   }
-  return overlay;
+  return overlay.result();
 }

@@ -23,18 +23,28 @@ import { Kind, type LayerIndex } from './layer-index';
 import { comparePaths, ROOT } from './paths';
 import type { ImageFileEntry, ImageFileType, ImageFiles, LayerChange, LayerChanges, SkippedFile } from './types';
 
-/** The content of one regular file entry of one layer; hard links share it. */
-export interface Content {
+/** Where a regular file's bytes are: the layer (index in the image), the entry's position and name in its tar, and what they hash to. */
+export interface ContentLocation {
+  layer: number;
+  ordinal: number;
+  path: string;
   size: number;
   sha256: string;
+}
+
+/** The content of one regular file entry of one layer; hard links share it. */
+export interface Content extends ContentLocation {
   mode: number;
   uid: number;
   gid: number;
   mtime: number;
-  /** Where the bytes are: the layer (index in the image), and the entry's position and name in its tar. */
-  layer: number;
-  ordinal: number;
-  path: string;
+}
+
+/** The flattened image, with where each entry's content is (what readImageFile needs, and FileIndexCache keeps). */
+export interface ImageView {
+  files: ImageFiles;
+  /** Aligned with `files.entries`: the content of each file and hard link, undefined for the rest. */
+  locations: (ContentLocation | undefined)[];
 }
 
 interface Meta {
@@ -173,8 +183,9 @@ export class Overlay {
   }
 
   /** The flattened filesystem and the per-layer changes, once every layer is applied. */
-  result(): ImageFiles {
-    return { ...this.listEntries(), layers: this.layers, skipped: this.skipped };
+  result(): ImageView {
+    const { entries, locations, wastedBytes } = this.listEntries();
+    return { files: { entries, layers: this.layers, wastedBytes, skipped: this.skipped }, locations };
   }
 
   private skip(path: string, reason: string): void {
@@ -300,7 +311,7 @@ export class Overlay {
    * name its file entry made is listed as the file while it survives (else
    * the first name in path order), the others as hard links to it.
    */
-  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> {
+  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & Pick<ImageView, 'locations'> {
     const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort(comparePaths);
     /** Contents whose own file entry no longer names them: the first of their other names, in path order. */
     const firstName = new Map<Content, string>();
@@ -314,10 +325,12 @@ export class Overlay {
       return path;
     };
     const isoOf = isoCache();
-    const entries = paths.map((path): ImageFileEntry => {
+    const locations: (ContentLocation | undefined)[] = new Array<ContentLocation | undefined>(paths.length);
+    const entries = paths.map((path, i): ImageFileEntry => {
       const node = this.nodes.get(path)!;
       if (node.kind === 'file') {
         const { content } = node;
+        locations[i] = content;
         if (node.viaLink) linked.add(content);
         const owner = ownerOf(node, path);
         return {
@@ -347,7 +360,7 @@ export class Overlay {
     });
     let wastedBytes = 0;
     for (const content of this.contents) if (!this.survives(content) && !linked.has(content)) wastedBytes += content.size;
-    return { entries, wastedBytes };
+    return { entries, locations, wastedBytes };
   }
 
   /** Whether the file entry that made `content` is still at its path. */
@@ -362,7 +375,7 @@ function sameOwnerAndMode(a: Meta, b: Meta): boolean {
 }
 
 /** Layers tend to share a few mtimes: format each once. */
-function isoCache(): (ms: number) => string {
+export function isoCache(): (ms: number) => string {
   const seen = new Map<number, string>();
   return (ms) => {
     let iso = seen.get(ms);

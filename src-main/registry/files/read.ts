@@ -16,10 +16,10 @@ import { LayerFormatError } from '../extract/errors';
 import { readLayerEntries, type LayerEntry } from '../extract/layer-entries';
 import type { Image, Layer } from '../image';
 import { FileDeletedError, FileNotInImageError, NotARegularFileError } from './errors';
-import { overlayOf } from './list';
-import type { Content, Overlay } from './overlay';
-import { imagePath } from './paths';
-import type { ReadFileOptions } from './types';
+import { imageView } from './list';
+import type { ContentLocation } from './overlay';
+import { comparePaths, imagePath, ROOT } from './paths';
+import type { ImageFiles, ReadFileOptions } from './types';
 
 /**
  * Resolves once the layer has been read up to the file; read the stream to
@@ -28,19 +28,23 @@ import type { ReadFileOptions } from './types';
 export async function readImageFile(image: Image, path: string, opts: ReadFileOptions = {}): Promise<Readable> {
   const { signal } = opts;
   const wanted = imagePath(path);
-  const overlay = await overlayOf(image, { ...(signal ? { signal } : {}), ...(opts.cache ? { cache: opts.cache } : {}) });
-  const node = overlay.find(wanted);
-  if (node === undefined) throw whyMissing(image, overlay, wanted);
-  if (node.kind !== 'file') throw new NotARegularFileError(wanted, node.kind, node.kind === 'symlink' ? node.linkname : undefined);
-  const layer = image.layers[node.content.layer];
-  if (!layer) throw new Error(`no layer ${node.content.layer} in the image`);
-  return openContent(layer, node.content, signal);
+  const view = await imageView(image, { ...(signal ? { signal } : {}), ...(opts.cache ? { cache: opts.cache } : {}) });
+  if (wanted === ROOT) throw new NotARegularFileError(wanted, 'directory');
+  const at = findPath(view.files.entries, wanted);
+  const entry = view.files.entries[at];
+  if (entry === undefined) throw whyMissing(image, view.files, wanted);
+  const location = view.locations[at];
+  if (!location) throw new NotARegularFileError(wanted, entry.type, entry.linkname);
+  const layer = image.layers[location.layer];
+  if (!layer) throw new Error(`no layer ${location.layer} in the image`);
+  return openContent(layer, location, signal);
 }
 
 /** A path the image does not have: deleted by a layer, or never there. */
-function whyMissing(image: Image, overlay: Overlay, path: string): Error {
-  for (let i = overlay.layers.length - 1; i >= 0; i--) {
-    const change = findChange(overlay.layers[i]?.changes ?? [], path);
+function whyMissing(image: Image, files: ImageFiles, path: string): Error {
+  for (let i = files.layers.length - 1; i >= 0; i--) {
+    const changes = files.layers[i]?.changes ?? [];
+    const change = changes[findPath(changes, path)];
     if (change === undefined) continue;
     if (change.change === 'deleted') return new FileDeletedError(path, i, image.layers[i]?.digest ?? '');
     break;
@@ -48,20 +52,21 @@ function whyMissing(image: Image, overlay: Overlay, path: string): Error {
   return new FileNotInImageError(path);
 }
 
-function findChange<T extends { path: string }>(sorted: readonly T[], path: string): T | undefined {
+/** Index of `path` in a list sorted by path (comparePaths), or -1. */
+function findPath(sorted: readonly { path: string }[], path: string): number {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const at = sorted[mid]!;
-    if (at.path === path) return at;
-    if (at.path < path) lo = mid + 1;
+    const order = comparePaths(sorted[mid]!.path, path);
+    if (order === 0) return mid;
+    if (order < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return undefined;
+  return -1;
 }
 
-async function openContent(layer: Layer, content: Content, signal?: AbortSignal): Promise<Readable> {
+async function openContent(layer: Layer, content: ContentLocation, signal?: AbortSignal): Promise<Readable> {
   const entries = readLayerEntries(layer, signal ? { signal } : {});
   let entry: LayerEntry | undefined;
   try {

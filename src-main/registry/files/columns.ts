@@ -1,0 +1,176 @@
+/**
+ * A small binary format for column data, shared by the cache's two kinds of
+ * file (index-format.ts, view-format.ts): typed arrays copied whole, string
+ * lists as their UTF-16 lengths plus one UTF-8 blob (so reading one back is a
+ * single decode and cheap slices, not work per string), hex digests as raw
+ * bytes. The whole file ends with its sha256; nothing is believed before that
+ * checksum, the file's kind and version, and its subject are checked.
+ *
+ *   magic(4)  u32 version  str subject  ...columns...  sha256(everything before)
+ *
+ * Little-endian, as typed arrays are copied as the machine holds them: on a
+ * big-endian machine the cache keeps nothing (FORMAT_USABLE).
+ */
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+
+export const FORMAT_USABLE = endianness() === 'LE';
+const CHECKSUM_BYTES = 32;
+
+export class CorruptFileError extends Error {
+  override name = 'CorruptFileError';
+}
+
+type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+export class ColumnWriter {
+  private readonly parts: Buffer[] = [];
+
+  constructor(magic: string, version: number, subject: string) {
+    this.parts.push(Buffer.from(magic, 'latin1'));
+    this.u32(version);
+    this.string(subject);
+  }
+
+  u32(value: number): void {
+    const b = Buffer.allocUnsafe(4);
+    b.writeUInt32LE(value);
+    this.parts.push(b);
+  }
+
+  f64(value: number): void {
+    const b = Buffer.allocUnsafe(8);
+    b.writeDoubleLE(value);
+    this.parts.push(b);
+  }
+
+  string(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.u32(bytes.length);
+    this.parts.push(bytes);
+  }
+
+  column(values: Column): void {
+    this.parts.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  }
+
+  strings(values: readonly string[]): void {
+    const lengths = new Uint32Array(values.length);
+    for (let i = 0; i < values.length; i++) lengths[i] = values[i]!.length;
+    this.column(lengths);
+    this.string(values.join(''));
+  }
+
+  /** The non-empty entries of `hexes` (64 hex digits each), as 32 raw bytes each, after their count. */
+  digests(hexes: readonly string[]): void {
+    let count = 0;
+    for (const hex of hexes) if (hex !== '') count++;
+    const bytes = Buffer.allocUnsafe(count * 32);
+    let at = 0;
+    for (const hex of hexes) {
+      if (hex === '') continue;
+      if (bytes.write(hex, at, 32, 'hex') !== 32) throw new Error(`not a sha256: ${hex}`);
+      at += 32;
+    }
+    this.u32(count);
+    this.parts.push(bytes);
+  }
+
+  finish(): Buffer {
+    const body = Buffer.concat(this.parts);
+    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  }
+}
+
+export class ColumnReader {
+  private at: number;
+  private readonly bodyEnd: number;
+
+  /** Checks the checksum, kind, version and subject; throws CorruptFileError when any is wrong. */
+  constructor(
+    private readonly buf: Buffer,
+    magic: string,
+    version: number,
+    subject: string,
+  ) {
+    if (!FORMAT_USABLE) throw new CorruptFileError('this machine is big-endian');
+    if (buf.length < magic.length + 4 + CHECKSUM_BYTES) throw new CorruptFileError('too short');
+    if (buf.toString('latin1', 0, magic.length) !== magic) throw new CorruptFileError(`not a ${magic} file`);
+    this.bodyEnd = buf.length - CHECKSUM_BYTES;
+    const checksum = createHash('sha256').update(buf.subarray(0, this.bodyEnd)).digest();
+    if (!checksum.equals(buf.subarray(this.bodyEnd))) throw new CorruptFileError('checksum mismatch');
+    this.at = magic.length;
+    const stored = this.u32();
+    if (stored !== version) throw new CorruptFileError(`version ${stored}, expected ${version}`);
+    const storedSubject = this.string();
+    if (storedSubject !== subject) throw new CorruptFileError(`made for ${storedSubject}, expected ${subject}`);
+  }
+
+  private take(length: number): number {
+    if (length > this.bodyEnd - this.at) throw new CorruptFileError('truncated');
+    const start = this.at;
+    this.at += length;
+    return start;
+  }
+
+  u32(): number {
+    return this.buf.readUInt32LE(this.take(4));
+  }
+
+  f64(): number {
+    return this.buf.readDoubleLE(this.take(8));
+  }
+
+  string(): string {
+    const length = this.u32();
+    const start = this.take(length);
+    return this.buf.toString('utf8', start, start + length);
+  }
+
+  /** Fills `column` from the next bytes (a copy: the file's buffer may not be aligned for it). */
+  column<T extends Column>(column: T): T {
+    const start = this.take(column.byteLength);
+    new Uint8Array(column.buffer, column.byteOffset, column.byteLength).set(this.buf.subarray(start, start + column.byteLength));
+    return column;
+  }
+
+  strings(count: number): string[] {
+    const lengths = this.column(new Uint32Array(count));
+    const all = this.string();
+    const out = new Array<string>(count);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const length = lengths[i]!;
+      if (length > all.length - at) throw new CorruptFileError('string lengths do not match');
+      out[i] = all.slice(at, at + length);
+      at += length;
+    }
+    if (at !== all.length) throw new CorruptFileError('string lengths do not match');
+    return out;
+  }
+
+  /** Digests written by ColumnWriter.digests(), put back where `has(i)` says, '' elsewhere. */
+  digests(count: number, has: (i: number) => boolean): string[] {
+    const stored = this.u32();
+    const start = this.take(stored * 32);
+    const all = this.buf.toString('hex', start, start + stored * 32);
+    const out = new Array<string>(count);
+    let next = 0;
+    for (let i = 0; i < count; i++) {
+      if (!has(i)) {
+        out[i] = '';
+        continue;
+      }
+      if (next === stored) throw new CorruptFileError('fewer digests than entries with one');
+      out[i] = all.slice(next * 64, (next + 1) * 64);
+      next++;
+    }
+    if (next !== stored) throw new CorruptFileError('more digests than entries with one');
+    return out;
+  }
+
+  /** Everything was read: a file with more in it is not one this code wrote. */
+  finish(): void {
+    if (this.at !== this.bodyEnd) throw new CorruptFileError('trailing bytes');
+  }
+}

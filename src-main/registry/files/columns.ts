@@ -1,9 +1,10 @@
 /**
  * A small binary format for column data, shared by the cache's two kinds of
  * file (index-format.ts, view-format.ts): typed arrays copied whole, string
- * lists as their UTF-16 lengths plus one UTF-8 blob (so reading one back is a
- * single decode and cheap slices, not work per string), hex digests as raw
- * bytes. The whole file ends with its sha256; nothing is believed before that
+ * lists as their byte lengths plus one UTF-8 blob, hex digests as raw bytes.
+ * Reading a string list back is one latin1 decode of the blob and a slice per
+ * string (a one-byte string, as fast as V8 makes them); only the few strings
+ * that are not ASCII, listed apart, are decoded as UTF-8 on their own. The whole file ends with its sha256; nothing is believed before that
  * checksum, the file's kind and version, and its subject are checked.
  *
  *   magic(4)  u32 version  str subject  ...columns...  sha256(everything before)
@@ -56,8 +57,16 @@ export class ColumnWriter {
 
   strings(values: readonly string[]): void {
     const lengths = new Uint32Array(values.length);
-    for (let i = 0; i < values.length; i++) lengths[i] = values[i]!.length;
+    const wide: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const bytes = Buffer.byteLength(value, 'utf8');
+      lengths[i] = bytes;
+      if (bytes !== value.length) wide.push(i);
+    }
     this.column(lengths);
+    this.u32(wide.length);
+    this.column(Uint32Array.from(wide));
     this.string(values.join(''));
   }
 
@@ -136,16 +145,34 @@ export class ColumnReader {
 
   strings(count: number): string[] {
     const lengths = this.column(new Uint32Array(count));
-    const all = this.string();
+    const wideCount = this.u32();
+    if (wideCount > count) throw new CorruptFileError('more wide strings than strings');
+    const wide = this.column(new Uint32Array(wideCount));
+    const bytes = this.u32();
+    const start = this.take(bytes);
+    // Byte offsets are character offsets in a latin1 decoding: right for every ASCII string.
+    const all = this.buf.toString('latin1', start, start + bytes);
     const out = new Array<string>(count);
     let at = 0;
     for (let i = 0; i < count; i++) {
       const length = lengths[i]!;
-      if (length > all.length - at) throw new CorruptFileError('string lengths do not match');
+      if (length > bytes - at) throw new CorruptFileError('string lengths do not match');
       out[i] = all.slice(at, at + length);
       at += length;
     }
-    if (at !== all.length) throw new CorruptFileError('string lengths do not match');
+    if (at !== bytes) throw new CorruptFileError('string lengths do not match');
+    if (wide.length > 0) {
+      let next = 0;
+      at = 0;
+      for (let i = 0; i < count && next < wide.length; i++) {
+        if (wide[next] === i) {
+          out[i] = this.buf.toString('utf8', start + at, start + at + lengths[i]!);
+          next++;
+        }
+        at += lengths[i]!;
+      }
+      if (next !== wide.length) throw new CorruptFileError('wide string indexes out of order');
+    }
     return out;
   }
 

@@ -43,8 +43,8 @@ export interface Content extends ContentLocation {
 /** The flattened image, with where each entry's content is (what readImageFile needs, and FileIndexCache keeps). */
 export interface ImageView {
   files: ImageFiles;
-  /** Aligned with `files.entries`: the content of each file and hard link, undefined for the rest. */
-  locations: (ContentLocation | undefined)[];
+  /** Where the content of `files.entries[i]` is: for files and hard links, undefined for the rest. */
+  locate(i: number): ContentLocation | undefined;
 }
 
 interface Meta {
@@ -185,7 +185,7 @@ export class Overlay {
   /** The flattened filesystem and the per-layer changes, once every layer is applied. */
   result(): ImageView {
     const { entries, locations, wastedBytes } = this.listEntries();
-    return { files: { entries, layers: this.layers, wastedBytes, skipped: this.skipped }, locations };
+    return { files: { entries, layers: this.layers, wastedBytes, skipped: this.skipped }, locate: (i) => locations[i] };
   }
 
   private skip(path: string, reason: string): void {
@@ -311,7 +311,7 @@ export class Overlay {
    * name its file entry made is listed as the file while it survives (else
    * the first name in path order), the others as hard links to it.
    */
-  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & Pick<ImageView, 'locations'> {
+  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & { locations: (ContentLocation | undefined)[] } {
     const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort(comparePaths);
     /** Contents whose own file entry no longer names them: the first of their other names, in path order. */
     const firstName = new Map<Content, string>();

@@ -33,7 +33,7 @@ export async function readImageFile(image: Image, path: string, opts: ReadFileOp
   const at = findPath(view.files.entries, wanted);
   const entry = view.files.entries[at];
   if (entry === undefined) throw whyMissing(image, view.files, wanted);
-  const location = view.locations[at];
+  const location = view.locate(at);
   if (!location) throw new NotARegularFileError(wanted, entry.type, entry.linkname);
   const layer = image.layers[location.layer];
   if (!layer) throw new Error(`no layer ${location.layer} in the image`);

@@ -6,7 +6,10 @@
  * same view, so it never goes stale either.
  *
  * Reopening an image reads this one file instead of applying its layers'
- * indexes again: a few copies, string decodes, and one object per entry.
+ * indexes again. What decoding costs is kept to one object per entry and per
+ * change: a change's path is stored as a reference to the entry of that path
+ * when there is one (they then share one string), and content locations stay
+ * in their columns until readImageFile asks for one.
  */
 import { createHash } from 'node:crypto';
 import { ColumnReader, ColumnWriter, CorruptFileError } from './columns';
@@ -24,7 +27,6 @@ const CHANGES: readonly ChangeKind[] = ['added', 'modified', 'deleted'];
 const CHANGE_CODES = new Map(CHANGES.map((c, i) => [c, i]));
 
 const hasContent = (type: ImageFileType | undefined): boolean => type === 'file' || type === 'hardlink';
-const hasLink = (type: ImageFileType | undefined): boolean => type === 'symlink' || type === 'hardlink';
 
 /** The name of the view of these layers, in this order. */
 export function viewKey(layerDigests: readonly string[]): string {
@@ -46,19 +48,22 @@ export function encodeView(key: string, view: ImageView): Buffer {
   out.column(Uint32Array.from(entries, (e) => e.layer));
   out.strings(entries.map((e) => e.linkname ?? ''));
   out.digests(entries.map((e) => (hasContent(e.type) ? e.sha256 ?? '' : '')));
-  const at = (i: number): ContentLocation | undefined => view.locations[i];
-  out.column(Uint32Array.from(entries, (_, i) => at(i)?.layer ?? 0));
-  out.column(Uint32Array.from(entries, (_, i) => at(i)?.ordinal ?? 0));
+  const locations = entries.map((_, i) => view.locate(i));
+  out.column(Uint32Array.from(locations, (l) => l?.layer ?? 0));
+  out.column(Uint32Array.from(locations, (l) => l?.ordinal ?? 0));
   // Mostly the entry's own path: stored only when it differs.
-  out.strings(entries.map((e, i) => (at(i)?.path === e.path ? '' : at(i)?.path ?? '')));
+  out.strings(locations.map((l, i) => (l === undefined || l.path === entries[i]!.path ? '' : l.path)));
 
+  const entryIndex = new Map(entries.map((e, i) => [e.path, i]));
   out.u32(layers.length);
   for (const layer of layers) {
+    const refs = layer.changes.map((c) => (entryIndex.get(c.path) ?? -1) + 1);
     out.string(layer.digest);
     out.f64(layer.addedBytes);
     out.u32(layer.fileCount);
     out.u32(layer.changes.length);
-    out.strings(layer.changes.map((c) => c.path));
+    out.column(Uint32Array.from(refs));
+    out.strings(layer.changes.filter((_, i) => refs[i] === 0).map((c) => c.path));
     out.column(Uint8Array.from(layer.changes, (c) => TYPE_CODES.get(c.type) ?? 0));
     out.column(Uint8Array.from(layer.changes, (c) => CHANGE_CODES.get(c.change) ?? 0));
     out.column(Float64Array.from(layer.changes, (c) => c.size));
@@ -77,7 +82,7 @@ export function decodeView(bytes: Buffer, key: string): ImageView {
   const n = input.u32();
   if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
   const paths = input.strings(n);
-  const types = Array.from(input.column(new Uint8Array(n)), (code) => TYPES[code]);
+  const typeCodes = input.column(new Uint8Array(n));
   const sizes = input.column(new Float64Array(n));
   const modes = input.column(new Uint16Array(n));
   const uids = input.column(new Uint32Array(n));
@@ -85,34 +90,28 @@ export function decodeView(bytes: Buffer, key: string): ImageView {
   const mtimes = input.column(new Float64Array(n));
   const layerOf = input.column(new Uint32Array(n));
   const links = input.strings(n);
-  const hashes = input.digests(n, (i) => hasContent(types[i]));
+  const hashes = input.digests(n, (i) => hasContent(TYPES[typeCodes[i]!]));
   const bodyLayers = input.column(new Uint32Array(n));
   const ordinals = input.column(new Uint32Array(n));
   const bodyPaths = input.strings(n);
 
   const iso = isoCache();
   const entries = new Array<ImageFileEntry>(n);
-  const locations = new Array<ContentLocation | undefined>(n);
   for (let i = 0; i < n; i++) {
-    const type = types[i];
+    const type = TYPES[typeCodes[i]!];
     if (type === undefined) throw new CorruptFileError('unknown entry type');
-    const path = paths[i]!;
-    const content = hasContent(type);
-    entries[i] = {
-      path,
-      type,
-      size: sizes[i]!,
-      mode: modes[i]!,
-      uid: uids[i]!,
-      gid: gids[i]!,
-      mtime: iso(mtimes[i]!),
-      ...(hasLink(type) ? { linkname: links[i]! } : {}),
-      ...(content ? { sha256: hashes[i]! } : {}),
-      layer: layerOf[i]!,
-    };
-    locations[i] = content
-      ? { layer: bodyLayers[i]!, ordinal: ordinals[i]!, path: bodyPaths[i] || path, size: sizes[i]!, sha256: hashes[i]! }
-      : undefined;
+    // One literal per shape (no spreads): this loop is most of what a reopen costs.
+    const mtime = iso(mtimes[i]!);
+    entries[i] = type === 'file'
+      ? { path: paths[i]!, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, sha256: hashes[i]!, layer: layerOf[i]! }
+      : type === 'hardlink'
+        ? {
+          path: paths[i]!, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: links[i]!, sha256: hashes[i]!,
+          layer: layerOf[i]!,
+        }
+        : type === 'symlink'
+          ? { path: paths[i]!, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: links[i]!, layer: layerOf[i]! }
+          : { path: paths[i]!, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, layer: layerOf[i]! };
   }
 
   const layerCount = input.u32();
@@ -123,16 +122,25 @@ export function decodeView(bytes: Buffer, key: string): ImageView {
     const fileCount = input.u32();
     const count = input.u32();
     if (count > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${count} changes`);
-    const changePaths = input.strings(count);
+    const refs = input.column(new Uint32Array(count));
+    let unlisted = 0;
+    for (const ref of refs) {
+      if (ref === 0) unlisted++;
+      else if (ref > n) throw new CorruptFileError('change of an entry that is not there');
+    }
+    const ownPaths = input.strings(unlisted);
     const changeTypes = input.column(new Uint8Array(count));
     const changeKinds = input.column(new Uint8Array(count));
     const changeSizes = input.column(new Float64Array(count));
     const changes = new Array<LayerChange>(count);
+    let own = 0;
     for (let i = 0; i < count; i++) {
       const type = TYPES[changeTypes[i]!];
       const change = CHANGES[changeKinds[i]!];
       if (type === undefined || change === undefined) throw new CorruptFileError('unknown change');
-      changes[i] = { path: changePaths[i]!, type, size: changeSizes[i]!, change };
+      const ref = refs[i]!;
+      const path = ref === 0 ? ownPaths[own++]! : paths[ref - 1]!;
+      changes[i] = { path, type, size: changeSizes[i]!, change };
     }
     layers.push({ digest, changes, addedBytes, fileCount });
   }
@@ -144,6 +152,11 @@ export function decodeView(bytes: Buffer, key: string): ImageView {
   const reasons = input.strings(skippedCount);
   input.finish();
   const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: skippedLayers[i]!, reason: reasons[i]! }));
-  return { files: { entries, layers, wastedBytes, skipped }, locations };
-}
 
+  const locate = (i: number): ContentLocation | undefined => {
+    const entry = entries[i];
+    if (!entry || !hasContent(entry.type)) return undefined;
+    return { layer: bodyLayers[i]!, ordinal: ordinals[i]!, path: bodyPaths[i] || entry.path, size: entry.size, sha256: entry.sha256 ?? '' };
+  };
+  return { files: { entries, layers, wastedBytes, skipped }, locate };
+}

@@ -289,7 +289,7 @@ describe('readImageFile', () => {
     const view = decodeView(await readFile(viewPath(dir, key)), key);
     const at = view.files.entries.findIndex((e) => e.path === 'small.txt');
     view.files.entries[at] = { ...view.files.entries[at]!, sha256: 'ab'.repeat(32) };
-    await writeFile(viewPath(dir, key), encodeView(key, view));
+    await writeFile(viewPath(dir, key), Buffer.concat(encodeView(key, view)));
     const stream = await readImageFile(await imageOf(partial, 'partial'), 'small.txt', { cache: lying });
     const failure = await readStream(stream).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DigestMismatchError);

@@ -19,10 +19,9 @@
  * writes nothing. On a big-endian machine (the format is little-endian)
  * nothing is kept.
  */
-import { mkdir, open, readdir, rm, stat, utimes } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { writeBytesAtomically } from '../layout/atomic';
-import { TEMP_PREFIX } from '../layout/paths';
+import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { TEMP_PREFIX, tempPath } from '../layout/paths';
 import { parseDigest } from '../reference';
 import { CorruptFileError, FORMAT_USABLE } from './columns';
 import { decodeIndex, encodeIndex } from './index-format';
@@ -106,12 +105,12 @@ export class FileIndexCache {
     return value;
   }
 
-  private async write(path: string, encode: () => Buffer, signal?: AbortSignal): Promise<void> {
+  private async write(path: string, encode: () => Buffer[], signal?: AbortSignal): Promise<void> {
     if (!FORMAT_USABLE) return;
-    const bytes = encode();
-    if (bytes.length > this.maxBytes) return;
+    const parts = encode();
+    if (parts.reduce((sum, p) => sum + p.length, 0) > this.maxBytes) return;
     await mkdir(this.dir, { recursive: true });
-    await writeBytesAtomically(path, bytes, signal);
+    await writeFileAtomically(path, parts, signal);
     await this.trim();
   }
 
@@ -135,5 +134,29 @@ export class FileIndexCache {
       await rm(file.path, { force: true }).catch(() => undefined);
       total -= file.size;
     }
+  }
+}
+
+/**
+ * Writes `parts` under a temporary name in the same folder, then renames it
+ * to `path`: readers see the whole file or none. No fsync: after a crash a
+ * file may be empty or short under its name, and its checksum then makes it
+ * a miss. (The folder's one temporary-file writer, to be swapped for the
+ * library's shared one.)
+ */
+async function writeFileAtomically(path: string, parts: Buffer[], signal?: AbortSignal): Promise<void> {
+  const temp = tempPath(dirname(path));
+  try {
+    const file = await open(temp, 'wx');
+    try {
+      await file.writev(parts);
+    } finally {
+      await file.close();
+    }
+    signal?.throwIfAborted();
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw signal?.aborted ? signal.reason : err;
   }
 }

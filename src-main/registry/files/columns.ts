@@ -85,9 +85,11 @@ export class ColumnWriter {
     this.parts.push(bytes);
   }
 
-  finish(): Buffer {
-    const body = Buffer.concat(this.parts);
-    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  /** The file's bytes, in parts (written with one writev, never copied into one buffer), checksum last. */
+  finish(): Buffer[] {
+    const hash = createHash('sha256');
+    for (const part of this.parts) hash.update(part);
+    return [...this.parts, hash.digest()];
   }
 }
 

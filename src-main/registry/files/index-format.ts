@@ -16,7 +16,7 @@ const MAGIC = 'LDFI';
 /** Bump on any change of the layout above or of what a column means. */
 const VERSION = 1;
 
-export function encodeIndex(index: LayerIndex): Buffer {
+export function encodeIndex(index: LayerIndex): Buffer[] {
   const out = new ColumnWriter(MAGIC, VERSION, index.digest);
   out.u32(index.count);
   out.column(index.kinds);

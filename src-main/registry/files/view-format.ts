@@ -33,7 +33,7 @@ export function viewKey(layerDigests: readonly string[]): string {
   return `sha256:${createHash('sha256').update(`lading file view\n${layerDigests.join('\n')}`).digest('hex')}`;
 }
 
-export function encodeView(key: string, view: ImageView): Buffer {
+export function encodeView(key: string, view: ImageView): Buffer[] {
   const { entries, layers, wastedBytes, skipped } = view.files;
   const n = entries.length;
   const out = new ColumnWriter(MAGIC, VERSION, key);

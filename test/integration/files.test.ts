@@ -16,7 +16,7 @@ import {
   diffImages, DigestMismatchError, FileDeletedError, FileIndexCache, FileNotInImageError, ImageFileError, listImageFiles,
   NotARegularFileError, readImageFile, type Image, type ImageFileEntry, type ImageFiles, type IndexProgress,
 } from '../../src-main/registry/index';
-import { decodeView, encodeView, viewKey } from '../../src-main/registry/files/view-format';
+import { encodeView, viewKey, ViewReader } from '../../src-main/registry/files/view-format';
 import { makeTempDir } from '../harness/tmp.js';
 import { requireTool, runRaw } from '../harness/tools.js';
 import { pushMixedImage, type MixedLayout } from './extract-images.js';
@@ -243,6 +243,9 @@ describe('readImageFile', () => {
       expect(failure).toMatchObject({ path, layer, digest: comparison.layers[layer]?.digest });
       expect((failure as Error).message).toContain(path);
     }
+    // Without a cache the view is made in memory, and answers the same.
+    await expect(readImageFile(image, 'gonedir/x/y')).rejects.toMatchObject({ name: 'FileDeletedError', layer: 1 });
+    await expect(readImageFile(image, 'links')).rejects.toMatchObject({ name: 'NotARegularFileError', type: 'directory' });
   });
 
   it('refuses a directory, a symlink and a missing path, naming the path', async () => {
@@ -286,7 +289,7 @@ describe('readImageFile', () => {
     await listImageFiles(await imageOf(partial, 'partial'), { cache: lying });
     // A well-formed cache file whose hash for small.txt is wrong (as a bug or a tampered cache would have it).
     const key = viewKey(partial.layers.map((l) => l.digest));
-    const view = decodeView(await readFile(viewPath(dir, key)), key);
+    const view = new ViewReader(await readFile(viewPath(dir, key)), key).view();
     const at = view.files.entries.findIndex((e) => e.path === 'small.txt');
     view.files.entries[at] = { ...view.files.entries[at]!, sha256: 'ab'.repeat(32) };
     await writeFile(viewPath(dir, key), Buffer.concat(encodeView(key, view)));

@@ -27,7 +27,7 @@ import { CorruptFileError, FORMAT_USABLE } from './columns';
 import { decodeIndex, encodeIndex } from './index-format';
 import type { LayerIndex } from './layer-index';
 import type { ImageView } from './overlay';
-import { decodeView, encodeView } from './view-format';
+import { encodeView, ViewReader } from './view-format';
 
 export interface FileIndexCacheOptions {
   /** The most the folder's files may take together. Default 512 MiB. */
@@ -60,9 +60,9 @@ export class FileIndexCache {
     return this.write(this.layerPath(index.digest), () => encodeIndex(index), signal);
   }
 
-  /** The flattened view stored under `key` (view-format.ts's viewKey()), or undefined. */
-  loadView(key: string): Promise<ImageView | undefined> {
-    return this.read(this.viewPath(key), (bytes) => decodeView(bytes, key));
+  /** The flattened view stored under `key` (view-format.ts's viewKey()), checked and ready to read, or undefined. */
+  loadView(key: string): Promise<ViewReader | undefined> {
+    return this.read(this.viewPath(key), (bytes) => new ViewReader(bytes, key));
   }
 
   storeView(key: string, view: ImageView, signal?: AbortSignal): Promise<void> {

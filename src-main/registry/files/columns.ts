@@ -145,61 +145,127 @@ export class ColumnReader {
     return column;
   }
 
-  strings(count: number): string[] {
+  /** A string list written by ColumnWriter.strings(), checked, each string decoded when asked for. */
+  strings(count: number): StringColumn {
     const lengths = this.column(new Uint32Array(count));
     const wideCount = this.u32();
     if (wideCount > count) throw new CorruptFileError('more wide strings than strings');
     const wide = this.column(new Uint32Array(wideCount));
+    for (let i = 0; i < wideCount; i++) {
+      if (wide[i]! >= count || (i > 0 && wide[i]! <= wide[i - 1]!)) throw new CorruptFileError('wide string indexes out of order');
+    }
     const bytes = this.u32();
     const start = this.take(bytes);
-    // Byte offsets are character offsets in a latin1 decoding: right for every ASCII string.
-    const all = this.buf.toString('latin1', start, start + bytes);
-    const out = new Array<string>(count);
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const length = lengths[i]!;
-      if (length > bytes - at) throw new CorruptFileError('string lengths do not match');
-      out[i] = all.slice(at, at + length);
-      at += length;
-    }
-    if (at !== bytes) throw new CorruptFileError('string lengths do not match');
-    if (wide.length > 0) {
-      let next = 0;
-      at = 0;
-      for (let i = 0; i < count && next < wide.length; i++) {
-        if (wide[next] === i) {
-          out[i] = this.buf.toString('utf8', start + at, start + at + lengths[i]!);
-          next++;
-        }
-        at += lengths[i]!;
-      }
-      if (next !== wide.length) throw new CorruptFileError('wide string indexes out of order');
-    }
-    return out;
+    let sum = 0;
+    for (const length of lengths) sum += length;
+    if (sum !== bytes) throw new CorruptFileError('string lengths do not match');
+    return new StringColumn(this.buf, start, lengths, wide);
   }
 
-  /** Digests written by ColumnWriter.digests(), put back where `has(i)` says, '' elsewhere. */
-  digests(count: number, has: (i: number) => boolean): string[] {
+  /** Digests written by ColumnWriter.digests(), for the rows where `has(i)`; '' for the others. */
+  digests(count: number, has: (i: number) => boolean): DigestColumn {
     const stored = this.u32();
     const start = this.take(stored * 32);
-    const all = this.buf.toString('hex', start, start + stored * 32);
-    const out = new Array<string>(count);
+    const rows = new Int32Array(count).fill(-1);
     let next = 0;
-    for (let i = 0; i < count; i++) {
-      if (!has(i)) {
-        out[i] = '';
-        continue;
-      }
-      if (next === stored) throw new CorruptFileError('fewer digests than entries with one');
-      out[i] = all.slice(next * 64, (next + 1) * 64);
-      next++;
-    }
-    if (next !== stored) throw new CorruptFileError('more digests than entries with one');
-    return out;
+    for (let i = 0; i < count; i++) if (has(i)) rows[i] = next++;
+    if (next !== stored) throw new CorruptFileError('digests do not match the entries that have one');
+    return new DigestColumn(this.buf, start, rows);
   }
 
   /** Everything was read: a file with more in it is not one this code wrote. */
   finish(): void {
     if (this.at !== this.bodyEnd) throw new CorruptFileError('trailing bytes');
+  }
+}
+
+/** Strings of one list, in the file's buffer until asked for. */
+export class StringColumn {
+  private offsets: Float64Array | undefined;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    private readonly lengths: Uint32Array,
+    /** Ascending indexes of the strings that are not ASCII. */
+    private readonly wide: Uint32Array,
+  ) {}
+
+  get length(): number {
+    return this.lengths.length;
+  }
+
+  get(i: number): string {
+    if (!this.offsets) {
+      this.offsets = new Float64Array(this.lengths.length);
+      let at = 0;
+      for (let j = 0; j < this.lengths.length; j++) {
+        this.offsets[j] = at;
+        at += this.lengths[j]!;
+      }
+    }
+    const from = this.start + this.offsets[i]!;
+    return this.buf.toString(this.isWide(i) ? 'utf8' : 'latin1', from, from + this.lengths[i]!);
+  }
+
+  /**
+   * Every string: one latin1 decode of the blob and a slice each (byte offsets
+   * are character offsets there, right for every ASCII string), then the wide
+   * ones decoded as UTF-8 on their own.
+   */
+  all(): string[] {
+    const { lengths } = this;
+    let bytes = 0;
+    for (const length of lengths) bytes += length;
+    const blob = this.buf.toString('latin1', this.start, this.start + bytes);
+    const out = new Array<string>(lengths.length);
+    let at = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      out[i] = blob.slice(at, at + lengths[i]!);
+      at += lengths[i]!;
+    }
+    for (const i of this.wide) out[i] = this.get(i);
+    return out;
+  }
+
+  private isWide(i: number): boolean {
+    let lo = 0;
+    let hi = this.wide.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.wide[mid]!;
+      if (at === i) return true;
+      if (at < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+}
+
+/** Hex sha256 digests of the rows that have one, in the file's buffer until asked for. */
+export class DigestColumn {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    /** Row -> position of its digest in the file, or -1. */
+    private readonly rows: Int32Array,
+  ) {}
+
+  get(i: number): string {
+    const at = this.rows[i] ?? -1;
+    return at < 0 ? '' : this.buf.toString('hex', this.start + at * 32, this.start + (at + 1) * 32);
+  }
+
+  all(): string[] {
+    const { rows } = this;
+    let stored = 0;
+    for (const at of rows) if (at >= 0) stored++;
+    const hex = this.buf.toString('hex', this.start, this.start + stored * 32);
+    const out = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const at = rows[i]!;
+      out[i] = at < 0 ? '' : hex.slice(at * 64, (at + 1) * 64);
+    }
+    return out;
   }
 }

@@ -59,8 +59,8 @@ export async function diffImages(a: Image, b: Image, opts: ListFilesOptions = {}
   const toIndex = [...(cachedA ? [] : a.layers), ...(cachedB ? [] : b.layers)];
   if (toIndex.length === 0) reportCached([...a.layers, ...b.layers], opts.onProgress);
   const indexes = toIndex.length > 0 ? await indexLayers(toIndex, opts) : new Map<string, LayerIndex>();
-  const filesA = (cachedA ?? await keepView(a, applyLayers(a, indexes), opts)).files;
-  const filesB = (cachedB ?? await keepView(b, applyLayers(b, indexes), opts)).files;
+  const filesA = (cachedA?.view() ?? await keepView(a, applyLayers(a, indexes), opts)).files;
+  const filesB = (cachedB?.view() ?? await keepView(b, applyLayers(b, indexes), opts)).files;
   return {
     layers: compareLayers(a, b),
     config: compareConfigs(configA, configB),

@@ -45,9 +45,9 @@ export function decodeIndex(bytes: Buffer, digest: string): LayerIndex {
   const ordinals = input.column(new Uint32Array(count));
   const sizes = input.column(new Float64Array(count));
   const mtimes = input.column(new Float64Array(count));
-  const paths = input.strings(count);
-  const links = input.strings(count);
-  const hashes = input.digests(count, (i) => kinds[i] === Kind.file);
+  const paths = input.strings(count).all();
+  const links = input.strings(count).all();
+  const hashes = input.digests(count, (i) => kinds[i] === Kind.file).all();
   input.finish();
   return { digest, count, kinds, paths, modes, uids, gids, sizes, mtimes, ordinals, links, hashes };
 }

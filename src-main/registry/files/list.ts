@@ -10,29 +10,33 @@ import { indexLayers, reportCached } from './layer-indexes';
 import type { LayerIndex } from './layer-index';
 import { Overlay, type ImageView } from './overlay';
 import type { ImageFiles, ListFilesOptions } from './types';
-import { viewKey } from './view-format';
+import { viewKey, type ViewReader } from './view-format';
 
 export async function listImageFiles(image: Image, opts: ListFilesOptions = {}): Promise<ImageFiles> {
   return (await imageView(image, opts)).files;
 }
 
-/** The image's flattened view, with where each file's content is. */
+/** The image's flattened view, with where each file's content is: from the cache, or made (and then cached). */
 export async function imageView(image: Image, opts: ListFilesOptions = {}): Promise<ImageView> {
   const cached = await cachedView(image, opts);
-  if (cached) {
-    reportCached(image.layers, opts.onProgress);
-    return cached;
-  }
+  if (!cached) return buildView(image, opts);
+  reportCached(image.layers, opts.onProgress);
+  return cached.view();
+}
+
+/** The image's view made from its layers' indexes (read, or loaded from the cache), then cached. */
+export async function buildView(image: Image, opts: ListFilesOptions = {}): Promise<ImageView> {
   return keepView(image, applyLayers(image, await indexLayers(image.layers, opts)), opts);
 }
 
-/** The view the cache has for this image's layers, if any. */
-export async function cachedView(image: Image, opts: ListFilesOptions): Promise<ImageView | undefined> {
+/** The view the cache has for this image's layers, if any, not yet decoded. */
+export async function cachedView(image: Image, opts: ListFilesOptions): Promise<ViewReader | undefined> {
   if (opts.signal?.aborted) throw opts.signal.reason;
-  const view = await opts.cache?.loadView(viewKey(image.layers.map((l) => l.digest)));
+  const digests = image.layers.map((l) => l.digest);
+  const view = await opts.cache?.loadView(viewKey(digests));
   // The key is a hash of the digests; checking them costs nothing and needs no trust in it.
-  if (!view || view.files.layers.length !== image.layers.length) return undefined;
-  return view.files.layers.every((l, i) => l.digest === image.layers[i]?.digest) ? view : undefined;
+  const stored = view?.layerDigests;
+  return stored && stored.length === digests.length && stored.every((d, i) => d === digests[i]) ? view : undefined;
 }
 
 /** Caches a view just made (a cache that cannot be written only costs the next open its speed). */

@@ -22,3 +22,17 @@ export function imagePath(raw: string): string {
 export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Index of `path` among `count` paths sorted by comparePaths, each read through `at`; -1 when absent. */
+export function findSorted(count: number, at: (i: number) => string, path: string): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const order = comparePaths(at(mid), path);
+    if (order === 0) return mid;
+    if (order < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

@@ -16,10 +16,11 @@ import { LayerFormatError } from '../extract/errors';
 import { readLayerEntries, type LayerEntry } from '../extract/layer-entries';
 import type { Image, Layer } from '../image';
 import { FileDeletedError, FileNotInImageError, NotARegularFileError } from './errors';
-import { imageView } from './list';
+import { buildView, cachedView } from './list';
 import type { ContentLocation } from './overlay';
-import { comparePaths, imagePath, ROOT } from './paths';
-import type { ImageFiles, ReadFileOptions } from './types';
+import { imagePath, ROOT } from './paths';
+import type { ReadFileOptions } from './types';
+import { lookupOf, type ViewLookup } from './view-format';
 
 /**
  * Resolves once the layer has been read up to the file; read the stream to
@@ -28,42 +29,24 @@ import type { ImageFiles, ReadFileOptions } from './types';
 export async function readImageFile(image: Image, path: string, opts: ReadFileOptions = {}): Promise<Readable> {
   const { signal } = opts;
   const wanted = imagePath(path);
-  const view = await imageView(image, { ...(signal ? { signal } : {}), ...(opts.cache ? { cache: opts.cache } : {}) });
+  const options = { ...(signal ? { signal } : {}), ...(opts.cache ? { cache: opts.cache } : {}) };
+  // A cached view answers with a few names decoded; otherwise the view is made (and cached).
+  const view: ViewLookup = (await cachedView(image, options)) ?? lookupOf(await buildView(image, options));
   if (wanted === ROOT) throw new NotARegularFileError(wanted, 'directory');
-  const at = findPath(view.files.entries, wanted);
-  const entry = view.files.entries[at];
-  if (entry === undefined) throw whyMissing(image, view.files, wanted);
+  const at = view.find(wanted);
+  if (at < 0) {
+    const last = view.lastChange(wanted);
+    if (last?.change === 'deleted') throw new FileDeletedError(wanted, last.layer, image.layers[last.layer]?.digest ?? '');
+    throw new FileNotInImageError(wanted);
+  }
   const location = view.locate(at);
-  if (!location) throw new NotARegularFileError(wanted, entry.type, entry.linkname);
+  if (!location) {
+    const entry = view.entry(at);
+    throw new NotARegularFileError(wanted, entry.type, entry.linkname);
+  }
   const layer = image.layers[location.layer];
   if (!layer) throw new Error(`no layer ${location.layer} in the image`);
   return openContent(layer, location, signal);
-}
-
-/** A path the image does not have: deleted by a layer, or never there. */
-function whyMissing(image: Image, files: ImageFiles, path: string): Error {
-  for (let i = files.layers.length - 1; i >= 0; i--) {
-    const changes = files.layers[i]?.changes ?? [];
-    const change = changes[findPath(changes, path)];
-    if (change === undefined) continue;
-    if (change.change === 'deleted') return new FileDeletedError(path, i, image.layers[i]?.digest ?? '');
-    break;
-  }
-  return new FileNotInImageError(path);
-}
-
-/** Index of `path` in a list sorted by path (comparePaths), or -1. */
-function findPath(sorted: readonly { path: string }[], path: string): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const order = comparePaths(sorted[mid]!.path, path);
-    if (order === 0) return mid;
-    if (order < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 async function openContent(layer: Layer, content: ContentLocation, signal?: AbortSignal): Promise<Readable> {

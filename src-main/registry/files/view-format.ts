@@ -12,9 +12,10 @@
  * in their columns until readImageFile asks for one.
  */
 import { createHash } from 'node:crypto';
-import { ColumnReader, ColumnWriter, CorruptFileError } from './columns';
+import { ColumnReader, ColumnWriter, CorruptFileError, type DigestColumn, type StringColumn } from './columns';
 import { MAX_TOTAL_ENTRIES } from './layer-indexes';
 import { isoCache, type ContentLocation, type ImageView } from './overlay';
+import { findSorted } from './paths';
 import type { ChangeKind, ImageFileEntry, ImageFileType, LayerChange, LayerChanges, SkippedFile } from './types';
 
 const MAGIC = 'LDFV';
@@ -76,87 +77,218 @@ export function encodeView(key: string, view: ImageView): Buffer[] {
   return out.finish();
 }
 
-/** Reads a view written by encodeView() under `key`; throws CorruptFileError for anything else. */
-export function decodeView(bytes: Buffer, key: string): ImageView {
-  const input = new ColumnReader(bytes, MAGIC, VERSION, key);
-  const n = input.u32();
-  if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
-  const paths = input.strings(n);
-  const typeCodes = input.column(new Uint8Array(n));
-  const sizes = input.column(new Float64Array(n));
-  const modes = input.column(new Uint16Array(n));
-  const uids = input.column(new Uint32Array(n));
-  const gids = input.column(new Uint32Array(n));
-  const mtimes = input.column(new Float64Array(n));
-  const layerOf = input.column(new Uint32Array(n));
-  const links = input.strings(n);
-  const hashes = input.digests(n, (i) => hasContent(TYPES[typeCodes[i]!]));
-  const bodyLayers = input.column(new Uint32Array(n));
-  const ordinals = input.column(new Uint32Array(n));
-  const bodyPaths = input.strings(n);
+/** What readImageFile needs of a view: one path's entry, where its content is, and what last happened to it. */
+export interface ViewLookup {
+  /** Index of the entry at `path`, or -1. */
+  find(path: string): number;
+  entry(i: number): ImageFileEntry;
+  locate(i: number): ContentLocation | undefined;
+  lastChange(path: string): { layer: number; change: ChangeKind } | undefined;
+}
 
-  const iso = isoCache();
-  const entries = new Array<ImageFileEntry>(n);
-  for (let i = 0; i < n; i++) {
-    const type = TYPES[typeCodes[i]!];
-    if (type === undefined) throw new CorruptFileError('unknown entry type');
-    // One literal per shape (no spreads): this loop is most of what a reopen costs.
-    const mtime = iso(mtimes[i]!);
-    entries[i] = type === 'file'
-      ? { path: paths[i]!, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, sha256: hashes[i]!, layer: layerOf[i]! }
-      : type === 'hardlink'
-        ? {
-          path: paths[i]!, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: links[i]!, sha256: hashes[i]!,
-          layer: layerOf[i]!,
-        }
-        : type === 'symlink'
-          ? { path: paths[i]!, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: links[i]!, layer: layerOf[i]! }
-          : { path: paths[i]!, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, layer: layerOf[i]! };
-  }
-
-  const layerCount = input.u32();
-  const layers: LayerChanges[] = [];
-  for (let l = 0; l < layerCount; l++) {
-    const digest = input.string();
-    const addedBytes = input.f64();
-    const fileCount = input.u32();
-    const count = input.u32();
-    if (count > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${count} changes`);
-    const refs = input.column(new Uint32Array(count));
-    let unlisted = 0;
-    for (const ref of refs) {
-      if (ref === 0) unlisted++;
-      else if (ref > n) throw new CorruptFileError('change of an entry that is not there');
-    }
-    const ownPaths = input.strings(unlisted);
-    const changeTypes = input.column(new Uint8Array(count));
-    const changeKinds = input.column(new Uint8Array(count));
-    const changeSizes = input.column(new Float64Array(count));
-    const changes = new Array<LayerChange>(count);
-    let own = 0;
-    for (let i = 0; i < count; i++) {
-      const type = TYPES[changeTypes[i]!];
-      const change = CHANGES[changeKinds[i]!];
-      if (type === undefined || change === undefined) throw new CorruptFileError('unknown change');
-      const ref = refs[i]!;
-      const path = ref === 0 ? ownPaths[own++]! : paths[ref - 1]!;
-      changes[i] = { path, type, size: changeSizes[i]!, change };
-    }
-    layers.push({ digest, changes, addedBytes, fileCount });
-  }
-  const wastedBytes = input.f64();
-  const skippedCount = input.u32();
-  if (skippedCount > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${skippedCount} skipped entries`);
-  const skippedPaths = input.strings(skippedCount);
-  const skippedLayers = input.column(new Uint32Array(skippedCount));
-  const reasons = input.strings(skippedCount);
-  input.finish();
-  const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: skippedLayers[i]!, reason: reasons[i]! }));
-
-  const locate = (i: number): ContentLocation | undefined => {
-    const entry = entries[i];
-    if (!entry || !hasContent(entry.type)) return undefined;
-    return { layer: bodyLayers[i]!, ordinal: ordinals[i]!, path: bodyPaths[i] || entry.path, size: entry.size, sha256: entry.sha256 ?? '' };
+/** A view in memory (just made), as a ViewLookup. */
+export function lookupOf(view: ImageView): ViewLookup {
+  const { entries, layers } = view.files;
+  return {
+    find: (path) => findSorted(entries.length, (i) => entries[i]!.path, path),
+    entry: (i) => entries[i]!,
+    locate: (i) => view.locate(i),
+    lastChange(path) {
+      for (let l = layers.length - 1; l >= 0; l--) {
+        const changes = layers[l]!.changes;
+        const at = findSorted(changes.length, (i) => changes[i]!.path, path);
+        if (at >= 0) return { layer: l, change: changes[at]!.change };
+      }
+      return undefined;
+    },
   };
-  return { files: { entries, layers, wastedBytes, skipped }, locate };
+}
+
+/**
+ * A view file, checked whole (its checksum) and read lazily: the typed
+ * columns are copied at once, strings and digests are decoded when asked
+ * for. readImageFile finds one path with a binary search that decodes a few
+ * names; listImageFiles asks for everything (view()).
+ */
+export class ViewReader implements ViewLookup {
+  readonly count: number;
+  private readonly paths: StringColumn;
+  private readonly typeCodes: Uint8Array;
+  private readonly sizes: Float64Array;
+  private readonly modes: Uint16Array;
+  private readonly uids: Uint32Array;
+  private readonly gids: Uint32Array;
+  private readonly mtimes: Float64Array;
+  private readonly layerOf: Uint32Array;
+  private readonly links: StringColumn;
+  private readonly hashes: DigestColumn;
+  private readonly bodyLayers: Uint32Array;
+  private readonly ordinals: Uint32Array;
+  private readonly bodyPaths: StringColumn;
+  private readonly layers: LayerSection[] = [];
+  private readonly wastedBytes: number;
+  private readonly skippedPaths: StringColumn;
+  private readonly skippedLayers: Uint32Array;
+  private readonly reasons: StringColumn;
+
+  /** Throws CorruptFileError for anything encodeView() did not write under `key`. */
+  constructor(bytes: Buffer, key: string) {
+    const input = new ColumnReader(bytes, MAGIC, VERSION, key);
+    const n = input.u32();
+    if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
+    this.count = n;
+    this.paths = input.strings(n);
+    this.typeCodes = input.column(new Uint8Array(n));
+    for (const code of this.typeCodes) if (code >= TYPES.length) throw new CorruptFileError('unknown entry type');
+    this.sizes = input.column(new Float64Array(n));
+    this.modes = input.column(new Uint16Array(n));
+    this.uids = input.column(new Uint32Array(n));
+    this.gids = input.column(new Uint32Array(n));
+    this.mtimes = input.column(new Float64Array(n));
+    this.layerOf = input.column(new Uint32Array(n));
+    this.links = input.strings(n);
+    this.hashes = input.digests(n, (i) => hasContent(TYPES[this.typeCodes[i]!]));
+    this.bodyLayers = input.column(new Uint32Array(n));
+    this.ordinals = input.column(new Uint32Array(n));
+    this.bodyPaths = input.strings(n);
+
+    const layerCount = input.u32();
+    if (layerCount > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${layerCount} layers`);
+    for (let l = 0; l < layerCount; l++) {
+      const digest = input.string();
+      const addedBytes = input.f64();
+      const fileCount = input.u32();
+      const count = input.u32();
+      if (count > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${count} changes`);
+      const refs = input.column(new Uint32Array(count));
+      let unlisted = 0;
+      for (const ref of refs) {
+        if (ref === 0) unlisted++;
+        else if (ref > n) throw new CorruptFileError('change of an entry that is not there');
+      }
+      const ownPaths = input.strings(unlisted);
+      const types = input.column(new Uint8Array(count));
+      const kinds = input.column(new Uint8Array(count));
+      for (let i = 0; i < count; i++) {
+        if (types[i]! >= TYPES.length || kinds[i]! >= CHANGES.length) throw new CorruptFileError('unknown change');
+      }
+      const sizes = input.column(new Float64Array(count));
+      this.layers.push({ digest, addedBytes, fileCount, count, refs, ownPaths, types, kinds, sizes });
+    }
+    this.wastedBytes = input.f64();
+    const skippedCount = input.u32();
+    if (skippedCount > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${skippedCount} skipped entries`);
+    this.skippedPaths = input.strings(skippedCount);
+    this.skippedLayers = input.column(new Uint32Array(skippedCount));
+    this.reasons = input.strings(skippedCount);
+    input.finish();
+  }
+
+  /** The digests of the layers the view was made of, oldest first. */
+  get layerDigests(): string[] {
+    return this.layers.map((l) => l.digest);
+  }
+
+  find(path: string): number {
+    return findSorted(this.count, (i) => this.paths.get(i), path);
+  }
+
+  entry(i: number, path = this.paths.get(i), iso: (ms: number) => string = isoString, link?: string, sha256?: string): ImageFileEntry {
+    const type = TYPES[this.typeCodes[i]!]!;
+    const mtime = iso(this.mtimes[i]!);
+    const { sizes, modes, uids, gids, layerOf } = this;
+    // One literal per shape (no spreads): materialising a view is mostly this.
+    switch (type) {
+      case 'file':
+        return { path, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, sha256: sha256 ?? this.hashes.get(i), layer: layerOf[i]! };
+      case 'hardlink':
+        return {
+          path, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: link ?? this.links.get(i),
+          sha256: sha256 ?? this.hashes.get(i), layer: layerOf[i]!,
+        };
+      case 'symlink':
+        return { path, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: link ?? this.links.get(i), layer: layerOf[i]! };
+      default:
+        return { path, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, layer: layerOf[i]! };
+    }
+  }
+
+  locate(i: number): ContentLocation | undefined {
+    if (!hasContent(TYPES[this.typeCodes[i]!])) return undefined;
+    return {
+      layer: this.bodyLayers[i]!,
+      ordinal: this.ordinals[i]!,
+      path: this.bodyPaths.get(i) || this.paths.get(i),
+      size: this.sizes[i]!,
+      sha256: this.hashes.get(i),
+    };
+  }
+
+  lastChange(path: string): { layer: number; change: ChangeKind } | undefined {
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const section = this.layers[l]!;
+      const ownIndex = ownIndexes(section.refs);
+      const pathOf = (i: number): string => {
+        const ref = section.refs[i]!;
+        return ref === 0 ? section.ownPaths.get(ownIndex[i]!) : this.paths.get(ref - 1);
+      };
+      const at = findSorted(section.count, pathOf, path);
+      if (at >= 0) return { layer: l, change: CHANGES[section.kinds[at]!]! };
+    }
+    return undefined;
+  }
+
+  /** Everything, as listImageFiles returns it. */
+  view(): ImageView {
+    const paths = this.paths.all();
+    const links = this.links.all();
+    const hashes = this.hashes.all();
+    const iso = isoCache();
+    const entries = new Array<ImageFileEntry>(this.count);
+    for (let i = 0; i < this.count; i++) entries[i] = this.entry(i, paths[i]!, iso, links[i]!, hashes[i]!);
+    const layers: LayerChanges[] = this.layers.map((section) => {
+      const own = section.ownPaths.all();
+      const changes = new Array<LayerChange>(section.count);
+      let next = 0;
+      for (let i = 0; i < section.count; i++) {
+        const ref = section.refs[i]!;
+        changes[i] = {
+          path: ref === 0 ? own[next++]! : paths[ref - 1]!,
+          type: TYPES[section.types[i]!]!,
+          size: section.sizes[i]!,
+          change: CHANGES[section.kinds[i]!]!,
+        };
+      }
+      return { digest: section.digest, changes, addedBytes: section.addedBytes, fileCount: section.fileCount };
+    });
+    const skippedPaths = this.skippedPaths.all();
+    const reasons = this.reasons.all();
+    const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: this.skippedLayers[i]!, reason: reasons[i]! }));
+    return { files: { entries, layers, wastedBytes: this.wastedBytes, skipped }, locate: (i) => this.locate(i) };
+  }
+}
+
+interface LayerSection {
+  digest: string;
+  addedBytes: number;
+  fileCount: number;
+  count: number;
+  /** Per change: 1 + the index of the entry with its path, or 0 when its path is in ownPaths (in order). */
+  refs: Uint32Array;
+  ownPaths: StringColumn;
+  types: Uint8Array;
+  kinds: Uint8Array;
+  sizes: Float64Array;
+}
+
+/** For each change with its own path, which of the own paths it is. */
+function ownIndexes(refs: Uint32Array): Int32Array {
+  const out = new Int32Array(refs.length);
+  let next = 0;
+  for (let i = 0; i < refs.length; i++) out[i] = refs[i] === 0 ? next++ : -1;
+  return out;
+}
+
+function isoString(ms: number): string {
+  return new Date(ms).toISOString();
 }

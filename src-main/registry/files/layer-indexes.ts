@@ -26,8 +26,16 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 const LAYERS_AT_ONCE = 1;
 
-/** Index by digest of every layer in `layers` (duplicates read once). */
-export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptions = {}): Promise<Map<string, LayerIndex>> {
+/**
+ * Index by digest of every layer in `layers` (duplicates read once), oldest
+ * first; `onIndexed` is called with each as soon as it is there, so it can be
+ * used while the next layer is read.
+ */
+export async function indexLayers(
+  layers: readonly Layer[],
+  opts: ListFilesOptions = {},
+  onIndexed?: (index: LayerIndex) => void,
+): Promise<Map<string, LayerIndex>> {
   const { cache } = opts;
   if (opts.signal?.aborted) throw opts.signal.reason;
   const distinct = [...new Map(layers.map((l) => [l.digest, l])).values()];
@@ -36,7 +44,9 @@ export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptio
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   const progress = new Progress(distinct, opts.onProgress, (err) => stop.abort(err));
   let entries = 0;
-  const indexes = await mapLimit(distinct, LAYERS_AT_ONCE, async (layer, i, inner) => {
+  /** Cache writes run while the next layer is read; all are waited for before returning. */
+  const stores: Promise<void>[] = [];
+  const indexing = mapLimit(distinct, LAYERS_AT_ONCE, async (layer, i, inner) => {
     progress.start(i);
     let index = await cache?.load(layer.digest);
     if (index) {
@@ -45,7 +55,7 @@ export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptio
       index = await indexLayer(layer, { signal: inner, onBytes: (count) => progress.add(i, count) });
       progress.done(i);
       // A cache that cannot be written (full disk, no permission) only costs the next open its speed.
-      await cache?.store(index, inner).catch(() => undefined);
+      if (cache) stores.push(cache.store(index, inner).catch(() => undefined));
     }
     entries += index.count;
     if (entries > MAX_TOTAL_ENTRIES) {
@@ -56,10 +66,16 @@ export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptio
       );
     }
     progress.check();
+    onIndexed?.(index);
     return index;
   }, signal);
-  progress.finish();
-  return new Map(indexes.map((index) => [index.digest, index]));
+  try {
+    const indexes = await indexing;
+    progress.finish();
+    return new Map(indexes.map((index) => [index.digest, index]));
+  } finally {
+    await Promise.all(stores);
+  }
 }
 
 /** The one progress report of layers that need no reading (their view came from the cache). */

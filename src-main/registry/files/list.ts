@@ -24,9 +24,36 @@ export async function imageView(image: Image, opts: ListFilesOptions = {}): Prom
   return cached.view();
 }
 
-/** The image's view made from its layers' indexes (read, or loaded from the cache), then cached. */
+/**
+ * The image's view made from its layers' indexes (read, or loaded from the
+ * cache), then cached. Each layer is applied as soon as it and those below it
+ * are indexed, while the next one is still being read.
+ */
 export async function buildView(image: Image, opts: ListFilesOptions = {}): Promise<ImageView> {
-  return keepView(image, applyLayers(image, await indexLayers(image.layers, opts)), opts);
+  const { layers } = image;
+  const overlay = new Overlay();
+  const ready = new Map<string, LayerIndex>();
+  let next = 0;
+  const applyReady = (): void => {
+    for (let found = ready.get(layers[next]?.digest ?? ''); found; found = ready.get(layers[next]?.digest ?? '')) {
+      overlay.apply(found);
+      next++;
+    }
+  };
+  // Applied on a later turn of the event loop: the next layer's download and inflating start first.
+  let applying = Promise.resolve();
+  try {
+    await indexLayers(layers, opts, (index) => {
+      ready.set(index.digest, index);
+      applying = applying.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(applyReady);
+    });
+  } catch (err) {
+    await applying.catch(() => undefined); // neither left running nor left unobserved
+    throw err;
+  }
+  await applying;
+  if (next !== layers.length) throw new Error(`${layers.length - next} layers were not applied`);
+  return keepView(image, overlay.result(), opts);
 }
 
 /** The view the cache has for this image's layers, if any, not yet decoded. */

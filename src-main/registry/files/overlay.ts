@@ -45,6 +45,8 @@ export interface ImageView {
   files: ImageFiles;
   /** Where the content of `files.entries[i]` is: for files and hard links, undefined for the rest. */
   locate(i: number): ContentLocation | undefined;
+  /** The entries' mtimes in milliseconds (as the cache stores them). */
+  mtimes: Float64Array;
 }
 
 interface Meta {
@@ -184,8 +186,8 @@ export class Overlay {
 
   /** The flattened filesystem and the per-layer changes, once every layer is applied. */
   result(): ImageView {
-    const { entries, locations, wastedBytes } = this.listEntries();
-    return { files: { entries, layers: this.layers, wastedBytes, skipped: this.skipped }, locate: (i) => locations[i] };
+    const { entries, locations, mtimes, wastedBytes } = this.listEntries();
+    return { files: { entries, layers: this.layers, wastedBytes, skipped: this.skipped }, locate: (i) => locations[i], mtimes };
   }
 
   private skip(path: string, reason: string): void {
@@ -311,7 +313,7 @@ export class Overlay {
    * name its file entry made is listed as the file while it survives (else
    * the first name in path order), the others as hard links to it.
    */
-  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & { locations: (ContentLocation | undefined)[] } {
+  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & Pick<ImageView, 'mtimes'> & { locations: (ContentLocation | undefined)[] } {
     const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort(comparePaths);
     /** Contents whose own file entry no longer names them: the first of their other names, in path order. */
     const firstName = new Map<Content, string>();
@@ -326,11 +328,13 @@ export class Overlay {
     };
     const isoOf = isoCache();
     const locations: (ContentLocation | undefined)[] = new Array<ContentLocation | undefined>(paths.length);
+    const mtimes = new Float64Array(paths.length);
     const entries = paths.map((path, i): ImageFileEntry => {
       const node = this.nodes.get(path)!;
       if (node.kind === 'file') {
         const { content } = node;
         locations[i] = content;
+        mtimes[i] = content.mtime;
         if (node.viaLink) linked.add(content);
         const owner = ownerOf(node, path);
         return {
@@ -346,6 +350,7 @@ export class Overlay {
           layer: node.layer,
         };
       }
+      mtimes[i] = node.mtime;
       return {
         path,
         type: node.kind,
@@ -360,7 +365,7 @@ export class Overlay {
     });
     let wastedBytes = 0;
     for (const content of this.contents) if (!this.survives(content) && !linked.has(content)) wastedBytes += content.size;
-    return { entries, locations, wastedBytes };
+    return { entries, locations, mtimes, wastedBytes };
   }
 
   /** Whether the file entry that made `content` is still at its path. */

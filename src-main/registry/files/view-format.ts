@@ -45,7 +45,7 @@ export function encodeView(key: string, view: ImageView): Buffer[] {
   out.column(Uint16Array.from(entries, (e) => e.mode));
   out.column(Uint32Array.from(entries, (e) => e.uid));
   out.column(Uint32Array.from(entries, (e) => e.gid));
-  out.column(Float64Array.from(entries, (e) => Date.parse(e.mtime)));
+  out.column(view.mtimes);
   out.column(Uint32Array.from(entries, (e) => e.layer));
   out.strings(entries.map((e) => e.linkname ?? ''));
   out.digests(entries.map((e) => (hasContent(e.type) ? e.sha256 ?? '' : '')));
@@ -264,7 +264,7 @@ export class ViewReader implements ViewLookup {
     const skippedPaths = this.skippedPaths.all();
     const reasons = this.reasons.all();
     const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: this.skippedLayers[i]!, reason: reasons[i]! }));
-    return { files: { entries, layers, wastedBytes: this.wastedBytes, skipped }, locate: (i) => this.locate(i) };
+    return { files: { entries, layers, wastedBytes: this.wastedBytes, skipped }, locate: (i) => this.locate(i), mtimes: this.mtimes };
   }
 }
 

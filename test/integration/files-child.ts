@@ -6,15 +6,8 @@
  * Usage: node --import tsx files-child.ts '{"host":..., "repositories":[...], "tag":..., "cacheDir"?:..., "maxBytes"?:...}'
  * Prints one JSON line: {"ok":true,"listings":[{entries, wastedBytes, changes}],"peakRssKiB":...} or {"ok":false,"name":...,"message":...}.
  */
-import { readFileSync } from 'node:fs';
 import { createClient, FileIndexCache, listImageFiles } from '../../src-main/registry/index';
-
-/** VmHWM: this process's own peak (getrusage's maxRSS can carry the parent's over exec). */
-function peakRssKiB(): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (!match?.[1]) throw new Error('no VmHWM in /proc/self/status');
-  return Number(match[1]);
-}
+import { peakRssKiB } from './json-child';
 
 interface ChildArgs {
   host: string;

@@ -6,7 +6,7 @@
  * of a layer. None may leave a cache entry for the layer it could not read.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
@@ -20,7 +20,7 @@ import { makeTempDir } from '../harness/tmp.js';
 import { pushMixedImage, type MixedLayout } from './extract-images.js';
 import { emptyFilesTar, hostileNameLayers } from './files-specs.js';
 import { runJsonChild } from './json-child';
-import { blobDataPath, ClientPool, probeLayers, readStream } from './registry-support';
+import { blobDataPath, ClientPool, numberedFolders, probeLayers, readStream } from './registry-support';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
@@ -43,12 +43,7 @@ function imageOf(layout: MixedLayout, name: string): Promise<Image> {
   return pool.open(host).withSegment(REPOSITORY, name).getImage(layout.tag);
 }
 
-let folders = 0;
-async function newFolder(name: string): Promise<string> {
-  const dir = join(root, `${String(++folders).padStart(2, '0')}-${name}`);
-  await mkdir(dir);
-  return dir;
-}
+const newFolder = numberedFolders(() => root);
 
 /** A layer of its own random file: no other image shares its blob, so a test may damage it in storage. */
 function randomLayer(name: string, bytes: number) {
@@ -97,20 +92,13 @@ afterAll(async () => {
 });
 
 describe('damaged layers write no cache entry', () => {
-  it('a corrupted layer: DigestMismatchError naming it; only the good layer is cached', async () => {
-    const dir = await newFolder('corrupt');
-    const failure = await listImageFiles(await imageOf(corrupt, 'corrupt'), { cache: new FileIndexCache(dir) }).catch((err: unknown) => err);
+  it.each(['corrupt', 'truncated'] as const)('a %s layer: DigestMismatchError naming it; only the good layer below it is cached', async (name) => {
+    const layout = name === 'corrupt' ? corrupt : truncated;
+    const dir = await newFolder(name);
+    const failure = await listImageFiles(await imageOf(layout, name), { cache: new FileIndexCache(dir) }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DigestMismatchError);
-    expect((failure as DigestMismatchError).expected).toBe(corrupt.layers[1]!.digest);
-    expect(await cacheContents(dir)).toEqual([corrupt.layers[0]!.digest]);
-  });
-
-  it('a truncated layer: DigestMismatchError; only the good layer is cached', async () => {
-    const dir = await newFolder('truncated');
-    const failure = await listImageFiles(await imageOf(truncated, 'truncated'), { cache: new FileIndexCache(dir) }).catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(DigestMismatchError);
-    expect((failure as DigestMismatchError).expected).toBe(truncated.layers[1]!.digest);
-    expect(await cacheContents(dir)).toEqual([truncated.layers[0]!.digest]);
+    expect((failure as DigestMismatchError).expected).toBe(layout.layers[1]!.digest);
+    expect(await cacheContents(dir)).toEqual([layout.layers[0]!.digest]);
   });
 
   it('a layer that is not a tar: LayerFormatError naming the layer', async () => {

@@ -8,7 +8,7 @@
  * out by hand.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,7 +26,7 @@ import {
   COMPARISON_CHANGES, DIFF_A_CONFIG, DIFF_A_LAYERS, DIFF_B_CONFIG, DIFF_B_LAYERS, DIFF_FILES,
 } from './files-specs.js';
 import { runJsonChild } from './json-child';
-import { ClientPool, probeLayers, readStream, sha256OfStream } from './registry-support';
+import { ClientPool, numberedFolders, probeLayers, readStream, sha256OfStream } from './registry-support';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
@@ -50,12 +50,7 @@ function imageOf(layout: MixedLayout, name: string): Promise<Image> {
   return pool.open(host).withSegment(REPOSITORY, name).getImage(layout.tag);
 }
 
-let folders = 0;
-async function newFolder(name: string): Promise<string> {
-  const dir = join(root, `${String(++folders).padStart(2, '0')}-${name}`);
-  await mkdir(dir);
-  return dir;
-}
+const newFolder = numberedFolders(() => root);
 
 function cachePath(dir: string, digest: string): string {
   return join(dir, `${digest.replace(':', '-')}.idx`);

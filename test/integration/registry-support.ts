@@ -7,6 +7,7 @@
  * filesystem storage.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createClient, type Client, type ClientOptions, type Image, type Logger } from '../../src-main/registry/index';
@@ -141,6 +142,16 @@ export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer>
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** `newFolder(name)`: a new folder `NN-name` under `root()`, numbered in the order of the calls. */
+export function numberedFolders(root: () => string): (name: string) => Promise<string> {
+  let count = 0;
+  return async (name) => {
+    const dir = join(root(), `${String(++count).padStart(2, '0')}-${name}`);
+    await mkdir(dir);
+    return dir;
+  };
 }
 
 /** A repository name no other test (or run) uses: `lading-it/<what>-<random>`. */

@@ -340,9 +340,16 @@ describe('FileIndexCache', () => {
     expect(await listImageFiles(image, { cache, onProgress: (p) => events.push(p) })).toEqual(listed);
     expect(reads.opens).toEqual([0, 0, 0, 0]);
     expect(events.at(-1)).toMatchObject({ bytesDone: events.at(-1)?.bytesTotal });
-    // Opened from its view alone, without the layers' indexes.
+    // Opened from its view alone, without the layers' indexes; then from memory, the view read once is kept.
     for (const layer of comparison.layers) await rm(cachePath(dir, layer.digest));
     expect(await listImageFiles(await imageOf(comparison, 'comparison'), { cache })).toEqual(listed);
+    await rm(viewPath(dir, viewKey(comparison.layers.map((l) => l.digest))));
+    const again = await imageOf(comparison, 'comparison');
+    const readsAgain = probeLayers(again);
+    expect(await listImageFiles(again, { cache })).toEqual(listed);
+    expect(readsAgain.opens).toEqual([0, 0, 0, 0]);
+    expect(await listImageFiles(again, { cache: new FileIndexCache(dir) })).toEqual(listed);
+    expect(readsAgain.opens).toEqual([1, 1, 1, 1]);
 
     await listImageFiles(await imageOf(diffA, 'diff-a'), { cache });
     const b = await imageOf(diffB, 'diff-b');

@@ -14,7 +14,9 @@
  * checksum, format version and subject are checked (columns.ts); a bad file
  * is a miss, and what is rebuilt replaces it. The folder stays under
  * `maxBytes`: after each write, the least recently used files go first (a hit
- * refreshes a file's mtime). Only what was made from fully verified layers is
+ * refreshes a file's mtime). The views read last are also kept in memory (up
+ * to 64 MiB of their files), so looking up one file after another in an image
+ * (previews) reads nothing again. Only what was made from fully verified layers is
  * written: a cancelled or failed read (wrong digest, not a tar, a limit)
  * writes nothing. On a big-endian machine (the format is little-endian)
  * nothing is kept.
@@ -35,6 +37,8 @@ export interface FileIndexCacheOptions {
 }
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** Views kept decoded-ready in memory: the bytes of their files, together. */
+const MEMORY_BYTES = 64 * 1024 * 1024;
 const CACHE_FILE = /^(sha256|sha512|view)-[0-9a-f]+\.idx$/;
 /** A temporary file this old belongs to a writer that died: remove it. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -42,6 +46,8 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 export class FileIndexCache {
   readonly dir: string;
   readonly maxBytes: number;
+  /** Views read lately, least recently used first (a Map keeps insertion order). */
+  private readonly views = new Map<string, ViewReader>();
 
   constructor(dir: string, opts: FileIndexCacheOptions = {}) {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -61,8 +67,23 @@ export class FileIndexCache {
   }
 
   /** The flattened view stored under `key` (view-format.ts's viewKey()), checked and ready to read, or undefined. */
-  loadView(key: string): Promise<ViewReader | undefined> {
-    return this.read(this.viewPath(key), (bytes) => new ViewReader(bytes, key));
+  async loadView(key: string): Promise<ViewReader | undefined> {
+    let view = this.views.get(key);
+    if (view) {
+      this.views.delete(key);
+    } else {
+      view = await this.read(this.viewPath(key), (bytes) => new ViewReader(bytes, key));
+      if (!view) return undefined;
+    }
+    this.views.set(key, view);
+    let kept = 0;
+    for (const v of this.views.values()) kept += v.byteLength;
+    for (const [oldest, v] of this.views) {
+      if (kept <= MEMORY_BYTES || oldest === key) break;
+      this.views.delete(oldest);
+      kept -= v.byteLength;
+    }
+    return view;
   }
 
   storeView(key: string, view: ImageView, signal?: AbortSignal): Promise<void> {

@@ -112,6 +112,8 @@ export function lookupOf(view: ImageView): ViewLookup {
  */
 export class ViewReader implements ViewLookup {
   readonly count: number;
+  /** Size of the file read, which this reader keeps. */
+  readonly byteLength: number;
   private readonly paths: StringColumn;
   private readonly typeCodes: Uint8Array;
   private readonly sizes: Float64Array;
@@ -137,6 +139,7 @@ export class ViewReader implements ViewLookup {
     const n = input.u32();
     if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
     this.count = n;
+    this.byteLength = bytes.length;
     this.paths = input.strings(n);
     this.typeCodes = input.column(new Uint8Array(n));
     for (const code of this.typeCodes) if (code >= TYPES.length) throw new CorruptFileError('unknown entry type');

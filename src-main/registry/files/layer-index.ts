@@ -156,8 +156,8 @@ function mtimeOf(header: TarHeader): number {
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : 0;
 }
 
-/** Appends records to growing columns. */
-class LayerIndexBuilder {
+/** Appends records to growing columns (indexLayer() fills one per layer; tests build indexes with it too). */
+export class LayerIndexBuilder {
   private count = 0;
   private capacity = 1024;
   private kinds = new Uint8Array(this.capacity);

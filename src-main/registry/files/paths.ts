@@ -11,7 +11,12 @@ import { normalizeName, ROOT, unsafeNameReason } from '../extract/paths';
 
 export { ROOT };
 
+/** What normalizeName would change: an empty, `.` or `..` component, a doubled, leading or trailing `/`. */
+const NOT_NORMAL = /(?:^|\/)\.{0,2}(?:\/|$)|^\//;
+
 export function imagePath(raw: string): string {
+  // Most names in a layer are already normal: keep them as they are (no split and join per entry).
+  if (raw !== '' && !NOT_NORMAL.test(raw)) return raw;
   const name = normalizeName(raw);
   if (unsafeNameReason(name) === undefined) return name;
   const inside = posix.normalize(`/${name}`).slice(1);

@@ -1,8 +1,9 @@
 /**
  * readImageFile(): one regular file of the flattened image, as a stream. The
- * index (from the cache when it has the layers) says which layer holds the
- * content and where in its tar; only that layer is opened, read up to the
- * end of that entry, and closed.
+ * image's view says which layer holds the content and where in its tar; only
+ * that layer is opened, read up to the end of that entry, and closed. The
+ * view comes from the cache when it has it; without one (or on a first open)
+ * every layer is read once to make it, as listImageFiles does.
  *
  * Stopping early means the layer's own digest is never checked, so the
  * content is checked instead, against the size and sha256 the index recorded

@@ -70,18 +70,13 @@ export class ColumnWriter {
     this.string(values.join(''));
   }
 
-  /** The non-empty entries of `hexes` (64 hex digits each), as 32 raw bytes each, after their count. */
+  /** sha256 digests (64 hex digits each) as 32 raw bytes each, after their count. */
   digests(hexes: readonly string[]): void {
-    let count = 0;
-    for (const hex of hexes) if (hex !== '') count++;
-    const bytes = Buffer.allocUnsafe(count * 32);
-    let at = 0;
-    for (const hex of hexes) {
-      if (hex === '') continue;
-      if (bytes.write(hex, at, 32, 'hex') !== 32) throw new Error(`not a sha256: ${hex}`);
-      at += 32;
-    }
-    this.u32(count);
+    const bytes = Buffer.allocUnsafe(hexes.length * 32);
+    hexes.forEach((hex, k) => {
+      if (bytes.write(hex, k * 32, 32, 'hex') !== 32) throw new Error(`not a sha256: ${hex}`);
+    });
+    this.u32(hexes.length);
     this.parts.push(bytes);
   }
 
@@ -151,26 +146,14 @@ export class ColumnReader {
     const wideCount = this.u32();
     if (wideCount > count) throw new CorruptFileError('more wide strings than strings');
     const wide = this.column(new Uint32Array(wideCount));
-    for (let i = 0; i < wideCount; i++) {
-      if (wide[i]! >= count || (i > 0 && wide[i]! <= wide[i - 1]!)) throw new CorruptFileError('wide string indexes out of order');
-    }
     const bytes = this.u32();
-    const start = this.take(bytes);
-    let sum = 0;
-    for (const length of lengths) sum += length;
-    if (sum !== bytes) throw new CorruptFileError('string lengths do not match');
-    return new StringColumn(this.buf, start, lengths, wide);
+    return new StringColumn(this.buf, this.take(bytes), bytes, lengths, wide);
   }
 
-  /** Digests written by ColumnWriter.digests(), for the rows where `has(i)`; '' for the others. */
-  digests(count: number, has: (i: number) => boolean): DigestColumn {
-    const stored = this.u32();
-    const start = this.take(stored * 32);
-    const rows = new Int32Array(count).fill(-1);
-    let next = 0;
-    for (let i = 0; i < count; i++) if (has(i)) rows[i] = next++;
-    if (next !== stored) throw new CorruptFileError('digests do not match the entries that have one');
-    return new DigestColumn(this.buf, start, rows);
+  /** Digests written by ColumnWriter.digests(), in the order written. */
+  digests(): DigestList {
+    const count = this.u32();
+    return new DigestList(this.buf, this.take(count * 32), count);
   }
 
   /** Everything was read: a file with more in it is not one this code wrote. */
@@ -186,6 +169,7 @@ export class StringColumn {
   constructor(
     private readonly buf: Buffer,
     private readonly start: number,
+    private readonly bytes: number,
     private readonly lengths: Uint32Array,
     /** Ascending indexes of the strings that are not ASCII. */
     private readonly wide: Uint32Array,
@@ -203,7 +187,9 @@ export class StringColumn {
         this.offsets[j] = at;
         at += this.lengths[j]!;
       }
+      if (at !== this.bytes) throw new CorruptFileError('string lengths do not match');
     }
+    if (i < 0 || i >= this.lengths.length) throw new CorruptFileError('no such string');
     const from = this.start + this.offsets[i]!;
     return this.buf.toString(this.isWide(i) ? 'utf8' : 'latin1', from, from + this.lengths[i]!);
   }
@@ -215,15 +201,14 @@ export class StringColumn {
    */
   all(): string[] {
     const { lengths } = this;
-    let bytes = 0;
-    for (const length of lengths) bytes += length;
-    const blob = this.buf.toString('latin1', this.start, this.start + bytes);
+    const blob = this.buf.toString('latin1', this.start, this.start + this.bytes);
     const out = new Array<string>(lengths.length);
     let at = 0;
     for (let i = 0; i < lengths.length; i++) {
       out[i] = blob.slice(at, at + lengths[i]!);
       at += lengths[i]!;
     }
+    if (at !== this.bytes) throw new CorruptFileError('string lengths do not match');
     for (const i of this.wide) out[i] = this.get(i);
     return out;
   }
@@ -242,30 +227,22 @@ export class StringColumn {
   }
 }
 
-/** Hex sha256 digests of the rows that have one, in the file's buffer until asked for. */
-export class DigestColumn {
+/** Hex sha256 digests, in the file's buffer until asked for. */
+export class DigestList {
   constructor(
     private readonly buf: Buffer,
     private readonly start: number,
-    /** Row -> position of its digest in the file, or -1. */
-    private readonly rows: Int32Array,
+    readonly length: number,
   ) {}
 
-  get(i: number): string {
-    const at = this.rows[i] ?? -1;
-    return at < 0 ? '' : this.buf.toString('hex', this.start + at * 32, this.start + (at + 1) * 32);
+  /** The k-th digest. */
+  get(k: number): string {
+    if (k < 0 || k >= this.length) throw new CorruptFileError('no such digest');
+    return this.buf.toString('hex', this.start + k * 32, this.start + (k + 1) * 32);
   }
 
-  all(): string[] {
-    const { rows } = this;
-    let stored = 0;
-    for (const at of rows) if (at >= 0) stored++;
-    const hex = this.buf.toString('hex', this.start, this.start + stored * 32);
-    const out = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const at = rows[i]!;
-      out[i] = at < 0 ? '' : hex.slice(at * 64, (at + 1) * 64);
-    }
-    return out;
+  /** All of them as one string, 64 hex digits each (one decode; slice it). */
+  hex(): string {
+    return this.buf.toString('hex', this.start, this.start + this.length * 32);
   }
 }

@@ -28,7 +28,7 @@ export function encodeIndex(index: LayerIndex): Buffer[] {
   out.column(index.mtimes);
   out.strings(index.paths);
   out.strings(index.links);
-  out.digests(index.hashes);
+  out.digests(index.hashes.filter((_, i) => index.kinds[i] === Kind.file));
   return out.finish();
 }
 
@@ -47,7 +47,12 @@ export function decodeIndex(bytes: Buffer, digest: string): LayerIndex {
   const mtimes = input.column(new Float64Array(count));
   const paths = input.strings(count).all();
   const links = input.strings(count).all();
-  const hashes = input.digests(count, (i) => kinds[i] === Kind.file).all();
+  const digests = input.digests();
   input.finish();
+  const hex = digests.hex();
+  const hashes = new Array<string>(count);
+  let file = 0;
+  for (let i = 0; i < count; i++) hashes[i] = kinds[i] === Kind.file ? hex.slice(64 * file, 64 * ++file) : '';
+  if (file !== digests.length) throw new CorruptFileError('digests do not match the files');
   return { digest, count, kinds, paths, modes, uids, gids, sizes, mtimes, ordinals, links, hashes };
 }

@@ -143,6 +143,12 @@ describe('cache file formats', () => {
     const reader = new ViewReader(Buffer.concat(encodeView(key, view)), key);
     const back = reader.view();
     expect(back.files).toEqual(view.files);
+    // Changes are made on first read, and read as plain data by JSON and structured clone (IPC).
+    expect(JSON.parse(JSON.stringify(reader.view().files))).toEqual(JSON.parse(JSON.stringify(view.files)));
+    expect(structuredClone(reader.view().files)).toEqual(view.files);
+    const replaced = reader.view().files.layers[1]!;
+    replaced.changes = [];
+    expect(replaced.changes).toEqual([]);
     const memory = lookupOf(view);
     for (const path of ['a', 'a/x', 'a/ÿ', 'b', 's', 'gone', 'none', 'a/x/y']) {
       const at = reader.find(path);

@@ -26,6 +26,12 @@ export interface Bucket {
   ms: number;
 }
 
+/** Functions of extract/layer-entries.ts, decompress.ts and paths.ts (the bundle keeps their names). */
+const SHARED_READER = new Set([
+  'readLayerEntries', 'next', 'drain', 'EntryBody', 'peek', 'onReadable', 'detectCompression', 'decompressorFor', 'settle',
+  'normalizeName', 'unsafeNameReason', 'parseWhiteout', 'dirnameOf', 'joinName', 'flatTypeOf',
+]);
+
 /** Buckets in the order they are tried; the first whose test matches a sample's frame takes it. */
 const BUCKETS: { name: string; test: (url: string, fn: string) => boolean }[] = [
   { name: 'idle (waiting: for inflate, the disk or the network)', test: (_, fn) => fn === '(idle)' },
@@ -34,7 +40,11 @@ const BUCKETS: { name: string; test: (url: string, fn: string) => boolean }[] = 
   { name: 'sha256 (node:crypto)', test: (url) => url.includes('internal/crypto') },
   { name: 'zlib stream glue (main thread side)', test: (url) => url.includes('node:zlib') || url === 'zlib' },
   { name: 'Node streams and events', test: (url) => url.includes('internal/streams') || url.includes('node:events') || url === 'events' },
-  { name: 'Lading (layer reader, index, overlay, cache)', test: (url) => url.includes('.bench-cache/bundles/') },
+  {
+    name: 'Lading: the shared layer reader (extract/)',
+    test: (url, fn) => url.includes('.bench-cache/bundles/') && SHARED_READER.has(fn),
+  },
+  { name: 'Lading: files/ (index, overlay, cache)', test: (url) => url.includes('.bench-cache/bundles/') },
 ];
 
 export async function summarizeProfile(dir: string): Promise<{ buckets: Bucket[]; busyMs: number; totalMs: number }> {

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { ColumnReader, ColumnWriter, CorruptFileError, type DigestList, type StringColumn } from './columns';
 import { MAX_TOTAL_ENTRIES } from './layer-indexes';
 import { isoCache, type ContentLocation, type ImageView } from './overlay';
-import { findSorted } from './paths';
+import { comparePaths, findSorted } from './paths';
 import type { ChangeKind, ImageFileEntry, ImageFileType, LayerChange, LayerChanges, SkippedFile } from './types';
 
 const MAGIC = 'LDFV';
@@ -66,17 +66,16 @@ export function encodeView(key: string, view: ImageView): Buffer[] {
   // Mostly the entry's own path: stored only when it differs.
   out.strings(withContent.map(({ entry, at }) => (at === undefined || at.path === entry.path ? '' : at.path)));
 
-  const entryIndex = new Map(entries.map((e, i) => [e.path, i]));
   out.u32(layers.length);
   for (const layer of layers) {
-    const refs = layer.changes.map((c) => (entryIndex.get(c.path) ?? -1) + 1);
+    const refs = entryRefs(entries, layer.changes);
     const own = layer.changes.filter((_, i) => refs[i] === 0).map((c) => c.path);
     out.string(layer.digest);
     out.f64(layer.addedBytes);
     out.u32(layer.fileCount);
     out.u32(layer.changes.length);
     out.u32(own.length);
-    out.column(Uint32Array.from(refs));
+    out.column(refs);
     out.strings(own);
     out.column(Uint8Array.from(layer.changes, (c) => TYPE_CODES.get(c.type) ?? 0));
     out.column(Uint8Array.from(layer.changes, (c) => CHANGE_CODES.get(c.change) ?? 0));
@@ -88,6 +87,18 @@ export function encodeView(key: string, view: ImageView): Buffer[] {
   out.column(Uint32Array.from(skipped, (s) => s.layer));
   out.strings(skipped.map((s) => s.reason));
   return out.finish();
+}
+
+/** Per change, 1 + the index of the entry with its path, or 0: both lists are sorted by path, so one merge walk finds them. */
+function entryRefs(entries: readonly ImageFileEntry[], changes: readonly LayerChange[]): Uint32Array {
+  const refs = new Uint32Array(changes.length);
+  let e = 0;
+  for (let c = 0; c < changes.length; c++) {
+    const path = changes[c]!.path;
+    while (e < entries.length && comparePaths(entries[e]!.path, path) < 0) e++;
+    if (e < entries.length && entries[e]!.path === path) refs[c] = e + 1;
+  }
+  return refs;
 }
 
 /** What readImageFile needs of a view: one path's entry, where its content is, and what last happened to it. */

@@ -54,8 +54,9 @@ export async function indexLayers(
     } else {
       index = await indexLayer(layer, { signal: inner, onBytes: (count) => progress.add(i, count) });
       progress.done(i);
+      // Kept even if a later layer fails or the call is cancelled: this layer was read whole and verified.
       // A cache that cannot be written (full disk, no permission) only costs the next open its speed.
-      if (cache) stores.push(cache.store(index, inner).catch(() => undefined));
+      if (cache) stores.push(cache.store(index).catch(() => undefined));
     }
     entries += index.count;
     if (entries > MAX_TOTAL_ENTRIES) {

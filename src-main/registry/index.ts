@@ -37,3 +37,10 @@ export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';
+export {
+  listImageFiles, readImageFile, diffImages, FileIndexCache, FileDeletedError, FileIndexLimitError, FileNotInImageError, ImageFileError,
+  NotARegularFileError, MAX_LAYER_ENTRIES, MAX_TOTAL_ENTRIES,
+  type ChangeKind, type ChangedFile, type ConfigChange, type ConfigField, type ConfigValue, type DiffFile, type FileIndexCacheOptions,
+  type FileState, type ImageDiff, type ImageFileEntry, type ImageFileType, type ImageFiles, type IndexProgress, type LayerChange,
+  type LayerChanges, type ListFilesOptions, type ReadFileOptions, type SkippedFile,
+} from './files';

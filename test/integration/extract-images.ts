@@ -30,7 +30,17 @@ export interface RawLayerSpec {
   compression?: 'gzip' | 'none' | 'zstd' | 'zstd-as-gzip' | 'not-zstd';
 }
 
-export type MixedLayerSpec = LayerSpec | RawLayerSpec;
+/** A layer given as its stored bytes, whatever they are (a test of what is not a tar). */
+export interface BlobLayerSpec {
+  createdBy: string;
+  blob: Buffer;
+  mediaType?: string;
+}
+
+export type MixedLayerSpec = LayerSpec | RawLayerSpec | BlobLayerSpec;
+
+/** Container config fields (`Env`, `Cmd`, `Labels`, `ExposedPorts`...) of a built image. */
+export type ContainerConfigSpec = Record<string, unknown>;
 
 export interface MixedLayer {
   digest: string;
@@ -68,6 +78,11 @@ export async function rawTar(entries: RawEntry[]): Promise<Buffer> {
 }
 
 async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
+  if ('blob' in spec) {
+    // The diff_id cannot be known for bytes that are not a tar; nothing reads it.
+    const digest = sha256Digest(spec.blob);
+    return { digest, size: spec.blob.length, mediaType: spec.mediaType ?? MediaType.ociLayerGzip, diffId: digest, blob: spec.blob };
+  }
   if (!('raw' in spec)) {
     const built = await buildLayer(spec);
     return { digest: built.digest, size: built.size, mediaType: MediaType.ociLayerGzip, diffId: built.diffId, blob: built.blob };
@@ -108,6 +123,8 @@ function zstdCompress(plain: Buffer): Buffer {
 export interface MixedLayoutOptions {
   /** Every layer's tar compressed with the zstd tool, and still labelled gzip (what a sniffing reader must catch). */
   zstdAsGzip?: boolean;
+  /** The config's container config (`Env`, `Cmd`, `Labels`, `ExposedPorts`...). */
+  containerConfig?: ContainerConfigSpec;
 }
 
 /** The same tar, zstd bytes under the gzip media type. */
@@ -130,7 +147,7 @@ export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag
     architecture: 'amd64',
     os: 'linux',
     created: FIXED_CREATED,
-    config: { Env: ['PATH=/usr/bin:/bin'] },
+    config: opts.containerConfig ?? { Env: ['PATH=/usr/bin:/bin'] },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     history: specs.map((s) => ({ created: FIXED_CREATED, created_by: s.createdBy })),
   };

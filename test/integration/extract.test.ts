@@ -27,6 +27,7 @@ import { pushMixedImage, type MixedLayout } from './extract-images.js';
 import { COMPARISON_LAYERS, COMPARISON_PATHS, hostileLayers, hostileSkips } from './extract-specs.js';
 import { diffTrees, readTree, type Tree } from './extract-tree.js';
 import { runJsonChild } from './json-child';
+import { probeLayers } from './registry-support';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
@@ -61,22 +62,6 @@ async function imageOf(layout: MixedLayout, repository: string): Promise<Image> 
   const client = createClient(host, { insecure: true });
   clients.push(client);
   return client.withSegment(REPOSITORY, repository).getImage(layout.tag);
-}
-
-/**
- * Counts each layer's open() calls. The layers are wrapped in place: Image.extract()
- * reads the image object it was made with, so a copy would not be seen.
- */
-function countingOpens(image: Image): { image: Image; opens: number[] } {
-  const opens = image.layers.map(() => 0);
-  image.layers.forEach((layer, i) => {
-    const open = layer.open.bind(layer);
-    layer.open = (opts) => {
-      opens[i] = (opens[i] ?? 0) + 1;
-      return open(opts);
-    };
-  });
-  return { image, opens };
 }
 
 /** A new folder for one test, under the run's temp dir. */
@@ -200,7 +185,8 @@ describe('extractToDirectory and umoci agree', () => {
   });
 
   it('gives the same tree as umoci unpack --rootless: paths, types, modes, mtimes, contents, symlinks, inodes', async () => {
-    const { image, opens } = countingOpens(await imageOf(comparison, 'comparison'));
+    const image = await imageOf(comparison, 'comparison');
+    const { opens } = probeLayers(image);
     const parent = await newFolder('compare');
     const target = join(parent, 'rootfs');
     const result = await extractToDirectory(image, target);
@@ -275,7 +261,8 @@ describe('extractToDirectory and umoci agree', () => {
 
 describe('Image.extract(): the flattened tar stream', () => {
   it('lists the flattened paths once each, without whiteouts, links after their targets', async () => {
-    const { image, opens } = countingOpens(await imageOf(comparison, 'comparison'));
+    const image = await imageOf(comparison, 'comparison');
+    const { opens } = probeLayers(image);
     const entries = await listTar(image.extract());
     expect(opens).toEqual([1, 1, 1, 1]);
     const names = entries.map((e) => e.name.replace(/\/$/, ''));

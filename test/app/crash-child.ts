@@ -5,13 +5,15 @@
  *
  * Usage: node --import tsx crash-child.ts '{"dataDir":..., "host":..., "jobs":[{"operation":"jobs.extract","input":{...}}]}'
  * The inputs name no connection: the child saves one to `host` (plain HTTP,
- * anonymous) and puts its id in. Once every job has moved some bytes, it
- * prints one JSON line, {"ready":true,"pid":...,"jobs":[{"jobId":...,"kind":...}]},
+ * anonymous) and puts its id in. Once every job has moved some bytes and
+ * made its temporary, it prints one JSON line, {"ready":true,"pid":...,"jobs":[{"jobId":...,"kind":...}]},
  * and then waits to be killed; a job that ends first prints {"ready":false,...}.
  */
 import { randomBytes } from 'node:crypto';
+import { placesOf, type FolderJobKind } from '../../src-main/app/job-leftovers';
 import { createOperationDispatcher } from '../../src-main/app/operation-dispatcher';
 import { createServices } from '../../src-main/app/services';
+import { findTemporaries, formatOwner, thisOwner } from '../../src-main/registry/disk/index';
 import type { JobStarted } from '../../src-shared/contract';
 
 interface ChildJob {
@@ -42,12 +44,32 @@ const tell = (line: unknown) => {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 };
 
+/** Has the job made a temporary yet? (Bytes read are not enough: a file is opened asynchronously.) */
+async function hasTemporary(job: ChildJob): Promise<boolean> {
+  const kind = job.operation.slice('jobs.'.length) as FolderJobKind;
+  for (const place of placesOf(kind, job.input.targetDir as string)) {
+    const found = await findTemporaries(place.dir, {
+      ownerToken: formatOwner(thisOwner()),
+      ...(place.names ? { names: place.names } : {}),
+    });
+    if (found.length > 0) return true;
+  }
+  return false;
+}
+
+async function tellWhenReady(): Promise<void> {
+  while (!told) {
+    if (started.length === args.jobs.length && started.every((j) => moved.has(j.jobId))) {
+      const made = await Promise.all(args.jobs.map(hasTemporary));
+      if (made.every(Boolean)) tell({ ready: true, pid: process.pid, jobs: started.map((j) => ({ jobId: j.jobId, kind: j.kind })) });
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 api.subscribe((event) => {
   if (event.type === 'progress' && event.progress.bytesDone > 0) moved.add(event.jobId);
   else if (event.type !== 'progress') tell({ ready: false, jobId: event.jobId, event });
-  if (started.length === args.jobs.length && started.every((j) => moved.has(j.jobId))) {
-    tell({ ready: true, pid: process.pid, jobs: started.map((j) => ({ jobId: j.jobId, kind: j.kind })) });
-  }
 });
 
 const connection = await api.call('connections.save', { name: 'crash', host: args.host, authKind: 'anonymous', plainHttp: true });
@@ -58,5 +80,6 @@ for (const job of args.jobs) {
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
   started.push(outcome.value as JobStarted);
 }
+await tellWhenReady();
 // Wait for the kill.
 setInterval(() => undefined, 60_000);

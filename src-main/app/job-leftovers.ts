@@ -75,6 +75,15 @@ export class JobLeftovers {
   /**
    * The job, noted in the journal while it runs (on disk before the job makes
    * a temporary), after a sweep of the stale temporaries where it writes.
+   *
+   * Where resuming a layer save will plug in, once the transport can open a
+   * blob from an offset (Range): a killed save's `.<layer file>.lading-tmp-…`
+   * is what this sweep removes today. A saveLayers job would first claim the
+   * stale partial of each layer it saves (findTemporaries with the file's name,
+   * staleReason, then a rename to a temporary of its own: atomic, so two
+   * processes cannot both take it), hash its bytes, and ask for the rest from
+   * that offset: a 206 is appended and the whole digest verified at the end;
+   * a 200, or a digest that fails, starts over from nothing.
    */
   track<R extends JobResult>(job: { kind: FolderJobKind; title: string; targetDir: string }, run: JobRunner<R>): JobRunner<R> {
     const places = placesOf(job.kind, job.targetDir);

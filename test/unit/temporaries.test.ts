@@ -57,9 +57,10 @@ beforeAll(async () => {
   sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
   await once(sleeper, 'spawn');
   live = await ownerOf(sleeper.pid!);
-  const gone = spawn('sleep', ['0.01'], { stdio: 'ignore' });
+  const gone = spawn('sleep', ['60'], { stdio: 'ignore' });
   await once(gone, 'spawn');
   dead = await ownerOf(gone.pid!);
+  gone.kill('SIGKILL');
   await once(gone, 'exit');
 });
 

@@ -5,6 +5,7 @@
  * or folder of this user with one of our names; with an owner, only when that
  * process has gone; without one, only when untouched for a day.
  */
+import { lstatSync, opendirSync, type Dir } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from '../error-code';
@@ -14,6 +15,9 @@ import { isTemporaryFor, parseTemporaryName, type TemporaryName } from './tempor
 
 /** A temporary whose name says nothing of its owner counts as stale once untouched for this long. */
 export const OWNERLESS_STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Entries measured between two turns of the event loop. */
+const YIELD_EVERY = 2000;
 
 /** Temporaries listed from one folder at most: far above what jobs leave; the rest wait for the next sweep. */
 const MAX_FOUND = 10_000;
@@ -127,32 +131,32 @@ export interface DiskUsage {
  */
 export async function diskUsage(path: string, budget: { entries: number }): Promise<DiskUsage> {
   let bytes = 0;
-  let complete = true;
-  const pending = [path];
   budget.entries -= 1;
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    let info;
+  const top = await lstat(path).catch(() => undefined);
+  if (!top?.isDirectory()) return { bytes: top?.isFile() ? top.size : 0, complete: true };
+  const folders = [path];
+  while (folders.length > 0) {
+    const folder = folders.pop()!;
+    let dir: Dir;
     try {
-      info = await lstat(next);
+      dir = opendirSync(folder);
     } catch {
-      continue;
+      continue; // An unreadable folder counts as empty.
     }
-    if (info.isFile()) bytes += info.size;
-    if (!info.isDirectory()) continue;
     try {
-      for await (const entry of await opendir(next)) {
-        // Counted when listed, so the list of what is left to visit stays within the budget too.
-        if (budget.entries <= 0) {
-          complete = false;
-          break;
-        }
+      for (let entry = dir.readSync(), n = 1; entry !== null; entry = dir.readSync(), n++) {
+        if (budget.entries <= 0) return { bytes, complete: false };
         budget.entries -= 1;
-        pending.push(join(next, entry.name));
+        const child = join(folder, entry.name);
+        if (entry.isDirectory()) folders.push(child);
+        else if (entry.isFile()) bytes += lstatSync(child, { throwIfNoEntry: false })?.size ?? 0;
+        // Synchronous calls are several times faster than a promise per file; the event loop gets
+        // its turn every few thousand of them, so measuring a big tree holds up nothing for long.
+        if (n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
-    } catch {
-      // An unreadable folder counts as empty.
+    } finally {
+      dir.closeSync();
     }
   }
-  return { bytes, complete };
+  return { bytes, complete: true };
 }

@@ -19,7 +19,9 @@ export { parseReference, formatReference, type Reference } from './reference';
 export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
 export type { ImageWriter, BlobOutcome } from './writer';
-export type { BlobProgress, PushOptions } from './types';
+export type { BlobProgress, BlobReadOptions, BlobResume, PushOptions } from './types';
+/** Blob downloads resume after a dropped connection (Range), at most this many times per blob. */
+export { MAX_RESUMES } from './transport/resumable';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';

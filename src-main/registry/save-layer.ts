@@ -11,6 +11,7 @@ import { writeStreamAtomically } from './disk/atomic-file';
 import { diskError } from './disk/failure-words';
 import { RegistryError } from './errors';
 import type { Layer } from './image';
+import type { BlobReadOptions } from './types';
 
 export interface SaveLayerOptions {
   /** Write the uncompressed tar instead of the stored bytes. */
@@ -18,6 +19,8 @@ export interface SaveLayerOptions {
   signal?: AbortSignal;
   /** Compressed bytes read so far, and the layer's size. */
   onProgress?: (done: number, total: number) => void;
+  /** The download broke and was resumed (transport/resumable.ts). */
+  onResume?: BlobReadOptions['onResume'];
 }
 
 export interface SaveLayerResult {
@@ -31,7 +34,7 @@ export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptio
   try {
     // Before any download: a layer that cannot be decompressed fails at once.
     const decompressor = opts.decompress ? [decompressorFor(layer)] : [];
-    const source = await layer.open({ signal: opts.signal });
+    const source = await layer.open({ signal: opts.signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) });
     const stages = [
       byteCounter((read) => opts.onProgress?.(read, layer.size)),
       ...decompressor,

@@ -23,6 +23,10 @@ export type { BlobProgress, BlobReadOptions, BlobResume, PushOptions } from './t
 /** Blob downloads resume after a dropped connection (Range), at most this many times per blob. */
 export { MAX_RESUMES } from './transport/resumable';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
+export {
+  saveArchive, saveReferenceArchive, ArchiveError, MAX_ARCHIVE_MANIFESTS,
+  type ArchiveFormat, type SaveArchiveOptions, type SaveArchiveProgress, type SaveArchiveResult, type SaveReferenceArchiveOptions,
+} from './archive';
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {

@@ -18,6 +18,11 @@ export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isA
 export { parseReference, formatReference, type Reference } from './reference';
 export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
+export {
+  mirrorRepository, selectTags, MAX_LISTED_TAGS,
+  type BlobCounts, type MirrorRepositoryOptions, type MirrorRepositoryProgress, type MirrorRepositoryResult, type MirroredTag,
+  type TagSelection, type TagState,
+} from './mirror-repository';
 export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, BlobReadOptions, BlobResume, PushOptions } from './types';
 /** Blob downloads resume after a dropped connection (Range), at most this many times per blob. */

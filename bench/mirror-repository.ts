@@ -13,10 +13,10 @@ import { pushSharedLayerRepository } from '../test/harness/shared-layer-reposito
 import { bundleChild } from './lib/bundle.js';
 import { expectDigest } from './lib/check.js';
 import { machineLine } from './lib/machine.js';
-import { compete, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender } from './lib/measure.js';
+import { compete, runCount, timeChild, timeCommand, type Contender } from './lib/measure.js';
 import { clearSkopeoBlobCache, skopeoBin, startBenchRegistry } from './lib/registry.js';
 import { runBench } from './lib/session.js';
-import { header, mib, printSeries, printTarget, times, type Verdict } from './lib/table.js';
+import { header, printVersusPeer } from './lib/table.js';
 
 const REPO = 'bench/train';
 const TAGS = Array.from({ length: 50 }, (_, i) => `1.${Math.floor(i / 10)}.${i % 10}`);
@@ -75,23 +75,5 @@ await runBench('bench/mirror-repository', async (session) => {
   const [lading, skopeo] = await compete(contenders, (l) => console.log(l));
   if (!lading || !skopeo) throw new Error('missing series');
 
-  console.log('');
-  printSeries([lading, skopeo]);
-  console.log(`  Lading's time is the operation inside its child; "process wall" adds Node's start-up. Peer times are process wall.`);
-  console.log('');
-  const ratio = medianMs(lading) / medianMs(skopeo);
-  const verdicts: Verdict[] = [printTarget('time Lading / skopeo sync', times(ratio), '<= 1.00x', ratio <= 1.0)];
-  console.log(
-    `  for reference: CPU Lading / skopeo ${times(medianCpuMs(lading) / medianCpuMs(skopeo))}; peak RSS Lading ${mib(peakRssMB(lading))}`,
-  );
-  console.log(
-    `\n${
-      verdicts.every((v) => v.met)
-        ? 'all targets met'
-        : `targets not met: ${verdicts
-            .filter((v) => !v.met)
-            .map((v) => v.label)
-            .join('; ')}`
-    }`,
-  );
+  printVersusPeer(lading, skopeo, 'time Lading / skopeo sync');
 });

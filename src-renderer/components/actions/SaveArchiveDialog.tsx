@@ -19,7 +19,7 @@ import { ChoiceField, Field } from '../form/Field';
 import { TextField } from '../form/TextField';
 import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { FolderField } from './FolderField';
-import { usePlatformPick } from './PlatformChoice';
+import { PlatformSelect, usePlatformPick } from './PlatformChoice';
 
 type Format = 'docker' | 'oci';
 
@@ -100,17 +100,7 @@ export function SaveArchiveDialog({ image }: { image: ImageRef }) {
         placeholder="none: loaded untagged"
         hint="What docker load names the image (RepoTags); a name without a tag gets :latest."
       />
-      {index && format === 'docker' && (
-        <Field id="archive-platform" label="Platform" hint="A docker archive holds a single image: one platform of the index.">
-          <select id="archive-platform" value={pick.platform} onChange={(e) => pick.setPlatform(e.target.value)}>
-            {platformsOf(index).map((p) => (
-              <option key={p.digest} value={p.platform ?? ''}>
-                {p.platform}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
+      {index && format === 'docker' && <PlatformSelect view={index} value={pick.platform} onChange={pick.setPlatform} />}
       {index && format === 'oci' && (
         <Field id="archive-platform" label="Platforms">
           <select id="archive-platform" value={ociPlatform} onChange={(e) => setOciPlatform(e.target.value)}>

@@ -18,7 +18,7 @@ import type { Services } from './services';
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, leftovers } = services;
   const store = connections.store;
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
@@ -62,15 +62,18 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'jobs.saveLayers': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const what = input.layers ? `${input.layers.length} layer${input.layers.length === 1 ? '' : 's'}` : 'layers';
-      return jobs.start('saveLayers', `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`, saveLayersJob(runnerDeps, input));
+      const title = `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
+      return jobs.start('saveLayers', title, leftovers.track({ kind: 'saveLayers', title, targetDir: input.targetDir }, saveLayersJob(runnerDeps, input)));
     },
     'jobs.saveLayout': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
-      return jobs.start('saveLayout', `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`, saveLayoutJob(runnerDeps, input));
+      const title = `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`;
+      return jobs.start('saveLayout', title, leftovers.track({ kind: 'saveLayout', title, targetDir: input.targetDir }, saveLayoutJob(runnerDeps, input)));
     },
     'jobs.extract': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
-      return jobs.start('extract', `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`, extractJob(runnerDeps, input));
+      const title = `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`;
+      return jobs.start('extract', title, leftovers.track({ kind: 'extract', title, targetDir: input.targetDir }, extractJob(runnerDeps, input)));
     },
     'jobs.mirror': async (input) => {
       const from = await registryName(input.source.connectionId, input.source.repository);
@@ -88,7 +91,8 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'jobs.saveArchive': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const what = input.format === 'docker' ? 'a docker archive' : 'an OCI archive';
-      return jobs.start('saveArchive', `Save ${describeImage(name, input.reference)} as ${what} ${input.file}`, saveArchiveJob(runnerDeps, input));
+      const title = `Save ${describeImage(name, input.reference)} as ${what} ${input.file}`;
+      return jobs.start('saveArchive', title, leftovers.track({ kind: 'saveArchive', title, targetDir: input.file }, saveArchiveJob(runnerDeps, input)));
     },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),
@@ -104,5 +108,7 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       await services.openFolder(folder);
       return { path: folder };
     },
+    'jobs.leftovers': () => leftovers.list(),
+    'jobs.removeLeftovers': (input) => leftovers.remove(input.jobIds),
   };
 }

@@ -13,7 +13,11 @@ import { SharedBlobWriter, Slots } from '../../src-main/registry/mirror-reposito
 import type { Descriptor } from '../../src-main/registry/index';
 import type { BlobOutcome, ImageWriter, UploadOptions } from '../../src-main/registry/writer';
 
-const blob = (n: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: `sha256:${String(n).padStart(64, '0')}`, size: 10 * n });
+const blob = (n: number): Descriptor => ({
+  mediaType: 'application/octet-stream',
+  digest: `sha256:${String(n).padStart(64, '0')}`,
+  size: 10 * n,
+});
 
 /** A target in memory; each upload waits for `release()` so tests control the order. */
 class MemoryTarget implements ImageWriter {
@@ -71,7 +75,7 @@ describe('SharedBlobWriter', () => {
     expect(writer.counts).toMatchObject({ uploaded: 1, bytesUploaded: 10 });
   });
 
-  it('an upload cancelled for its own image\'s reasons does not fail the image waiting for it: that one uploads itself', async () => {
+  it("an upload cancelled for its own image's reasons does not fail the image waiting for it: that one uploads itself", async () => {
     const target = new MemoryTarget();
     const writer = new SharedBlobWriter(target, new Slots(4));
     const owner = new AbortController();

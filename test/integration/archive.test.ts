@@ -3,7 +3,9 @@
  * skopeo from the outside: the docker archive (`docker-archive:`) and the OCI
  * archive (`oci-archive:`) show the same config digest and layer diff IDs as
  * the registry; copied back into a registry they give the same image (the
- * OCI archive the very same digest); an index is saved whole as OCI, as one
+ * OCI archive the very same digest); umoci unpacks the OCI archive to the tree
+ * of the image's own layout; zstd layers are saved as stored and read back
+ * with their diff IDs; an index is saved whole as OCI, as one
  * platform as docker, and refused as docker for more. A corrupted blob, a
  * full disk (a 512 KiB tmpfs in a private mount namespace) and a cancel
  * leave no file, under the final name or a temporary one.
@@ -25,7 +27,8 @@ import {
 import { sha256Digest } from '../harness/digest.js';
 import { skopeoConfig, skopeoCopy, skopeoDigest, skopeoRawManifest } from '../harness/skopeo.js';
 import { makeTempDir } from '../harness/tmp.js';
-import { requireTool } from '../harness/tools.js';
+import { requireTool, runRaw } from '../harness/tools.js';
+import { diffTrees, readTree } from './extract-tree.js';
 import { runJsonChild } from './json-child';
 import {
   ClientPool,
@@ -38,7 +41,7 @@ import {
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
-const { ociImage, dockerImage, multiarch } = lading.fixtures;
+const { ociImage, dockerImage, zstdImage, multiarch } = lading.fixtures;
 const arm64 = multiarch.manifests.find((m) => !m.attestation && m.platform.architecture === 'arm64')!;
 const CHILD_SCRIPT = fileURLToPath(new URL('./archive-full-disk-child.ts', import.meta.url));
 
@@ -122,6 +125,37 @@ describe('a single image', () => {
       configDigest: ociImage.configDigest,
       diffIds: ociImage.layers.map((l) => l.diffId),
     });
+  });
+
+  it('umoci unpacks the OCI archive (untarred) to the same tree as the OCI layout the image was pushed from', async () => {
+    const umoci = requireTool('umoci', 'umoci');
+    const image = await shared(ociImage.repository).getImage(ociImage.tag);
+    const file = join(dir, 'umoci-oci.tar');
+    await saveArchive(image, file, { format: 'oci', tag: `lading/umoci:${ociImage.tag}` });
+    const layout = join(dir, 'umoci-layout');
+    await mkdir(layout);
+    await runRaw(requireTool('tar', 'tar'), ['-xf', file, '-C', layout]);
+    // umoci verifies every blob it reads against its digest, and finds the image by its ref.name annotation.
+    await runRaw(umoci, ['unpack', '--rootless', '--image', `${layout}:${ociImage.tag}`, join(dir, 'umoci-from-archive')]);
+    await runRaw(umoci, ['unpack', '--rootless', '--image', `${ociImage.layoutDir}:${ociImage.tag}`, join(dir, 'umoci-from-fixture')]);
+    const fromArchive = await readTree(join(dir, 'umoci-from-archive', 'rootfs'));
+    expect(fromArchive.nodes.size).toBeGreaterThan(0);
+    expect(diffTrees(await readTree(join(dir, 'umoci-from-fixture', 'rootfs')), fromArchive, { mtimes: true })).toEqual([]);
+  });
+
+  it("zstd layers (skopeo --dest-compress-format zstd) go into both archives as stored: skopeo reads the config's diff IDs", async () => {
+    const image = await shared(zstdImage.repository).getImage(zstdImage.tag);
+    const docker = join(dir, 'zstd-docker.tar');
+    const oci = join(dir, 'zstd-oci.tar');
+    await saveArchive(image, docker, { format: 'docker', tag: 'lading/zstd:v1' });
+    await saveArchive(image, oci, { format: 'oci', tag: 'lading/zstd:v1' });
+    const expected = { configDigest: zstdImage.configDigest, diffIds: zstdImage.layers.map((l) => l.diffId) };
+    expect(await seen(`docker-archive:${docker}`)).toEqual(expected);
+    expect(await seen(`oci-archive:${oci}`)).toEqual(expected);
+    // Back into a registry from the OCI archive: the very same image, zstd layers and all.
+    const repository = uniqueRepository('zstd');
+    await skopeoCopy(`oci-archive:${oci}:v1`, `${own.registry.host}/${repository}:v1`);
+    expect(await skopeoDigest(`${own.registry.host}/${repository}:v1`)).toBe(zstdImage.digest);
   });
 
   it('a bad name for the archive is refused before anything is written', async () => {

@@ -3,7 +3,7 @@
  * skopeo from the outside: the docker archive (`docker-archive:`) and the OCI
  * archive (`oci-archive:`) show the same config digest and layer diff IDs as
  * the registry; copied back into a registry they give the same image (the
- * OCI archive the very same digest); umoci unpacks the OCI archive to the tree
+ * OCI archive the very same digest); podman load takes both; umoci unpacks the OCI archive to the tree
  * of the image's own layout; zstd layers are saved as stored and read back
  * with their diff IDs; an index is saved whole as OCI, as one
  * platform as docker, and refused as docker for more. A corrupted blob, a
@@ -27,7 +27,7 @@ import {
 import { sha256Digest } from '../harness/digest.js';
 import { skopeoConfig, skopeoCopy, skopeoDigest, skopeoRawManifest } from '../harness/skopeo.js';
 import { makeTempDir } from '../harness/tmp.js';
-import { requireTool, runRaw } from '../harness/tools.js';
+import { requireTool, run, runRaw } from '../harness/tools.js';
 import { diffTrees, readTree } from './extract-tree.js';
 import { runJsonChild } from './json-child';
 import {
@@ -125,6 +125,50 @@ describe('a single image', () => {
       configDigest: ociImage.configDigest,
       diffIds: ociImage.layers.map((l) => l.diffId),
     });
+  });
+
+  it('podman load takes both archives: the image id is the config digest, named as asked, with the diff IDs', async () => {
+    const image = await shared(dockerImage.repository).getImage(dockerImage.tag);
+    const docker = join(dir, 'podman-docker.tar');
+    const oci = join(dir, 'podman-oci.tar');
+    await saveArchive(image, docker, { format: 'docker', tag: 'lading/podman:docker' });
+    await saveArchive(image, oci, { format: 'oci', tag: 'lading/podman:oci' });
+    // A store of this test's own (vfs: no kernel overlay needed), no systemd or journald behind it.
+    const store = join(dir, 'podman');
+    const podman = (...args: string[]) =>
+      run(
+        requireTool('podman', 'podman'),
+        [
+          '--storage-driver',
+          'vfs',
+          '--root',
+          join(store, 'root'),
+          '--runroot',
+          join(store, 'run'),
+          '--cgroup-manager',
+          'cgroupfs',
+          '--events-backend',
+          'none',
+          ...args,
+        ],
+        { env: { ...process.env, TMPDIR: store } },
+      );
+    await mkdir(store);
+    for (const [file, name] of [
+      [docker, 'lading/podman:docker'],
+      [oci, 'lading/podman:oci'],
+    ] as const) {
+      const loaded = await podman('load', '-i', file);
+      expect(loaded.stdout).toContain(`Loaded image: localhost/${name}`);
+      const [inspected] = JSON.parse((await podman('image', 'inspect', `localhost/${name}`)).stdout) as {
+        Id: string;
+        RepoTags: string[];
+        RootFS: { Layers: string[] };
+      }[];
+      expect(`sha256:${inspected!.Id}`).toBe(dockerImage.configDigest);
+      expect(inspected!.RepoTags).toContain(`localhost/${name}`);
+      expect(inspected!.RootFS.Layers).toEqual(dockerImage.layers.map((l) => l.diffId));
+    }
   });
 
   it('umoci unpacks the OCI archive (untarred) to the same tree as the OCI layout the image was pushed from', async () => {

@@ -3,26 +3,34 @@
  * against the loopback stand-in: distribution cannot be made to drop a
  * connection half way through a blob, nor to ignore Range or lie in
  * Content-Range, so this is one of the faults only a stand-in can produce.
- * The stand-in counts every body byte it sends.
+ * The stand-in counts every body byte it sends. Last, every reader of layers
+ * (saveArchive, extractToDirectory, listImageFiles, mirror) through one drop.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
   DigestMismatchError,
   MAX_RESUMES,
   RegistryError,
   createClient,
+  extractToDirectory,
+  listImageFiles,
+  mirror,
+  openLayout,
+  saveArchive,
   saveLayer,
   type BlobResume,
   type Client,
   type Layer,
 } from '../../src-main/registry/index';
 import { makeTempDir } from '../harness/tmp.js';
-import { FaultServer, OCI_LAYER, openRegistry, readAll, sha256 } from './fault-server';
+import { FaultServer, OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, openRegistry, readAll, sendBytes, sha256 } from './fault-server';
 
 const blob = randomBytes(1 << 20);
 const digest = sha256(blob);
@@ -190,5 +198,108 @@ describe('a server that lies in Content-Range', () => {
     const err = await readWithResumes().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DigestMismatchError);
     expect((err as Error).message).toMatch(/does not match its digest/);
+  });
+});
+
+/** A real image (one gzip'd tar layer of incompressible bytes), so that every reader of layers can take it. */
+async function tarImage(): Promise<{ manifest: Buffer; config: Buffer; layer: Buffer; content: Buffer; digest: string }> {
+  const content = randomBytes(512 * 1024);
+  const pack = tar.pack();
+  pack.entry({ name: 'data/big.bin', size: content.length, mode: 0o644, mtime: new Date(0) }, content);
+  pack.finalize();
+  const tarBytes = await readAll(pack);
+  const layer = gzipSync(tarBytes);
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(tarBytes)] } }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, size: config.length, digest: sha256(config) },
+      layers: [{ mediaType: OCI_LAYER, size: layer.length, digest: sha256(layer) }],
+    }),
+  );
+  return { manifest, config, layer, content, digest: sha256(manifest) };
+}
+
+describe('every reader of layers resumes (one drop at half a layer, then Range honoured)', () => {
+  let image: Awaited<ReturnType<typeof tarImage>>;
+  let layerPath: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    image = await tarImage();
+    layerPath = `/v2/app/blobs/${sha256(image.layer)}`;
+  });
+  beforeEach(async () => {
+    dir = await makeTempDir('lading-resume-readers-');
+    server.route('*', '/v2/app/manifests/v1', (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST));
+    server.route('*', `/v2/app/manifests/${image.digest}`, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST));
+    server.route('*', `/v2/app/blobs/${sha256(image.config)}`, (_req, res) => sendBytes(res, image.config, 'application/octet-stream'));
+    server.route('GET', layerPath, (req, res, { hit }) => {
+      const start = rangeStart(req);
+      if (hit === 1) send(req, res, 200, {}, image.layer, image.layer.length >> 1);
+      else if (start === undefined) send(req, res, 200, {}, image.layer);
+      else
+        send(
+          req,
+          res,
+          206,
+          { 'content-range': `bytes ${start}-${image.layer.length - 1}/${image.layer.length}` },
+          image.layer.subarray(start),
+        );
+    });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The layer was asked for twice, the second time from where the first broke off, and sent less than 1.5 times. */
+  function expectResumedOnce(): void {
+    const requests = server.requests(layerPath);
+    expect(requests).toHaveLength(2);
+    expect(requests[0]!.headers.range).toBeUndefined();
+    expect(requests[1]!.headers.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(sent).toBeLessThan(1.5 * image.layer.length + image.config.length + image.manifest.length);
+  }
+
+  it("saveArchive: a complete docker archive whose layer is the registry's", async () => {
+    const file = join(dir, 'app.tar');
+    const resumes: BlobResume[] = [];
+    const result = await saveArchive(await client.withSegment('app').getImage('v1'), file, {
+      format: 'docker',
+      tag: 'app:v1',
+      onResume: (e) => resumes.push(e),
+    });
+    expect(result.digest).toBe(image.digest);
+    expect(resumes).toMatchObject([{ digest: sha256(image.layer), attempt: 1, restarted: false }]);
+    expectResumedOnce();
+    // The archive holds the layer's exact bytes: find them in the tar.
+    expect((await readFile(file)).includes(image.layer)).toBe(true);
+  });
+
+  it('extractToDirectory: the file is whole', async () => {
+    await extractToDirectory(await client.withSegment('app').getImage('v1'), join(dir, 'root'));
+    expect((await readFile(join(dir, 'root', 'data', 'big.bin'))).equals(image.content)).toBe(true);
+    expectResumedOnce();
+  });
+
+  it('listImageFiles (the file index): the file is listed with its size', async () => {
+    const files = await listImageFiles(await client.withSegment('app').getImage('v1'));
+    expect(files.entries.find((e) => e.path === 'data/big.bin')).toMatchObject({ size: image.content.length });
+    expectResumedOnce();
+  });
+
+  it('mirror into an OCI layout: the same digest, every blob verified on the way', async () => {
+    const resumes: BlobResume[] = [];
+    const result = await mirror(client.withSegment('app'), 'v1', openLayout(join(dir, 'layout')), 'v1', {
+      onResume: (e) => resumes.push(e),
+    });
+    expect(resumes).toMatchObject([{ digest: sha256(image.layer), attempt: 1, restarted: false }]);
+    expect(result.digest).toBe(image.digest);
+    // (Buffer.equals: a deep equality of half a megabyte is slow.)
+    expect((await readFile(join(dir, 'layout', 'blobs', 'sha256', sha256(image.layer).slice(7)))).equals(image.layer)).toBe(true);
+    expectResumedOnce();
   });
 });

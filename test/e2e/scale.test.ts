@@ -4,12 +4,16 @@
  * pane with a pattern: the dialog previews how many tags it picks, one job
  * copies them (checked with skopeo), its result lists them; the tree's
  * repository rows offer the same dialog. Save as archive… writes a docker
- * archive that skopeo reads, and the job says the command that loads it.
+ * archive that skopeo reads, and the job says the command that loads it; a
+ * save whose download drops half way (the loopback stand-in) says in its row
+ * that it resumed, and from where. A second mirror of the same tags copies none.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { formatBytes } from '../../src-renderer/lib/format';
+import { FaultServer, makeImage, openRegistry, serveImage } from '../faults/fault-server';
 import { skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
 import { startWebApp, type WebApp } from './support/app';
@@ -27,12 +31,39 @@ let page: Page;
 let problems: PageProblems;
 let target: OwnRegistry;
 let work: string;
+/**
+ * The loopback stand-in (a real registry cannot be made to drop a connection half way through a blob):
+ * the layer's first answer breaks at half, the next honours Range.
+ */
+let flaky: FaultServer;
+const flakyImage = makeImage(256 * 1024, 11);
+
+async function startFlaky(): Promise<FaultServer> {
+  const server = serveImage(openRegistry(await FaultServer.start()), 'app', 'v1', flakyImage);
+  return server.route('GET', `/v2/app/blobs/${flakyImage.layerDigest}`, (req, res, { hit }) => {
+    const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1] ?? 0);
+    const rest = flakyImage.layer.subarray(start);
+    res.writeHead(start ? 206 : 200, {
+      'content-type': 'application/octet-stream',
+      'content-length': rest.length,
+      ...(start ? { 'content-range': `bytes ${start}-${flakyImage.layer.length - 1}/${flakyImage.layer.length}` } : {}),
+    });
+    if (hit === 1) res.write(rest.subarray(0, rest.length >> 1), () => setTimeout(() => req.socket.destroy(), 20));
+    else res.end(rest);
+  });
+}
 
 beforeAll(async () => {
-  [target, browser, work] = await Promise.all([startOwnRegistry(), launchChromium(), makeTempDir('lading-e2e-scale-')]);
+  [target, browser, work, flaky] = await Promise.all([
+    startOwnRegistry(),
+    launchChromium(),
+    makeTempDir('lading-e2e-scale-'),
+    startFlaky(),
+  ]);
   app = await startWebApp();
   await app.ok('connections.save', { name: 'Source', host: anonymous.host, authKind: 'anonymous', plainHttp: true });
   await app.ok('connections.save', { name: 'Mirror target', host: target.registry.host, authKind: 'anonymous', plainHttp: true });
+  await app.ok('connections.save', { name: 'Flaky', host: flaky.host, authKind: 'anonymous', plainHttp: true });
   ({ page, problems } = await openPage(browser, app.url));
   page.setDefaultTimeout(20_000);
 }, 300_000);
@@ -49,6 +80,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await target?.stop();
+  await flaky?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -83,6 +115,22 @@ describe('Mirror repository…', () => {
     expect(problems.errors).toEqual([]);
   });
 
+  it('run again: nothing copied, the 3 tags listed as already there', async () => {
+    await page.getByRole('button', { name: 'Mirror repository…' }).click();
+    const dialog = page.locator('dialog[data-dialog="mirror-repository"]');
+    await dialog.locator('#mirror-repo-target').selectOption({ label: `Mirror target (${target.registry.host})` });
+    await dialog.locator('#mirror-repo-repository').fill('copies/many');
+    await dialog.getByLabel('A list').check();
+    await dialog.locator('#mirror-repo-list').fill('t0000 t0001 t0002');
+    await expect.poll(() => dialog.getByTestId('tag-preview').innerText()).toBe('Selects 3 of 2,617 tags: t0000, t0001, t0002');
+    await dialog.getByRole('button', { name: 'Mirror 3 tags' }).click();
+
+    const row = await jobRow(page, 'Mirror 3 tags', 'done');
+    const text = await row.innerText();
+    expect(text).toContain('0 copied, 3 already there, 0 failed');
+    expect(text).toContain('Already there: t0000, t0001, t0002');
+  });
+
   it('is offered on a repository row of the tree too, for that repository', async () => {
     await treeRow(page, 'Source').click();
     await treeRow(page, 'lading').click();
@@ -109,5 +157,25 @@ describe('Save as archive…', () => {
     const manifest = JSON.parse((await skopeoRawManifest(`docker-archive:${file}`)).toString('utf8')) as { config: { digest: string } };
     expect(manifest.config.digest).toBe(ociImage.configDigest);
     expect(await row.getByTestId('job-folder').innerText()).toBe(work);
+  });
+
+  it('a download that drops half way: the job row says it resumed, and from where', async () => {
+    const file = join(work, 'flaky.tar');
+    await goTo(page, `${flaky.host}/app:v1`);
+    await page.getByRole('button', { name: 'Save as archive…' }).click();
+    const dialog = page.locator('dialog[data-dialog="save-archive"]');
+    await dialog.locator('#archive-file').fill(file);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+
+    const row = await jobRow(page, 'flaky.tar', 'done');
+    const requests = flaky.requests(`/v2/app/blobs/${flakyImage.layerDigest}`);
+    expect(requests).toHaveLength(2);
+    const offset = Number(/^bytes=(\d+)-$/.exec(String(requests[1]!.headers.range))?.[1]);
+    expect(offset).toBeGreaterThan(0);
+    expect(await row.getByTestId('job-resumes').innerText()).toBe(
+      `The connection dropped: blob ${flakyImage.layerDigest.slice(7, 19)} resumed at ${formatBytes(offset)} of ${formatBytes(flakyImage.layer.length)}.`,
+    );
+    await screenshot(page, 'job-resumed');
+    await expectNoStackTrace(page);
   });
 });

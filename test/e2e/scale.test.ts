@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatBytes } from '../../src-renderer/lib/format';
-import { FaultServer, makeImage, openRegistry, serveImage } from '../faults/fault-server';
+import { FaultServer, makeImage, openRegistry, sendJson, serveImage } from '../faults/fault-server';
 import { skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
 import { startWebApp, type WebApp } from './support/app';
@@ -40,6 +40,7 @@ const flakyImage = makeImage(256 * 1024, 11);
 
 async function startFlaky(): Promise<FaultServer> {
   const server = serveImage(openRegistry(await FaultServer.start()), 'app', 'v1', flakyImage);
+  server.route('GET', '/v2/app/tags/list', (_req, res) => sendJson(res, 200, { name: 'app', tags: ['v1'] }));
   return server.route('GET', `/v2/app/blobs/${flakyImage.layerDigest}`, (req, res, { hit }) => {
     const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1] ?? 0);
     const rest = flakyImage.layer.subarray(start);

@@ -6,9 +6,10 @@
  * whose download breaks half way (on the loopback stand-in: distribution
  * cannot drop a connection on demand) saying that it resumed, and where.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEMP_MARKER, formatOwner, thisOwner } from '../../src-main/registry/disk/index';
 import type { Connection, InputOf, JobEvent } from '../../src-shared/contract';
 import { SEMVER_TAGS } from '../harness/fixture-names';
 import { skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
@@ -143,6 +144,30 @@ describe('jobs.saveArchive', () => {
     const refused = await app.finished(again.jobId);
     expect(refused.type).toBe('failed');
     expect((refused as Extract<JobEvent, { type: 'failed' }>).error).toMatchObject({ code: 'exists' });
+  });
+});
+
+describe('jobs.saveArchive after a crash', () => {
+  it('sweeps the temporary a killed save of the same file left beside it (and only that), then writes the archive', async () => {
+    const dir = join(work, 'crashed-archive');
+    await mkdir(dir);
+    const file = join(dir, 'app.tar');
+    // What a save killed mid-write leaves: the archive's temporary, named for a process of this host that has gone.
+    const me = thisOwner();
+    const gone = formatOwner({ ...me, start: me.start === '1' ? '2' : '1' });
+    const stale = `.app.tar${TEMP_MARKER}${gone}-0123abcd`;
+    const someoneElses = `.other.tar${TEMP_MARKER}${gone}-0123abcd`;
+    await writeFile(join(dir, stale), 'half an archive');
+    await writeFile(join(dir, someoneElses), 'half of another archive');
+    const started = await app.ok('jobs.saveArchive', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      file,
+      format: 'oci',
+    });
+    expect((await app.finished(started.jobId)).type).toBe('done');
+    expect((await readdir(dir)).sort()).toEqual([someoneElses, 'app.tar']);
   });
 });
 

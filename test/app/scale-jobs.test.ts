@@ -14,7 +14,7 @@ import type { Connection, InputOf, JobEvent } from '../../src-shared/contract';
 import { SEMVER_TAGS } from '../harness/fixture-names';
 import { skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
-import { FaultServer, makeImage, openRegistry, serveImage } from '../faults/fault-server';
+import { FaultServer, dropsOnceThenRange, makeImage, openRegistry, serveImage } from '../faults/fault-server';
 import { startIsolatedRegistry, type IsolatedRegistry } from '../integration/registry-support';
 import { connect, progressOf, startApp, type TestApp } from './helpers';
 
@@ -179,17 +179,7 @@ describe('a download cut off half way', () => {
       const image = makeImage(256 * 1024, 7);
       openRegistry(server);
       serveImage(server, 'app', 'v1', image);
-      server.route('GET', `/v2/app/blobs/${image.layerDigest}`, (req, res, { hit }) => {
-        const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1] ?? 0);
-        const rest = image.layer.subarray(start);
-        res.writeHead(start ? 206 : 200, {
-          'content-type': 'application/octet-stream',
-          'content-length': rest.length,
-          ...(start ? { 'content-range': `bytes ${start}-${image.layer.length - 1}/${image.layer.length}` } : {}),
-        });
-        if (hit === 1) res.write(rest.subarray(0, rest.length >> 1), () => setTimeout(() => req.socket.destroy(), 20));
-        else res.end(rest);
-      });
+      server.route('GET', `/v2/app/blobs/${image.layerDigest}`, dropsOnceThenRange(image.layer));
       const conn = await app.ok('connections.save', { name: 'flaky', host: server.host, plainHttp: true, authKind: 'anonymous' });
       const dir = join(work, 'flaky');
       await mkdir(dir);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatBytes } from '../../src-renderer/lib/format';
-import { FaultServer, makeImage, openRegistry, sendJson, serveImage } from '../faults/fault-server';
+import { FaultServer, dropsOnceThenRange, makeImage, openRegistry, sendJson, serveImage } from '../faults/fault-server';
 import { skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
 import { startWebApp, type WebApp } from './support/app';
@@ -41,17 +41,7 @@ const flakyImage = makeImage(256 * 1024, 11);
 async function startFlaky(): Promise<FaultServer> {
   const server = serveImage(openRegistry(await FaultServer.start()), 'app', 'v1', flakyImage);
   server.route('GET', '/v2/app/tags/list', (_req, res) => sendJson(res, 200, { name: 'app', tags: ['v1'] }));
-  return server.route('GET', `/v2/app/blobs/${flakyImage.layerDigest}`, (req, res, { hit }) => {
-    const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1] ?? 0);
-    const rest = flakyImage.layer.subarray(start);
-    res.writeHead(start ? 206 : 200, {
-      'content-type': 'application/octet-stream',
-      'content-length': rest.length,
-      ...(start ? { 'content-range': `bytes ${start}-${flakyImage.layer.length - 1}/${flakyImage.layer.length}` } : {}),
-    });
-    if (hit === 1) res.write(rest.subarray(0, rest.length >> 1), () => setTimeout(() => req.socket.destroy(), 20));
-    else res.end(rest);
-  });
+  return server.route('GET', `/v2/app/blobs/${flakyImage.layerDigest}`, dropsOnceThenRange(flakyImage.layer));
 }
 
 beforeAll(async () => {

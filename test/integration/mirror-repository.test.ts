@@ -6,6 +6,8 @@
  * - all 50 tags of a repository whose images share layers: each shared blob
  *   is uploaded once (counted in the target's access log), and a second run
  *   copies nothing (one manifest HEAD per tag, no upload);
+ * - platforms: a multi-arch tag lands as a new index of the chosen platform,
+ *   and a second run finds it there (skipped, nothing uploaded);
  * - a tag whose blob is corrupted in the source's storage fails, reported
  *   with its error, while the others land;
  * - a cancel in the middle rejects, and every tag the target then has points
@@ -31,7 +33,7 @@ import { makeTempDir } from '../harness/tmp.js';
 import { ClientPool, blobDataPath, startIsolatedRegistry, uniqueRepository, type IsolatedRegistry } from './registry-support';
 
 const lading = inject('lading');
-const { manyTags } = lading.fixtures;
+const { manyTags, multiarch } = lading.fixtures;
 
 const pool = new ClientPool();
 let dir: string;
@@ -141,6 +143,28 @@ describe('mirrorRepository', () => {
     const second = manifestRequestsLogged(repository).slice(manifestsBefore);
     expect(second.filter((m) => m === 'HEAD')).toHaveLength(50);
     expect(second.filter((m) => m !== 'HEAD')).toEqual([]);
+  });
+
+  it('platforms: each index lands as a new index of the chosen platform only; a second run finds it there and copies nothing', async () => {
+    const repository = uniqueRepository('platforms');
+    const arm64 = multiarch.manifests.find((m) => !m.attestation && m.platform.architecture === 'arm64')!;
+    const amd64 = multiarch.manifests.find((m) => !m.attestation && m.platform.architecture === 'amd64')!;
+    const source = repo(lading.registries.anonymous.host, multiarch.repository);
+    const opts = { tags: [multiarch.tag], platforms: ['linux/arm64'] };
+    const result = await mirrorRepository(source, repo(target.registry.host, repository), opts);
+    expect(result.copied).toEqual([multiarch.tag]);
+    expect(result.tags[0]).toMatchObject({ sourceDigest: multiarch.digest });
+    expect(result.tags[0]!.digest).not.toBe(multiarch.digest);
+    const index = JSON.parse((await skopeoRawManifest(`${target.registry.host}/${repository}:${multiarch.tag}`)).toString('utf8')) as {
+      manifests: { digest: string }[];
+    };
+    const children = index.manifests.map((d) => d.digest);
+    expect(children).toContain(arm64.digest);
+    expect(children).not.toContain(amd64.digest);
+
+    const again = await mirrorRepository(source, repo(target.registry.host, repository), opts);
+    expect(again).toMatchObject({ copied: [], skipped: [multiarch.tag], failed: [] });
+    expect(again.blobs.uploaded).toBe(0);
   });
 
   it('a list of tags, one of them missing at the source: the missing one fails as not found, the others land', async () => {

@@ -13,7 +13,7 @@ import type { ManifestResult } from './manifest';
 import { formatPlatform, isAttestation, listPlatforms, normalizePlatform, parsePlatform, platformMatches } from './platform';
 import { copyBlobs, imageBlobs } from './push';
 import { parseReference, referencePath } from './reference';
-import type { BlobProgress, CallOptions, Descriptor, IndexManifest, Platform } from './types';
+import type { BlobProgress, BlobReadOptions, Descriptor, IndexManifest, Platform } from './types';
 import { writerOf, type BlobOutcome } from './writer';
 
 export interface MirrorProgress {
@@ -24,7 +24,7 @@ export interface MirrorProgress {
   blob: BlobProgress;
 }
 
-export interface MirrorOptions extends CallOptions {
+export interface MirrorOptions extends BlobReadOptions {
   /** Copy only these platforms of an index (`linux/arm64`, ...); the result is then a new index. */
   platforms?: (string | Platform)[];
   onProgress?: (progress: MirrorProgress) => void;
@@ -71,6 +71,7 @@ export async function mirror(
     signal: opts.signal,
     concurrency: opts.concurrency,
     onBlobProgress: (p) => progress.update(p),
+    ...(opts.onResume ? { onResume: opts.onResume } : {}),
   });
 
   // Children by digest, then the top manifest under the tag.

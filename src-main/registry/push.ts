@@ -58,7 +58,7 @@ export async function copyBlobs(writer: ImageWriter, images: Image[], opts: Push
       opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
     report('running', 0);
     try {
-      const outcome = await writer.putBlob(blob, () => image.openBlob(blob, { signal }), {
+      const outcome = await writer.putBlob(blob, () => image.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }), {
         signal,
         from: image.source.location,
         onBytes: (sent) => report('running', sent),

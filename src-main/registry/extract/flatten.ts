@@ -23,6 +23,7 @@
  * Whiteout files themselves never appear in the output.
  */
 import type { Image } from '../image';
+import type { BlobReadOptions } from '../types';
 import type tar from 'tar-stream';
 import { flatTypeOf, type FlatHeader, type FlatItem, type FlatType } from './entry';
 import { PendingLinks, type WaitingLink } from './hardlinks';
@@ -34,6 +35,8 @@ export interface FlattenOptions {
   signal?: AbortSignal;
   /** Compressed layer bytes, as they are read. */
   onBytes?: (count: number) => void;
+  /** A layer's download broke and was resumed. */
+  onResume?: BlobReadOptions['onResume'];
   /** An entry of the image that will not appear in the output, and why (dangling hard links, unknown entry types). */
   onDrop?: (path: string, reason: string) => void;
   /** Offer hidden regular files (`hidden` items) so later links of their layer can still use them. */

@@ -9,6 +9,7 @@ import type { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { Layer } from '../image';
+import type { BlobReadOptions } from '../types';
 import { RegistryError } from '../errors';
 import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES } from './decompress';
 import { LayerFormatError } from './errors';
@@ -25,6 +26,8 @@ export interface LayerReadOptions {
   signal?: AbortSignal;
   /** Called with each count of compressed bytes read from the blob. */
   onBytes?: (count: number) => void;
+  /** The blob's download broke and was resumed. */
+  onResume?: BlobReadOptions['onResume'];
 }
 
 /**
@@ -75,7 +78,7 @@ export class EntryBody implements AsyncIterable<Buffer> {
 export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
-  const opened = await layer.open(signal ? { signal } : {});
+  const opened = await layer.open({ ...(signal ? { signal } : {}), ...(opts.onResume ? { onResume: opts.onResume } : {}) });
   const extract = tar.extract();
   let blob: Readable = opened;
   let decompressor: Transform | undefined;

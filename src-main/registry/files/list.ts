@@ -34,9 +34,12 @@ export async function buildView(image: Image, opts: ListFilesOptions = {}): Prom
   const overlay = new Overlay();
   const ready = new Map<string, LayerIndex>();
   let next = 0;
+  /** Where each digest is used last: its index is let go after that (the overlay keeps what it needs). */
+  const lastUse = new Map(layers.map((l, i) => [l.digest, i]));
   const applyReady = (): void => {
     for (let found = ready.get(layers[next]?.digest ?? ''); found; found = ready.get(layers[next]?.digest ?? '')) {
       overlay.apply(found);
+      if (lastUse.get(found.digest) === next) ready.delete(found.digest);
       next++;
     }
   };

@@ -157,7 +157,8 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       // Links waiting for this path resolve to this entry, visible or not: it is what they saw.
       const waiting = pending.take(name);
       const visible = visibility.isVisible(name, layer, type === 'directory');
-      if (visible) visibility.addEntry(name, layer, type === 'directory');
+      // The lowest layer hides nothing: no layer below it asks.
+      if (visible && layer > 0) visibility.addEntry(name, layer, type === 'directory');
       if (type !== 'directory') cuts.nonDirectory(name);
 
       if (type === 'link') {

@@ -56,23 +56,18 @@ export class ColumnWriter {
   }
 
   strings(values: readonly string[]): void {
-    const joined = values.join('');
     const lengths = new Uint32Array(values.length);
     const wide: number[] = [];
-    // Mostly ASCII (image paths are): then byte lengths are string lengths, and the blob is one latin1 copy.
-    const ascii = Buffer.byteLength(joined, 'utf8') === joined.length;
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
-      const bytes = ascii ? value.length : Buffer.byteLength(value, 'utf8');
+      const bytes = Buffer.byteLength(value, 'utf8');
       lengths[i] = bytes;
       if (bytes !== value.length) wide.push(i);
     }
     this.column(lengths);
     this.u32(wide.length);
     this.column(Uint32Array.from(wide));
-    const blob = Buffer.from(joined, ascii ? 'latin1' : 'utf8');
-    this.u32(blob.length);
-    this.parts.push(blob);
+    this.string(values.join(''));
   }
 
   /** sha256 digests (64 hex digits each) as 32 raw bytes each, after their count. */

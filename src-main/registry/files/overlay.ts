@@ -314,8 +314,7 @@ export class Overlay {
    * the first name in path order), the others as hard links to it.
    */
   private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & Pick<ImageView, 'mtimes'> & { locations: (ContentLocation | undefined)[] } {
-    // The default sort compares strings by UTF-16 code unit, as comparePaths does, without a call per comparison.
-    const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort();
+    const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort(comparePaths);
     /** Contents whose own file entry no longer names them: the first of their other names, in path order. */
     const firstName = new Map<Content, string>();
     const linked = new Set<Content>();
@@ -330,31 +329,40 @@ export class Overlay {
     const isoOf = isoCache();
     const locations: (ContentLocation | undefined)[] = new Array<ContentLocation | undefined>(paths.length);
     const mtimes = new Float64Array(paths.length);
-    const entries = new Array<ImageFileEntry>(paths.length);
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i]!;
+    const entries = paths.map((path, i): ImageFileEntry => {
       const node = this.nodes.get(path)!;
-      // One object literal per shape (no spreads): this loop makes every entry of the listing.
       if (node.kind === 'file') {
         const { content } = node;
         locations[i] = content;
         mtimes[i] = content.mtime;
         if (node.viaLink) linked.add(content);
-        const owner = node.viaLink || content.path !== path ? ownerOf(node, path) : path;
-        const { size, mode, uid, gid, sha256 } = content;
-        const mtime = isoOf(content.mtime);
-        entries[i] = owner === path
-          ? { path, type: 'file', size, mode, uid, gid, mtime, sha256, layer: node.layer }
-          : { path, type: 'hardlink', size, mode, uid, gid, mtime, linkname: owner, sha256, layer: node.layer };
-        continue;
+        const owner = ownerOf(node, path);
+        return {
+          path,
+          type: owner === path ? 'file' : 'hardlink',
+          size: content.size,
+          mode: content.mode,
+          uid: content.uid,
+          gid: content.gid,
+          mtime: isoOf(content.mtime),
+          ...(owner === path ? {} : { linkname: owner }),
+          sha256: content.sha256,
+          layer: node.layer,
+        };
       }
       mtimes[i] = node.mtime;
-      const { mode, uid, gid } = node;
-      const mtime = isoOf(node.mtime);
-      entries[i] = node.kind === 'symlink'
-        ? { path, type: 'symlink', size: 0, mode, uid, gid, mtime, linkname: node.linkname, layer: node.layer }
-        : { path, type: node.kind, size: 0, mode, uid, gid, mtime, layer: node.layer };
-    }
+      return {
+        path,
+        type: node.kind,
+        size: 0,
+        mode: node.mode,
+        uid: node.uid,
+        gid: node.gid,
+        mtime: isoOf(node.mtime),
+        ...(node.kind === 'symlink' ? { linkname: node.linkname } : {}),
+        layer: node.layer,
+      };
+    });
     let wastedBytes = 0;
     for (const content of this.contents) if (!this.survives(content) && !linked.has(content)) wastedBytes += content.size;
     return { entries, locations, mtimes, wastedBytes };

@@ -46,59 +46,25 @@ export function viewKey(layerDigests: readonly string[]): string {
 
 export function encodeView(key: string, view: ImageView): Buffer[] {
   const { entries, layers, wastedBytes, skipped } = view.files;
-  const n = entries.length;
   const out = new ColumnWriter(MAGIC, VERSION, key);
-  const paths = new Array<string>(n);
-  const types = new Uint8Array(n);
-  const sizes = new Float64Array(n);
-  const modes = new Uint16Array(n);
-  const uids = new Uint32Array(n);
-  const gids = new Uint32Array(n);
-  const layerOf = new Uint32Array(n);
-  const links: string[] = [];
-  /** Entries with content, by index. */
-  const withContent: number[] = [];
-  // One walk over the entries for every column.
-  for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    paths[i] = e.path;
-    types[i] = TYPE_CODES.get(e.type) ?? 0;
-    sizes[i] = e.size;
-    modes[i] = e.mode;
-    uids[i] = e.uid;
-    gids[i] = e.gid;
-    layerOf[i] = e.layer;
-    if (hasLink(e.type)) links.push(e.linkname ?? '');
-    if (hasContent(e.type)) withContent.push(i);
-  }
-  out.u32(n);
-  out.strings(paths);
-  out.column(types);
-  out.column(sizes);
-  out.column(modes);
-  out.column(uids);
-  out.column(gids);
+  out.u32(entries.length);
+  out.strings(entries.map((e) => e.path));
+  out.column(Uint8Array.from(entries, (e) => TYPE_CODES.get(e.type) ?? 0));
+  out.column(Float64Array.from(entries, (e) => e.size));
+  out.column(Uint16Array.from(entries, (e) => e.mode));
+  out.column(Uint32Array.from(entries, (e) => e.uid));
+  out.column(Uint32Array.from(entries, (e) => e.gid));
   out.column(view.mtimes);
-  out.column(layerOf);
-  out.u32(links.length);
-  out.strings(links);
-  const bodyLayers = new Uint32Array(withContent.length);
-  const ordinals = new Uint32Array(withContent.length);
-  const hashes = new Array<string>(withContent.length);
-  const bodyPaths = new Array<string>(withContent.length);
-  withContent.forEach((i, k) => {
-    const entry = entries[i]!;
-    const at = view.locate(i);
-    hashes[k] = entry.sha256 ?? '';
-    bodyLayers[k] = at?.layer ?? 0;
-    ordinals[k] = at?.ordinal ?? 0;
-    // Mostly the entry's own path: stored only when it differs.
-    bodyPaths[k] = at === undefined || at.path === entry.path ? '' : at.path;
-  });
-  out.digests(hashes);
-  out.column(bodyLayers);
-  out.column(ordinals);
-  out.strings(bodyPaths);
+  out.column(Uint32Array.from(entries, (e) => e.layer));
+  const linked = entries.filter((e) => hasLink(e.type));
+  out.u32(linked.length);
+  out.strings(linked.map((e) => e.linkname ?? ''));
+  const withContent = entries.flatMap((e, i) => (hasContent(e.type) ? [{ entry: e, at: view.locate(i) }] : []));
+  out.digests(withContent.map(({ entry }) => entry.sha256 ?? ''));
+  out.column(Uint32Array.from(withContent, ({ at }) => at?.layer ?? 0));
+  out.column(Uint32Array.from(withContent, ({ at }) => at?.ordinal ?? 0));
+  // Mostly the entry's own path: stored only when it differs.
+  out.strings(withContent.map(({ entry, at }) => (at === undefined || at.path === entry.path ? '' : at.path)));
 
   out.u32(layers.length);
   for (const layer of layers) {

@@ -24,10 +24,9 @@
  */
 import type { Image } from '../image';
 import type { BlobReadOptions } from '../types';
-import type tar from 'tar-stream';
 import { flatTypeOf, type FlatHeader, type FlatItem, type FlatType } from './entry';
 import { PendingLinks, type WaitingLink } from './hardlinks';
-import { readLayerEntries } from './layer-entries';
+import { readLayerEntries, type TarHeader } from './layer-entries';
 import { normalizeName, parseWhiteout, unsafeNameReason } from './paths';
 import { LayerCuts, Visibility } from './visibility';
 
@@ -54,7 +53,7 @@ function placed(layer: number, type: FlatType): Placed {
   return layer * 2 + (type === 'directory' ? 1 : 0);
 }
 
-function flatHeader(header: tar.Header, name: string, type: FlatType): FlatHeader {
+function flatHeader(header: TarHeader, name: string, type: FlatType): FlatHeader {
   return {
     name,
     type,
@@ -161,7 +160,8 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       // Links waiting for this path resolve to this entry, visible or not: it is what they saw.
       const waiting = pending.take(name);
       const visible = visibility.isVisible(name, layer, type === 'directory');
-      if (visible) visibility.addEntry(name, layer, type === 'directory');
+      // The lowest layer hides nothing: no layer below it asks.
+      if (visible && layer > 0) visibility.addEntry(name, layer, type === 'directory');
       if (type !== 'directory') cuts.nonDirectory(name);
 
       if (type === 'link') {

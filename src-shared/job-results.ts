@@ -11,8 +11,10 @@ export function resultFolder(result: JobResult | undefined): string | undefined 
     }
     case 'saveLayout':
     case 'extract':
+    case 'saveFiles':
       return result.path;
     case 'mirror':
+    case 'indexFiles':
       return undefined;
   }
 }

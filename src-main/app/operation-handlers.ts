@@ -8,13 +8,15 @@ import { resultFolder } from '../../src-shared/job-results';
 import { testConnection } from './connection-test';
 import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
+import { indexFilesJob, indexKey } from './index-files-job';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
+import { saveFilesJob } from './save-files-job';
 import type { Services } from './services';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, files } = services;
   const store = connections.store;
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
@@ -70,6 +72,22 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const runner = mirrorJob(runnerDeps, input);
       const tag = input.target.tag ?? input.source.reference;
       return jobs.start('mirror', `Mirror ${describeImage(from, input.source.reference)} to ${describeImage(to, tag)}`, runner);
+    },
+    'files.list': (input) => files.list(input),
+    'files.read': (input) => files.read(input),
+    'files.diff': (input) => files.diff(input.a, input.b),
+    'jobs.indexFiles': async (input) => {
+      const key = indexKey(input);
+      const running = files.runningIndex(key);
+      if (running) return running;
+      const names = await Promise.all(input.images.map(async (i) => describeImage(await registryName(i.connectionId, i.repository), i.reference)));
+      const started = jobs.start('indexFiles', `${names.length === 1 ? 'Index files of' : 'Compare files of'} ${names.join(' and ')}`, indexFilesJob(files, input));
+      files.noteIndex(key, started, () => jobs.get(started.jobId).state === 'running');
+      return started;
+    },
+    'jobs.saveFiles': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      return jobs.start('saveFiles', `Save ${input.path} of ${describeImage(name, input.reference)} to ${input.targetDir}`, saveFilesJob(runnerDeps, input));
     },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),

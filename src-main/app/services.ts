@@ -11,6 +11,7 @@ import { ConnectionsService, ConnectionStore } from './connections';
 import { CredentialStore, type KeychainBackend } from './credentials';
 import { DockerConfigImporter } from './docker-config';
 import { JobEventBus } from './events';
+import { FilesService } from './files';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
 import { scrubSecrets } from './redact';
@@ -35,6 +36,8 @@ export interface ServicesOptions {
   browse?: { catalogBatch?: number; maxScan?: number; tagCacheMs?: number };
   /** Shows a folder in the system's file manager; each host brings its own (Electron's shell, xdg-open). */
   openFolder?: (path: string) => Promise<void>;
+  /** The file index cache (`<dataDir>/file-index`): the most its files may take. Default 512 MiB. */
+  fileIndexMaxBytes?: number;
 }
 
 export interface Services {
@@ -46,6 +49,8 @@ export interface Services {
   events: JobEventBus;
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
+  /** Files inside images: the file index cache, listings, previews, diffs. */
+  files: FilesService;
   /** Shows a folder in the file manager, when the host can. */
   openFolder: ((path: string) => Promise<void>) | undefined;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
@@ -72,6 +77,7 @@ export function createServices(options: ServicesOptions): Services {
   const jobs = new JobManager({ events, sanitize, throttleMs: options.progressThrottleMs });
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
+  const files = new FilesService({ pool: clients, dataDir: options.dataDir, cacheMaxBytes: options.fileIndexMaxBytes });
   return {
     credentials,
     connections,
@@ -81,6 +87,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
+    files,
     openFolder: options.openFolder,
     sanitize,
     async close() {

@@ -22,7 +22,10 @@ export type OpenDialog =
   | { kind: 'saveLayers'; image: ImageRef; layers?: string[] }
   | { kind: 'saveLayout'; image: ImageRef }
   | { kind: 'extract'; image: ImageRef }
-  | { kind: 'mirror'; image: ImageRef };
+  | { kind: 'mirror'; image: ImageRef }
+  /** Save one file or folder of the flattened image (`path` as the Files tab lists it). */
+  | { kind: 'saveFiles'; image: ImageRef; path: string; directory: boolean }
+  | { kind: 'compare'; image: ImageRef };
 
 interface UiContextValue {
   dialog: OpenDialog | null;

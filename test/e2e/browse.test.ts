@@ -270,7 +270,8 @@ describe('the repository tree', () => {
     expect(await page.getByRole('tab', { name: 'Manifest' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate('document.activeElement.id')).toBe('tab-manifest');
     await page.keyboard.press('End');
-    expect(await page.getByRole('tab', { name: /^Layers/ }).getAttribute('aria-selected')).toBe('true');
+    // The last tab, whichever it is.
+    expect(await page.getByRole('tab').last().getAttribute('aria-selected')).toBe('true');
   });
 });
 

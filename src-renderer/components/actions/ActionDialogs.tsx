@@ -1,7 +1,9 @@
 /** Picks the open action dialog. */
 import { useUi } from '../../context/ui';
+import { CompareDialog } from './CompareDialog';
 import { ExtractDialog } from './ExtractDialog';
 import { MirrorDialog } from './MirrorDialog';
+import { SaveFilesDialog } from './SaveFilesDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';
 import { SaveLayoutDialog } from './SaveLayoutDialog';
 
@@ -17,6 +19,10 @@ export function ActionDialogs() {
       return <ExtractDialog image={dialog.image} />;
     case 'mirror':
       return <MirrorDialog image={dialog.image} />;
+    case 'saveFiles':
+      return <SaveFilesDialog image={dialog.image} path={dialog.path} directory={dialog.directory} />;
+    case 'compare':
+      return <CompareDialog image={dialog.image} />;
     default:
       return null;
   }

@@ -12,6 +12,7 @@ import { CredentialStore, type KeychainBackend } from './credentials';
 import { DockerConfigImporter } from './docker-config';
 import { JobEventBus } from './events';
 import { FilesService } from './files';
+import { JobLeftovers } from './job-leftovers';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
 import { scrubSecrets } from './redact';
@@ -51,6 +52,8 @@ export interface Services {
   runnerDeps: RunnerDeps;
   /** Files inside images: the file index cache, listings, previews, diffs. */
   files: FilesService;
+  /** The journal of running jobs, and what jobs that did not finish left behind. */
+  leftovers: JobLeftovers;
   /** Shows a folder in the file manager, when the host can. */
   openFolder: ((path: string) => Promise<void>) | undefined;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
@@ -78,6 +81,8 @@ export function createServices(options: ServicesOptions): Services {
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
   const files = new FilesService({ pool: clients, dataDir: options.dataDir, cacheMaxBytes: options.fileIndexMaxBytes });
+  const leftovers = new JobLeftovers({ dataDir: options.dataDir, logger: options.logger });
+  const startSweep = leftovers.sweepAtStart().catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
   return {
     credentials,
     connections,
@@ -88,11 +93,13 @@ export function createServices(options: ServicesOptions): Services {
     importer,
     runnerDeps,
     files,
+    leftovers,
     openFolder: options.openFolder,
     sanitize,
     async close() {
       await jobs.shutdown();
       await clients.close();
+      await startSweep;
     },
   };
 }

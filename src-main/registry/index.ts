@@ -21,6 +21,8 @@ export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } fr
 export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, PushOptions } from './types';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
+/** What a crash leaves (temporaries of a process that has gone), found and removed; never those of a running job. */
+export { findTemporaries, removeStaleTemporaries, type FoundTemporary, type SweepResult } from './disk/index';
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {

@@ -28,7 +28,8 @@ describe('the operation table', () => {
       'connections.import', 'connections.importCandidates', 'connections.list', 'connections.remove', 'connections.save', 'connections.test',
       'credentials.status',
       'files.diff', 'files.list', 'files.read',
-      'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout',
+      'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.removeLeftovers',
+      'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });

@@ -29,11 +29,13 @@ export interface WebAppOptions {
   /** Written to <home>/.docker/config.json, to be offered for import. */
   dockerConfig?: unknown;
   progressThrottleMs?: number;
+  /** A data folder prepared beforehand (e.g. one a killed Lading process left); removed at close like a fresh one. */
+  dataDir?: string;
 }
 
 export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const rendererDir = await ensureRendererBuilt();
-  const dataDir = await makeTempDir('lading-e2e-data-');
+  const dataDir = options.dataDir ?? (await makeTempDir('lading-e2e-data-'));
   const homeDir = await makeTempDir('lading-e2e-home-');
   if (options.dockerConfig !== undefined) {
     await mkdir(join(homeDir, '.docker'), { recursive: true });

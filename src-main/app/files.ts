@@ -62,6 +62,8 @@ export class FilesService {
   private readonly previews = new Map<string, AbortController>();
   /** Index jobs running, by what they index: asking again joins the running one. */
   private readonly indexing = new Map<string, { started: JobStarted; running: () => boolean }>();
+  /** Connection, repository and manifest digest of the images `list` found in their registry, oldest first. */
+  private readonly seen = new Set<string>();
 
   constructor(options: FilesServiceOptions) {
     this.pool = options.pool;
@@ -89,13 +91,26 @@ export class FilesService {
   }
 
   async list(input: ImageInput): Promise<FilesListResult> {
+    // A reopen by digest answers from memory without asking the registry for the manifest again (two round trips to a
+    // remote registry, most of the time to the first rows): this repository was seen to hold that digest before.
+    const known = isDigest(input.reference) && !input.platform && this.seen.has(seenKey(input, input.reference));
+    const keptBefore = known ? this.recent.get(listingKey(input.reference)) : undefined;
+    if (keptBefore && 'names' in keptBefore) return { indexed: true, listing: keptBefore };
     return this.withImage(input, undefined, async (image) => {
+      this.noteSeen(seenKey(input, image.digest));
       const kept = this.recent.get(listingKey(image.digest));
       if (kept && 'names' in kept) return { indexed: true, listing: kept };
       const files = await listCachedImageFiles(image, { cache: this.cache });
       if (!files) return { indexed: false, digest: image.digest, layers: image.layers.map(({ digest, size }) => ({ digest, size })) };
       return { indexed: true, listing: this.keepListing(image, files) };
     });
+  }
+
+  /** Notes that a repository of a connection holds a manifest digest; the oldest is forgotten past MAX_SEEN. */
+  private noteSeen(key: string): void {
+    this.seen.delete(key);
+    this.seen.add(key);
+    if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value!);
   }
 
   /** What an index job made, in the contract's form, kept for `list`. */
@@ -168,6 +183,16 @@ export class FilesService {
   noteIndex(key: string, started: JobStarted, running: () => boolean): void {
     this.indexing.set(key, { started, running });
   }
+}
+
+const MAX_SEEN = 10_000;
+
+function isDigest(reference: string): boolean {
+  return /^sha256:[0-9a-f]{64}$/.test(reference);
+}
+
+function seenKey(input: ImageInput, digest: string): string {
+  return JSON.stringify([input.connectionId, input.repository, digest]);
 }
 
 function listingKey(digest: string): string {

@@ -201,6 +201,26 @@ describe('files.list and jobs.indexFiles', () => {
     expect(await folderBytes(join(app.dataDir, FILE_INDEX_FOLDER))).toBeGreaterThan(0);
   });
 
+  it('a reopen by digest answers from memory without asking the registry; a tag, or another repository, still asks', async () => {
+    const own = await startApp();
+    const through = await startSlowProxy(anonymous.host, 64 * 1024 * 1024);
+    try {
+      const conn = await connect(own, { ...anonymous, host: through.host, url: `http://${through.host}` }, 'anonymous', 'proxied');
+      const byDigest = ref('previews', previews.manifestDigest, conn);
+      done(await own.finished((await own.ok('jobs.indexFiles', { images: [byDigest] })).jobId));
+      const first = await indexed(own, byDigest);
+      await through.close();
+      expect(await indexed(own, byDigest)).toEqual(first);
+      const byTag = await own.dispatcher.call('files.list', ref('previews', previews.tag, conn));
+      expect(byTag.ok).toBe(false);
+      const elsewhere = await own.dispatcher.call('files.list', { ...byDigest, repository: `${REPOSITORY}/pair` });
+      expect(elsewhere.ok).toBe(false);
+    } finally {
+      await through.close();
+      await own.close();
+    }
+  }, 60_000);
+
   it('a cache that can keep nothing: the job still gives the listing (kept in memory), and the folder stays under its bound', async () => {
     const tiny = await startApp({ fileIndexMaxBytes: 2048 });
     try {

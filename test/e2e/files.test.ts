@@ -4,12 +4,15 @@
  * directory, hard links) pushed by skopeo to the harness's registry. Open
  * Files (indexed once, with progress per layer), pick a layer and see what it
  * deleted, preview a text file, save it (its bytes checked), reopen without
- * indexing again, move with the keyboard, and compare two tags.
+ * indexing again, move with the keyboard, watch an index through a slow
+ * proxy and cancel it, and compare two tags.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSlowProxy, type SlowProxy } from '../app/slow-proxy';
 import { makeTempDir } from '../harness/tmp';
 import { pushMixedImage } from '../integration/extract-images';
 import { COMPARISON_LAYERS } from '../integration/extract-specs';
@@ -27,6 +30,8 @@ let browser: Browser;
 let page: Page;
 let problems: PageProblems;
 let work: string;
+/** The registry at 24 KiB/s: indexing an image through it takes seconds, long enough to watch and cancel. */
+let slow: SlowProxy;
 
 const fileRow = (path: string) => page.locator(`[data-file-row][data-path="${path}"]`);
 
@@ -41,9 +46,16 @@ beforeAll(async () => {
     pushMixedImage(join(layouts, 'image'), anonymous.host, `${REPOSITORY}/image`, COMPARISON_LAYERS),
     pushMixedImage(join(layouts, 'a'), anonymous.host, `${REPOSITORY}/pair`, DIFF_A_LAYERS, 'a', { containerConfig: DIFF_A_CONFIG }),
     pushMixedImage(join(layouts, 'b'), anonymous.host, `${REPOSITORY}/pair`, DIFF_B_LAYERS, 'b', { containerConfig: DIFF_B_CONFIG }),
+    // Random content: no other image shares the layer, so nothing has indexed it before.
+    pushMixedImage(join(layouts, 'slow'), anonymous.host, `${REPOSITORY}/slow`, [
+      { createdBy: 'COPY random.bin /', entries: [{ path: 'random.bin', type: 'file', content: randomBytes(512 * 1024) }] },
+      { createdBy: 'COPY notes /', entries: [{ path: 'notes', type: 'file', content: 'notes\n' }] },
+    ]),
   ]);
+  slow = await startSlowProxy(anonymous.host, 24 * 1024);
   app = await startWebApp();
   await app.ok('connections.save', { name: 'Registry', host: anonymous.host, authKind: 'anonymous', plainHttp: true });
+  await app.ok('connections.save', { name: 'Slow registry', host: slow.host, authKind: 'anonymous', plainHttp: true });
   ({ page, problems } = await openPage(browser, app.url));
   page.setDefaultTimeout(20_000);
 }, 300_000);
@@ -59,6 +71,7 @@ afterEach(async (ctx) => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  await slow?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -124,7 +137,14 @@ describe('the Files tab', () => {
     const preview = page.getByTestId('file-preview');
     await expect.poll(() => preview.getAttribute('data-kind')).toBe('binary');
     expect(await preview.innerText()).toMatch(/^Binary, 307,200 bytes; the first 4,096:\s+00000000 {2}[0-9a-f]{2} /);
+    // Layer 4 removed hl/orig: its twin is listed as a hard link to the link layer 3 made, and reads as that content.
+    await page.getByLabel('Filter paths').fill('hl/');
+    expect(await fileRow('hl/twin').innerText()).toContain('⇔ hl/from-layer-3');
+    await fileRow('hl/twin').click();
+    await expect.poll(() => page.getByTestId('file-preview').innerText()).toBe('hard-linked within layer 1\n');
     await page.getByLabel('Filter paths').fill('');
+    // The filter applies after a pause: the next test starts from the whole tree.
+    await fileRow('data').waitFor();
   });
 
   it('moves with the keyboard: Down selects the next row, Left closes a folder and Right opens it', async () => {
@@ -150,6 +170,30 @@ describe('the Files tab', () => {
     await fileRow('etc/replaced').waitFor();
     expect(await page.getByTestId('files-indexing').count()).toBe(0);
     expect(await indexJobs()).toBe(1);
+  });
+});
+
+describe('indexing', () => {
+  it("shows each layer's progress and can be cancelled; Index again starts it over", async () => {
+    await goTo(page, `${slow.host}/${REPOSITORY}/slow:v1`);
+    await openTab(page, 'Files');
+    const indexing = page.getByTestId('files-indexing');
+    await indexing.waitFor();
+    expect(await indexing.innerText()).toContain('Reading 2 layers to list the files');
+    const layers = indexing.getByRole('list', { name: 'Layers' }).locator('li');
+    expect(await layers.count()).toBe(2);
+    await expect.poll(() => indexing.locator('li[data-layer-state="running"]').count()).toBe(1);
+    await expect.poll(async () => Number(await indexing.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await screenshot(page, 'files-indexing');
+    await indexing.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => indexing.innerText()).toContain('Indexing was cancelled.');
+    await jobRow(page, `Index files of ${slow.host}`, 'cancelled');
+    await indexing.getByRole('button', { name: 'Index again' }).click();
+    const cancel = indexing.getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => cancel.isEnabled()).toBe(true);
+    await cancel.click();
+    await expect.poll(() => indexing.innerText()).toContain('Indexing was cancelled.');
+    expect(await page.locator('[data-file-row]').count()).toBe(0);
   });
 });
 

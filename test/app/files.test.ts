@@ -11,6 +11,7 @@ import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FILE_INDEX_FOLDER } from '../../src-main/app/files';
+import { readJournals } from '../../src-main/app/job-journal';
 import { createClient, listImageFiles, type ImageFiles } from '../../src-main/registry/index';
 import type { Connection, JobEvent } from '../../src-shared/contract';
 import { CHANGE_KINDS, DIFF_CHANGES, FILE_TYPES, PREVIEW_HEX_BYTES, PREVIEW_TEXT_BYTES, type FileListing } from '../../src-shared/files';
@@ -394,6 +395,26 @@ describe('jobs.saveFiles', () => {
     expect(await readdir(join(dir, 'usr', 'bin'))).toEqual(['exec-link']);
     expect(await readFile(join(dir, 'usr', 'bin', 'exec-link'), 'utf8')).toBe('#!/bin/sh\n');
   });
+
+  it('while it runs it is in the journal of running jobs, its temporaries placed beside the target folder; cancelled, nothing stays', async () => {
+    const fresh = await startApp();
+    try {
+      const conn = await connect(fresh, { ...anonymous, host: proxy.host, url: `http://${proxy.host}` }, 'anonymous', 'slow');
+      const dir = join(work, 'save-slow');
+      const started = await fresh.ok('jobs.saveFiles', { ...ref('comparison', comparison.manifestDigest, conn), path: 'data', targetDir: dir });
+      const running = async () => (await readJournals(fresh.dataDir, () => undefined)).flatMap((j) => j.jobs);
+      await expect.poll(async () => (await running()).map((j) => j.jobId), { timeout: 20_000 }).toEqual([started.jobId]);
+      expect((await running())[0]).toMatchObject({ kind: 'saveFiles', places: [{ dir: work, names: ['save-slow'] }] });
+      await expect
+        .poll(() => progressOf(fresh.eventsOf(started.jobId)).some((e) => e.progress.bytesDone > 0), { timeout: 20_000 })
+        .toBe(true);
+      expect((await fresh.ok('jobs.cancel', { jobId: started.jobId })).state).toBe('cancelled');
+      await expect.poll(running).toEqual([]);
+      await expect.poll(async () => (await readdir(work)).filter((n) => n.includes('save-slow'))).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 
   it('refuses hostile paths and targets before a job starts, and fails a path the image does not have without leaving anything', async () => {
     for (const [input, message] of [

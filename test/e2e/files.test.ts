@@ -207,6 +207,7 @@ describe('Compare', () => {
     const summary = page.getByTestId('diff-summary');
     await summary.waitFor({ timeout: 30_000 });
     expect(await summary.innerText()).toMatch(/1 layer shared, 1 only in A, 1 only in B/);
+    expect(await page.getByTestId('compare-a').innerText()).toBe(`${anonymous.host}/${REPOSITORY}/pair:a`);
     expect(await page.getByTestId('compare-b').innerText()).toBe(`${anonymous.host}/${REPOSITORY}/pair:b`);
     const config = page.getByRole('table', { name: 'Config changes' });
     expect(await config.locator('tr[data-field]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual([

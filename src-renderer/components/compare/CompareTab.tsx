@@ -71,7 +71,11 @@ function Comparison({ image, a, b }: { image: ImageRef; a: IndexedImage; b: Inde
         <dl className="compare-pair">
           <dt className="diff-side side-a">A</dt>
           <dd>
-            <code>{formatReference(hostA, a.repository, a.reference)}</code>
+            {/* As it was reached (a tag, most often); the comparison itself is of the digest on show. */}
+            <code data-testid="compare-a" title={a.reference}>
+              {formatReference(hostA, a.repository, image.reference)}
+            </code>
+            {image.platform && <span className="dim"> ({image.platform})</span>}
           </dd>
           <dt className="diff-side side-b">B</dt>
           <dd>

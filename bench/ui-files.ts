@@ -38,6 +38,7 @@ import { pushMixedImage } from '../test/integration/extract-images.js';
 import { emptyFilesTar } from '../test/integration/files-specs.js';
 import { nodeSocketFactory } from '../test/web/helpers.js';
 import { machineLine } from './lib/machine.js';
+import { median } from './lib/measure.js';
 import { startBenchRegistry } from './lib/registry.js';
 import { runBench, type BenchSession } from './lib/session.js';
 import { header, printTarget } from './lib/table.js';
@@ -45,12 +46,6 @@ import { header, printTarget } from './lib/table.js';
 const FILES = 100_000;
 const REPOSITORY = 'bench/files';
 const RUNS = Math.max(1, Number(process.env.LADING_BENCH_RUNS) || 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const ms = (v: number): string => `${v.toFixed(0)} ms`;
 

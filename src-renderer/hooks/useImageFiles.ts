@@ -61,16 +61,12 @@ export function useIndexJob(images: IndexedImage[]) {
   return { job, start, cancel: () => jobId && cancel.mutate(jobId), cancelling: cancel.isPending };
 }
 
-export function useImageFiles(image: FilesImage) {
-  const lading = useLading();
-  const list = useQuery({
-    queryKey: filesKey(image),
-    queryFn: () => lading['files.list']({ connectionId: image.connectionId, repository: image.repository, reference: image.digest }),
-    staleTime: Infinity,
-  });
-  const index = useIndexJob([{ connectionId: image.connectionId, repository: image.repository, reference: image.digest }]);
+/**
+ * Starts the index job once, the first time main says the images are not
+ * indexed, and asks again (`refetch`) when it is done; gives the job's state.
+ */
+export function useIndexWhenMissing(index: ReturnType<typeof useIndexJob>, notIndexed: boolean, refetch: () => Promise<unknown>) {
   const started = useRef(false);
-  const notIndexed = list.data?.indexed === false;
   const { mutate: startIndex } = index.start;
   useEffect(() => {
     if (notIndexed && !started.current) {
@@ -79,10 +75,22 @@ export function useImageFiles(image: FilesImage) {
     }
   }, [notIndexed, startIndex]);
   const state = index.job?.state;
-  const { refetch } = list;
   useEffect(() => {
     if (state === 'done') void refetch();
   }, [state, refetch]);
+  return state;
+}
+
+export function useImageFiles(image: FilesImage) {
+  const lading = useLading();
+  const list = useQuery({
+    queryKey: filesKey(image),
+    queryFn: () => lading['files.list']({ connectionId: image.connectionId, repository: image.repository, reference: image.digest }),
+    staleTime: Infinity,
+  });
+  const index = useIndexJob([{ connectionId: image.connectionId, repository: image.repository, reference: image.digest }]);
+  const notIndexed = list.data?.indexed === false;
+  const state = useIndexWhenMissing(index, notIndexed, list.refetch);
   const listing = list.data?.indexed ? list.data.listing : undefined;
   const tree = useMemo(() => (listing ? new FileTree(listing) : undefined), [listing]);
   return {

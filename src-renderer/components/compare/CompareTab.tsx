@@ -4,13 +4,12 @@
  * they share read once), then the difference is shown.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 import type { ManifestView } from '../../../src-shared/contract';
 import { useLading } from '../../context/lading';
 import { useNavigation } from '../../context/navigation';
 import { useUi, type ImageRef } from '../../context/ui';
 import { connKey, useConnection } from '../../hooks/queries';
-import { useIndexJob, type IndexedImage } from '../../hooks/useImageFiles';
+import { useIndexJob, useIndexWhenMissing, type IndexedImage } from '../../hooks/useImageFiles';
 import { formatReference, isDigest } from '../../lib/reference';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
@@ -50,20 +49,7 @@ function Comparison({ image, a, b }: { image: ImageRef; a: IndexedImage; b: Inde
     staleTime: isDigest(b.reference) ? Infinity : 60_000,
   });
   const index = useIndexJob([a, b]);
-  const started = useRef(false);
-  const notIndexed = diff.data?.indexed === false;
-  const { mutate: startIndex } = index.start;
-  useEffect(() => {
-    if (notIndexed && !started.current) {
-      started.current = true;
-      startIndex();
-    }
-  }, [notIndexed, startIndex]);
-  const state = index.job?.state;
-  const { refetch } = diff;
-  useEffect(() => {
-    if (state === 'done') void refetch();
-  }, [state, refetch]);
+  const state = useIndexWhenMissing(index, diff.data?.indexed === false, diff.refetch);
 
   return (
     <div className="compare-tab">

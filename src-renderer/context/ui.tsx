@@ -29,10 +29,10 @@ export type OpenDialog =
 
 interface UiContextValue {
   dialog: OpenDialog | null;
-  open(dialog: OpenDialog): void;
-  close(): void;
+  open: (dialog: OpenDialog) => void;
+  close: () => void;
   jobsOpen: boolean;
-  setJobsOpen(open: boolean): void;
+  setJobsOpen: (open: boolean) => void;
 }
 
 const [UiContextProvider, useUi] = createStrictContext<UiContextValue>('useUi');

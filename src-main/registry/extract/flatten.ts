@@ -26,7 +26,7 @@ import type { Image } from '../image';
 import type tar from 'tar-stream';
 import { flatTypeOf, type FlatHeader, type FlatItem, type FlatType } from './entry';
 import { PendingLinks, type WaitingLink } from './hardlinks';
-import { readLayerEntries, type EntryBody } from './layer-entries';
+import { readLayerEntries } from './layer-entries';
 import { normalizeName, parseWhiteout, unsafeNameReason } from './paths';
 import { LayerCuts, Visibility } from './visibility';
 
@@ -170,7 +170,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       }
       if (visible) {
         emitted.set(name, placed(layer, type));
-        yield type === 'file' ? { kind: 'entry', header, body: body as EntryBody } : { kind: 'entry', header };
+        yield type === 'file' ? { kind: 'entry', header, body } : { kind: 'entry', header };
         for (const link of waiting ?? []) {
           if (type === 'directory') drop(link.header.name, `hard link to a directory (${name})`);
           else yield emitLink(link, name);
@@ -184,14 +184,14 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
         emitted.set(first.header.name, placed(first.layer, type));
         materialized.set(name, first.header.name);
         const stand: FlatHeader = { ...header, name: first.header.name };
-        yield type === 'file' ? { kind: 'entry', header: stand, body: body as EntryBody } : { kind: 'entry', header: stand };
+        yield type === 'file' ? { kind: 'entry', header: stand, body } : { kind: 'entry', header: stand };
         for (const link of rest) yield emitLink(link, first.header.name);
         continue;
       }
       for (const link of waiting ?? []) drop(link.header.name, `hard link to a directory (${name})`);
       if (opts.keepHidden && type === 'file' && unsafeNameReason(name) === undefined) {
         offered.add(name);
-        yield { kind: 'hidden', header, body: body as EntryBody };
+        yield { kind: 'hidden', header, body };
       }
     }
     for (const { link, reason } of pending.dropCut(cuts)) drop(link.header.name, reason);

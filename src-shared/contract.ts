@@ -10,6 +10,9 @@
 import { z } from 'zod';
 import type { AppError } from './errors';
 import {
+  imagePathSchema, type FilePreview, type FilesDiffResult, type FilesListResult, type IndexFilesResult, type SaveFilesResult,
+} from './files';
+import {
   absolutePathSchema, archiveNameSchema, authKindSchema, caPemSchema, childNameSchema, connectionIdSchema, DEFAULT_PAGE_LIMIT, digestSchema,
   displayNameSchema, filterSchema, importKeySchema, jobIdSchema, limitSchema, namespaceSchema, platformSchema,
   referenceSchema, registryHostSchema, repositorySchema, secretSchema, tagSchema, tokenTypeSchema, usernameSchema,
@@ -206,7 +209,7 @@ export interface ConfigView {
   raw: string;
 }
 
-export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror' | 'mirrorRepository' | 'saveArchive';
+export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror' | 'mirrorRepository' | 'saveArchive' | 'indexFiles' | 'saveFiles';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface BlobProgressEntry {
@@ -346,7 +349,9 @@ export interface TagSelectionPreview {
   missing: string[];
 }
 
-export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult | MirrorRepositoryJobResult | SaveArchiveJobResult;
+export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult | MirrorRepositoryJobResult | SaveArchiveJobResult
+  | IndexFilesResult
+  | SaveFilesResult;
 
 export interface JobInfo {
   id: string;
@@ -632,6 +637,39 @@ export const operations = {
       /** For an index: the platform to save (docker: default linux/amd64; oci: the whole index without one). */
       platform: platformSchema.optional(),
     }),
+  ),
+  'files.list': operation<FilesListResult>()(
+    'query',
+    "An image's flattened files, what each layer changed, total and wasted bytes, when indexed; else its layers (start jobs.indexFiles)",
+    z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+  ),
+  'files.read': operation<FilePreview>()(
+    'query',
+    'The start of one file of an image for a preview: text (up to 1 MiB) or the first bytes of a binary file',
+    z.strictObject({ ...imageRef, platform: platformSchema.optional(), path: imagePathSchema }),
+  ),
+  'files.diff': operation<FilesDiffResult>()(
+    'query',
+    'Two images compared (layers, config, files), when both are indexed; else which are not (start jobs.indexFiles with both)',
+    z.strictObject({
+      a: z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+      b: z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+    }),
+  ),
+  'jobs.indexFiles': operation<JobStarted>()(
+    'command',
+    "Reads an image's layers into its file index (cached), with progress per layer; two images: compares them too",
+    z.strictObject({
+      images: z
+        .array(z.strictObject({ ...imageRef, platform: platformSchema.optional() }), { error: 'images must be a list' })
+        .min(1, 'Give one image, or two to compare')
+        .max(2, 'Give one image, or two to compare'),
+    }),
+  ),
+  'jobs.saveFiles': operation<JobStarted>()(
+    'command',
+    'Saves one file or one folder of the flattened image (path) into targetDir (new or empty), under its own name',
+    z.strictObject({ ...imageRef, platform: platformSchema.optional(), path: imagePathSchema, targetDir: absolutePathSchema }),
   ),
   'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),
   'jobs.list': operation<JobInfo[]>()('query', 'Running and recent jobs, newest first', empty),

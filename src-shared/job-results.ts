@@ -11,11 +11,13 @@ export function resultFolder(result: JobResult | undefined): string | undefined 
     }
     case 'saveLayout':
     case 'extract':
+    case 'saveFiles':
       return result.path;
     case 'saveArchive':
       return result.path.replace(/[\\/][^\\/]*$/, '') || '/';
     case 'mirror':
     case 'mirrorRepository':
+    case 'indexFiles':
       return undefined;
   }
 }

@@ -6,8 +6,8 @@
  */
 import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
 import {
-  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, ImageNotFoundError,
-  InvalidManifestError, InvalidReferenceError, RegistryError,
+  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, FileDeletedError, FileNotInImageError,
+  ImageFileError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
 import { causeChain, errorCode } from '../registry/error-code';
 import { TargetFolderError, type FolderProblem } from '../registry/disk/index';
@@ -95,6 +95,9 @@ export function appErrorFromThrown(err: unknown): AppError {
     if (err instanceof DigestMismatchError) return make('digest-mismatch', err.message, details);
     if (err instanceof ConnectionError) return make('unreachable', err.message, details);
     if (err instanceof InvalidManifestError) return make('registry', err.message, details);
+    // A path in an image: not there (or deleted by a layer), or not something with content (a directory, a symlink, a device).
+    if (err instanceof FileNotInImageError || err instanceof FileDeletedError) return make('not-found', err.message, { path: err.path });
+    if (err instanceof ImageFileError) return make('invalid-input', err.message, { path: err.path });
     const fs = fsCode(err);
     if (err instanceof ExtractError) {
       // The target folder cannot be used or written.

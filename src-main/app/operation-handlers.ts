@@ -8,17 +8,19 @@ import { resultFolder } from '../../src-shared/job-results';
 import { testConnection } from './connection-test';
 import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
+import { indexFilesJob, indexKey } from './index-files-job';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
 import { describeTagSelection } from '../../src-shared/tag-selection';
 import { mirrorRepositoryJob } from './mirror-repository-job';
 import { saveArchiveJob } from './save-archive-job';
 import { previewSelection } from './tag-selection';
+import { saveFilesJob } from './save-files-job';
 import type { Services } from './services';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps, leftovers } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, files, leftovers } = services;
   const store = connections.store;
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
@@ -93,6 +95,23 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const what = input.format === 'docker' ? 'a docker archive' : 'an OCI archive';
       const title = `Save ${describeImage(name, input.reference)} as ${what} ${input.file}`;
       return jobs.start('saveArchive', title, leftovers.track({ kind: 'saveArchive', title, targetDir: input.file }, saveArchiveJob(runnerDeps, input)));
+    },
+    'files.list': (input) => files.list(input),
+    'files.read': (input) => files.read(input),
+    'files.diff': (input) => files.diff(input.a, input.b),
+    'jobs.indexFiles': async (input) => {
+      const key = indexKey(input);
+      const running = files.runningIndex(key);
+      if (running) return running;
+      const names = await Promise.all(input.images.map(async (i) => describeImage(await registryName(i.connectionId, i.repository), i.reference)));
+      const started = jobs.start('indexFiles', `${names.length === 1 ? 'Index files of' : 'Compare files of'} ${names.join(' and ')}`, indexFilesJob(files, input));
+      files.noteIndex(key, started, () => jobs.get(started.jobId).state === 'running');
+      return started;
+    },
+    'jobs.saveFiles': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      const title = `Save ${input.path} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
+      return jobs.start('saveFiles', title, leftovers.track({ kind: 'saveFiles', title, targetDir: input.targetDir }, saveFilesJob(runnerDeps, input)));
     },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),

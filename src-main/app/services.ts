@@ -11,6 +11,7 @@ import { ConnectionsService, ConnectionStore } from './connections';
 import { CredentialStore, type KeychainBackend } from './credentials';
 import { DockerConfigImporter } from './docker-config';
 import { JobEventBus } from './events';
+import { FilesService } from './files';
 import { JobLeftovers } from './job-leftovers';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
@@ -36,6 +37,8 @@ export interface ServicesOptions {
   browse?: { catalogBatch?: number; maxScan?: number; tagCacheMs?: number };
   /** Shows a folder in the system's file manager; each host brings its own (Electron's shell, xdg-open). */
   openFolder?: (path: string) => Promise<void>;
+  /** The file index cache (`<dataDir>/file-index`): the most its files may take. Default 512 MiB. */
+  fileIndexMaxBytes?: number;
 }
 
 export interface Services {
@@ -47,6 +50,8 @@ export interface Services {
   events: JobEventBus;
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
+  /** Files inside images: the file index cache, listings, previews, diffs. */
+  files: FilesService;
   /** The journal of running jobs, and what jobs that did not finish left behind. */
   leftovers: JobLeftovers;
   /** Shows a folder in the file manager, when the host can. */
@@ -75,6 +80,7 @@ export function createServices(options: ServicesOptions): Services {
   const jobs = new JobManager({ events, sanitize, throttleMs: options.progressThrottleMs });
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
+  const files = new FilesService({ pool: clients, dataDir: options.dataDir, cacheMaxBytes: options.fileIndexMaxBytes });
   const leftovers = new JobLeftovers({ dataDir: options.dataDir, logger: options.logger });
   const startSweep = leftovers.sweepAtStart().catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
   return {
@@ -86,6 +92,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
+    files,
     leftovers,
     openFolder: options.openFolder,
     sanitize,

@@ -51,7 +51,7 @@ export {
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';
 export {
-  listImageFiles, readImageFile, diffImages, FileIndexCache, FileDeletedError, FileIndexLimitError, FileNotInImageError, ImageFileError,
+  listImageFiles, listCachedImageFiles, readImageFile, diffImages, FileIndexCache, FileDeletedError, FileIndexLimitError, FileNotInImageError, ImageFileError,
   NotARegularFileError, MAX_LAYER_ENTRIES, MAX_TOTAL_ENTRIES,
   type ChangeKind, type ChangedFile, type ConfigChange, type ConfigField, type ConfigValue, type DiffFile, type FileIndexCacheOptions,
   type FileState, type ImageDiff, type ImageFileEntry, type ImageFileType, type ImageFiles, type IndexProgress, type LayerChange,

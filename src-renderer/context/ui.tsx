@@ -24,7 +24,10 @@ export type OpenDialog =
   | { kind: 'extract'; image: ImageRef }
   | { kind: 'mirror'; image: ImageRef }
   | { kind: 'saveArchive'; image: ImageRef }
-  | { kind: 'mirrorRepository'; connectionId: string; repository: string };
+  | { kind: 'mirrorRepository'; connectionId: string; repository: string }
+  /** Save one file or folder of the flattened image (`path` as the Files tab lists it). */
+  | { kind: 'saveFiles'; image: ImageRef; path: string; directory: boolean }
+  | { kind: 'compare'; image: ImageRef };
 
 interface UiContextValue {
   dialog: OpenDialog | null;

@@ -4,7 +4,7 @@
  * A plain store outside React (one subscription to the bridge), read with
  * useSyncExternalStore.
  */
-import type { JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
+import type { BlobProgressEntry, JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
 import type { AppError } from '../../src-shared/errors';
 
 export interface JobView {
@@ -18,6 +18,8 @@ export interface JobView {
   bytesTotal: number;
   blobsDone: number;
   blobsTotal: number;
+  /** Per blob (per layer), as the last progress event said. */
+  blobs?: BlobProgressEntry[];
   /** Bytes per second over the last few seconds. */
   speed?: number;
   /** Seconds left at that speed. */
@@ -103,6 +105,7 @@ export class JobsStore {
         job.bytesDone = p.bytesDone;
         job.bytesTotal = p.bytesTotal;
         job.blobsTotal = p.blobs.length;
+        job.blobs = p.blobs;
         job.blobsDone = p.blobs.filter((b) => b.state === 'done' || b.state === 'exists' || b.state === 'mounted').length;
         if (p.resumes) job.resumes = p.resumes;
         if (p.tags) job.tags = p.tags;

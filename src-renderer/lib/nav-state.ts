@@ -3,7 +3,14 @@
  * the manifests opened from it (index children, subjects), and the tab.
  * A plain reducer (navigation.tsx provides it to the panes).
  */
-export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers';
+export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers' | 'files' | 'compare';
+
+/** The other image of a comparison (Compare tab): on any connection. */
+export interface CompareWith {
+  connectionId: string;
+  repository: string;
+  reference: string;
+}
 
 export interface Crumb {
   /** A digest opened from the previous manifest. */
@@ -23,6 +30,8 @@ export interface NavState {
   highlight?: string;
   /** Bumped when something asks the tag list to show `reference` (reference bar). */
   revealTag: number;
+  /** What the image on show is compared with (the Compare tab). */
+  compare?: CompareWith;
 }
 
 export type NavAction =
@@ -31,7 +40,8 @@ export type NavAction =
   | { type: 'drill'; reference: string; platform?: string; tab?: TabId }
   | { type: 'back'; depth: number }
   | { type: 'tab'; tab: TabId; highlight?: string }
-  | { type: 'forgetConnection'; connectionId: string };
+  | { type: 'forgetConnection'; connectionId: string }
+  | { type: 'compare'; with: CompareWith };
 
 export const initialNav: NavState = { trail: [], tab: 'overview', revealTag: 0 };
 
@@ -63,6 +73,8 @@ export function navReducer(state: NavState, action: NavAction): NavState {
       return { ...state, tab: action.tab, highlight: action.highlight };
     case 'forgetConnection':
       return state.connectionId === action.connectionId ? { ...initialNav, tab: state.tab } : state;
+    case 'compare':
+      return { ...state, compare: action.with, tab: 'compare', highlight: undefined };
   }
 }
 

@@ -27,8 +27,9 @@ describe('the operation table', () => {
       'browse.children', 'browse.config', 'browse.manifest', 'browse.selectTags', 'browse.tags',
       'connections.import', 'connections.importCandidates', 'connections.list', 'connections.remove', 'connections.save', 'connections.test',
       'credentials.status',
-      'jobs.cancel', 'jobs.extract', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder', 'jobs.removeLeftovers',
-      'jobs.saveArchive', 'jobs.saveLayers', 'jobs.saveLayout',
+      'files.diff', 'files.list', 'files.read',
+      'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder',
+      'jobs.removeLeftovers', 'jobs.saveArchive', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });

@@ -270,7 +270,8 @@ describe('the repository tree', () => {
     expect(await page.getByRole('tab', { name: 'Manifest' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate('document.activeElement.id')).toBe('tab-manifest');
     await page.keyboard.press('End');
-    expect(await page.getByRole('tab', { name: /^Layers/ }).getAttribute('aria-selected')).toBe('true');
+    // The last tab, whichever it is.
+    expect(await page.getByRole('tab').last().getAttribute('aria-selected')).toBe('true');
   });
 });
 
@@ -302,8 +303,8 @@ describe('20,000 tags', () => {
     await page.getByLabel('Filter tags').fill(prefix);
     await expect.poll(() => count.innerText()).toMatch(new RegExp(`^10 of 10 matching loaded · ${MANY_TEXT} tags in all`));
     await tagRow(page, `${prefix}0`).click();
-    // The tab stays what it was (Layers, from the keyboard test) while tags change.
-    expect(await page.getByRole('tab', { name: /^Layers/ }).getAttribute('aria-selected')).toBe('true');
+    // The tab stays what it was (the last one, from the keyboard test) while tags change.
+    expect(await page.getByRole('tab').last().getAttribute('aria-selected')).toBe('true');
     await openTab(page, 'Overview');
     await page.getByTestId('overview-digest').waitFor();
     await screenshot(page, 'tags-20000');

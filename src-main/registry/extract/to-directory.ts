@@ -12,9 +12,12 @@ import { stageFolder } from '../disk/staged-folder';
 import { TargetFolderError, requireNewOrEmptyFolder } from '../disk/target-folder';
 import type { Image } from '../image';
 import type { BlobReadOptions } from '../types';
+import { FileNotInImageError, ImageFileError } from '../files/errors';
+import type { FlatItem } from './entry';
 import { ExtractError } from './errors';
-import { flattenImage } from './flatten';
+import { flattenImage, type FlattenOptions } from './flatten';
 import { SafeWriter, type SkippedEntry, type WriteCounts } from './safe-writer';
+import { Selection } from './selection';
 
 export interface ExtractProgress {
   /** Compressed layer bytes read so far. */
@@ -30,6 +33,17 @@ export interface ExtractToDirectoryOptions {
   onProgress?: (progress: ExtractProgress) => void;
   /** A layer's download broke and was resumed (transport/resumable.ts). */
   onResume?: BlobReadOptions['onResume'];
+  /**
+   * Only these parts of the flattened image: files, or directories with
+   * everything below them (paths as the image has them: `etc/ssl`, or
+   * `/etc/ssl`). Each is written below the target under its base name, as
+   * `docker cp` does: `etc/ssl` lands at `<dir>/ssl`. A path the image does
+   * not have, or one that cannot be written (a device node), fails the
+   * extraction (FileNotInImageError, ImageFileError). A hard link whose target
+   * lies outside gets the content itself, which may cost a second read of the
+   * layers.
+   */
+  paths?: readonly string[];
 }
 
 export interface ExtractResult extends WriteCounts {
@@ -48,6 +62,8 @@ export async function extractToDirectory(
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
   const target = resolve(dir);
+  // Checked before anything is made on disk.
+  const selection = opts.paths ? new Selection(opts.paths, target) : undefined;
   let staged;
   try {
     await requireNewOrEmptyFolder(target);
@@ -58,18 +74,32 @@ export async function extractToDirectory(
   const writer = new SafeWriter(staged.path, signal);
   try {
     const progress = new ProgressReporter(image, writer, opts.onProgress);
-    const entries = flattenImage(image, {
-      ...(signal ? { signal } : {}),
-      onBytes: (count) => progress.addBytes(count),
-      ...(opts.onResume ? { onResume: opts.onResume } : {}),
-      onDrop: (path, reason) => writer.skip(path, reason),
-      keepHidden: true,
-    });
-    for await (const item of entries) {
-      if (signal?.aborted) throw signal.reason;
-      await writer.write(item);
-      progress.tick();
-      progress.check();
+    const flatten = (onDrop: FlattenOptions['onDrop']): AsyncGenerator<FlatItem> =>
+      flattenImage(image, {
+        ...(signal ? { signal } : {}),
+        onBytes: (count) => progress.addBytes(count),
+        ...(opts.onResume ? { onResume: opts.onResume } : {}),
+        ...(onDrop ? { onDrop } : {}),
+        keepHidden: true,
+      });
+    const write = async (items: AsyncIterable<FlatItem>): Promise<void> => {
+      for await (const item of items) {
+        if (signal?.aborted) throw signal.reason;
+        await writer.write(item);
+        progress.tick();
+        progress.check();
+      }
+    };
+    const skip = (path: string, reason: string): void => void writer.skip(path, reason);
+    if (!selection) {
+      await write(flatten(skip));
+    } else {
+      await write(selection.firstPass(flatten((path, reason) => selection.dropped(path, reason, skip))));
+      if (selection.needsSecondPass) {
+        progress.readAgain();
+        await write(selection.secondPass(flatten(undefined)));
+      }
+      requireSelected(selection, writer.skipped);
     }
     await writer.finish();
     progress.report();
@@ -88,9 +118,19 @@ export async function extractToDirectory(
   }
 }
 
+/** Each selected path was written: present in the image, and not skipped itself. */
+function requireSelected(selection: Selection, skipped: readonly SkippedEntry[]): void {
+  const missing = selection.missingRoots()[0];
+  if (missing) throw new FileNotInImageError(missing.path);
+  for (const { path, base } of selection.roots) {
+    const skip = skipped.find((s) => s.path === base);
+    if (skip) throw new ImageFileError(`${path} cannot be written: ${skip.reason}`, path);
+  }
+}
+
 class ProgressReporter {
   private bytesRead = 0;
-  private readonly bytesTotal: number;
+  private bytesTotal: number;
   private last = 0;
   private failure: { error: unknown } | undefined;
 
@@ -105,6 +145,11 @@ class ProgressReporter {
   addBytes(count: number): void {
     this.bytesRead += count;
     this.tick();
+  }
+
+  /** The layers are read a second time (hard links of a selection to content outside it): their bytes count twice. */
+  readAgain(): void {
+    this.bytesTotal += this.bytesTotal;
   }
 
   tick(): void {

@@ -5,6 +5,7 @@
  * open instant (FileIndexCache).
  */
 export { listImageFiles } from './list';
+export { listCachedImageFiles } from './cached';
 export { readImageFile } from './read';
 export {
   diffImages, type ChangedFile, type ConfigChange, type ConfigField, type ConfigValue, type DiffFile, type FileState, type ImageDiff,

@@ -1,9 +1,11 @@
 /** Picks the open action dialog. */
 import { useUi } from '../../context/ui';
+import { CompareDialog } from './CompareDialog';
 import { ExtractDialog } from './ExtractDialog';
 import { MirrorRepositoryDialog } from '../mirror-repository/MirrorRepositoryDialog';
 import { MirrorDialog } from './MirrorDialog';
 import { SaveArchiveDialog } from './SaveArchiveDialog';
+import { SaveFilesDialog } from './SaveFilesDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';
 import { SaveLayoutDialog } from './SaveLayoutDialog';
 
@@ -23,6 +25,10 @@ export function ActionDialogs() {
       return <SaveArchiveDialog image={dialog.image} />;
     case 'mirrorRepository':
       return <MirrorRepositoryDialog connectionId={dialog.connectionId} repository={dialog.repository} />;
+    case 'saveFiles':
+      return <SaveFilesDialog image={dialog.image} path={dialog.path} directory={dialog.directory} />;
+    case 'compare':
+      return <CompareDialog image={dialog.image} />;
     default:
       return null;
   }

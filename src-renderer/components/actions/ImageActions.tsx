@@ -21,6 +21,9 @@ export function ImageActions({ image }: { image: ImageRef; view: ManifestView })
       <button type="button" onClick={() => ui.open({ kind: 'mirror', image })}>
         Mirror to…
       </button>
+      <button type="button" onClick={() => ui.open({ kind: 'compare', image })}>
+        Compare…
+      </button>
     </div>
   );
 }

@@ -2,8 +2,10 @@
 import { currentImage, useNavigation, type TabId } from '../../context/navigation';
 import { useManifest } from '../../hooks/queries';
 import { ImageActions } from '../actions/ImageActions';
+import { CompareTab } from '../compare/CompareTab';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { FilesTab } from '../files/FilesTab';
 import { Loading } from '../common/Spinner';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConfigTab } from './ConfigTab';
@@ -40,6 +42,8 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
     ...(isIndex ? [{ id: 'index' as const, label: `Index (${view?.manifests?.length ?? 0})` }] : []),
     { id: 'config', label: 'Config' },
     { id: 'layers', label: view?.layers ? `Layers (${view.layers.length})` : 'Layers' },
+    { id: 'files', label: 'Files' },
+    { id: 'compare', label: 'Compare' },
   ];
   const tab = !isIndex && state.tab === 'index' ? 'overview' : state.tab;
   return (
@@ -58,6 +62,8 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
             {tab === 'index' && <IndexTab view={view} />}
             {tab === 'config' && <ConfigTab image={image} view={view} />}
             {tab === 'layers' && <LayersTab image={image} view={view} />}
+            {tab === 'files' && <FilesTab image={image} view={view} />}
+            {tab === 'compare' && <CompareTab image={image} view={view} />}
           </ErrorBoundary>
         </Tabs>
       )}

@@ -43,6 +43,15 @@ export function JobResultView({ result }: { result: JobResult }) {
           Load it with <code data-testid="load-command">{result.loadCommand}</code> <CopyButton value={result.loadCommand} label="Copy command" what="load command" />
         </span>
       );
+    case 'indexFiles':
+      return <span>Indexed {result.images.map((i) => `${formatCount(i.entries)} entries of ${shortDigest(i.digest)}`).join(' and ')}</span>;
+    case 'saveFiles':
+      return (
+        <span>
+          Saved <code>/{result.imagePath}</code> as <code>{result.savedAs}</code>: {plural(result.entries, 'entry', 'entries')}, {formatBytes(result.bytesWritten)}
+          {result.skipped.length ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : ''}
+        </span>
+      );
     case 'mirror':
       return (
         <span>

@@ -1,0 +1,18 @@
+/**
+ * listCachedImageFiles(): the listing of an image opened before, from the
+ * cache alone. An app asks this first, so it can read the layers (which takes
+ * seconds for a big image) as cancellable work with progress of its own, and
+ * open what is already known at once.
+ */
+import type { Image } from '../image';
+import type { FileIndexCache } from './cache';
+import { cachedView } from './list';
+import type { ImageFiles } from './types';
+
+/** The image's listing when `cache` has its flattened view, else undefined; nothing is read from the registry. */
+export async function listCachedImageFiles(
+  image: Image,
+  opts: { cache: FileIndexCache; signal?: AbortSignal },
+): Promise<ImageFiles | undefined> {
+  return (await cachedView(image, opts))?.view().files;
+}

@@ -13,6 +13,7 @@ export function resultFolder(result: JobResult | undefined): string | undefined 
     case 'extract':
       return result.path;
     case 'mirror':
+    case 'tagFacts':
       return undefined;
   }
 }

@@ -66,4 +66,16 @@ export function compareCreatedDescending(
   return compareNatural(a.tag, b.tag);
 }
 
+/** Tags in compareCreatedDescending's order, each date read once (for lists of thousands). */
+export function sortByCreatedDescending(tags: readonly string[], createdOf: (tag: string) => string | undefined): string[] {
+  const keyed = tags.map((tag) => ({ tag, ms: createdMs(createdOf(tag)) }));
+  keyed.sort((a, b) => {
+    if (a.ms !== undefined && b.ms !== undefined && a.ms !== b.ms) return b.ms - a.ms;
+    if (a.ms !== undefined && b.ms === undefined) return -1;
+    if (a.ms === undefined && b.ms !== undefined) return 1;
+    return compareNatural(a.tag, b.tag);
+  });
+  return keyed.map((k) => k.tag);
+}
+
 export type TagSort = 'name' | 'version' | 'created';

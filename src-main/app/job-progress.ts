@@ -4,7 +4,7 @@
  * once, the latest state always delivered). A blob's `done` never goes back,
  * even when an upload is restarted, so a progress bar never jumps backwards.
  */
-import type { BlobProgressEntry, JobProgress } from '../../src-shared/contract';
+import type { BlobProgressEntry, ItemProgress, JobProgress } from '../../src-shared/contract';
 
 export type BlobState = BlobProgressEntry['state'];
 
@@ -12,6 +12,8 @@ export class JobProgressReporter {
   private readonly blobs = new Map<string, BlobProgressEntry>();
   /** When set, the total; otherwise the sum of the blobs' sizes. */
   private fixedTotal: number | undefined;
+  /** For jobs that count things rather than bytes. */
+  private items: ItemProgress | undefined;
   private lastEmit = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
@@ -36,6 +38,12 @@ export class JobProgressReporter {
     this.changed();
   }
 
+  /** Progress in things counted (`unit`, plural: "tags") rather than bytes. */
+  setItems(done: number, total: number, unit: string): void {
+    this.items = { done: Math.min(done, total), total, unit };
+    this.changed();
+  }
+
   update(digest: string, size: number, done: number, state: BlobState): void {
     const entry = this.blobs.get(digest) ?? { digest, size, done: 0, state: 'pending' as BlobState };
     entry.size = size;
@@ -48,6 +56,7 @@ export class JobProgressReporter {
 
   /** Everything handled: each blob counts in full (used just before `done`). */
   complete(): void {
+    if (this.items) this.items = { ...this.items, done: this.items.total };
     for (const entry of this.blobs.values()) {
       entry.done = entry.size;
       if (entry.state === 'pending' || entry.state === 'running') entry.state = 'done';
@@ -59,7 +68,9 @@ export class JobProgressReporter {
     const blobs = [...this.blobs.values()].map((b) => ({ ...b }));
     const bytesDone = blobs.reduce((n, b) => n + b.done, 0);
     const sum = blobs.reduce((n, b) => n + b.size, 0);
-    return { bytesDone, bytesTotal: Math.max(this.fixedTotal ?? sum, bytesDone), blobs };
+    const progress: JobProgress = { bytesDone, bytesTotal: Math.max(this.fixedTotal ?? sum, bytesDone), blobs };
+    if (this.items) progress.items = { ...this.items };
+    return progress;
   }
 
   /** Sends what has not been sent yet, now. */

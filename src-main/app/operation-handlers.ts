@@ -10,11 +10,12 @@ import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
 import type { Services } from './services';
+import { tagFactsJob } from './tag-facts-job';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, tagFacts } = services;
   const store = connections.store;
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
@@ -71,6 +72,10 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const tag = input.target.tag ?? input.source.reference;
       return jobs.start('mirror', `Mirror ${describeImage(from, input.source.reference)} to ${describeImage(to, tag)}`, runner);
     },
+    'jobs.tagFacts': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      return jobs.start('tagFacts', `Read the facts of the tags of ${name}`, tagFactsJob({ facts: tagFacts, browse }, input));
+    },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),
     'jobs.openFolder': async (input) => {
@@ -85,5 +90,11 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       await services.openFolder(folder);
       return { path: folder };
     },
+
+    'tags.facts': (input) => tagFacts.facts(input),
+    'tags.rateLimit': async (input) => (await tagFacts.rateLimit(input.connectionId)) ?? null,
+    'tags.retag': (input) => tagFacts.retag(input),
+    'tags.deletePlan': async (input) => tagFacts.deletePlan(input, await browse.tagNames(input.connectionId, input.repository)),
+    'tags.delete': (input) => tagFacts.delete(input),
   };
 }

@@ -11,6 +11,7 @@ import { ConnectionsService, ConnectionStore } from './connections';
 import { CredentialStore, type KeychainBackend } from './credentials';
 import { DockerConfigImporter } from './docker-config';
 import { JobEventBus } from './events';
+import { JobLeftovers } from './job-leftovers';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
 import { scrubSecrets } from './redact';
@@ -50,6 +51,8 @@ export interface Services {
   events: JobEventBus;
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
+  /** The journal of running jobs, and what jobs that did not finish left behind. */
+  leftovers: JobLeftovers;
   /** Tag facts (digest, size, date, platforms), retag and delete; their cache on disk. */
   tagFacts: TagFactsService;
   tagFactsCache: TagFactsCache;
@@ -90,6 +93,8 @@ export function createServices(options: ServicesOptions): Services {
   const jobs = new JobManager({ events, sanitize, throttleMs: options.progressThrottleMs });
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
+  const leftovers = new JobLeftovers({ dataDir: options.dataDir, logger: options.logger });
+  const startSweep = leftovers.sweepAtStart().catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
   return {
     credentials,
     connections,
@@ -99,6 +104,7 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
+    leftovers,
     tagFacts,
     tagFactsCache,
     openFolder: options.openFolder,
@@ -107,6 +113,7 @@ export function createServices(options: ServicesOptions): Services {
       await jobs.shutdown();
       await tagFactsCache.close().catch((err: unknown) => options.logger?.warn(`The tag facts cache could not be written: ${String(err)}`));
       await clients.close();
+      await startSweep;
     },
   };
 }

@@ -193,7 +193,7 @@ export class RegistryClient implements Client, BlobSource, WritableClient {
     // a cancelled download surfaces as the caller's abort reason, a connection lost
     // mid-body as a ConnectionError (every error the client throws is a RegistryError).
     res.body.once('error', (err) => {
-      verifier.destroy(opts.signal?.aborted ? opts.signal.reason
+      verifier.destroy(opts.signal?.aborted ? (opts.signal.reason as Error)
         : err instanceof RegistryError ? err : toConnectionError(err, { method: 'GET', url: res.url }, this.session.timeoutMs));
     });
     pipeline(res.body, verifier, () => undefined);

@@ -183,8 +183,8 @@ export function checkReferrersIndex(
     throw new InvalidManifestError(`${where} with JSON that is not an index (no "manifests" list)`, init);
   }
   const index = doc as { manifests: unknown[]; annotations?: unknown; mediaType?: unknown };
-  if (index.mediaType !== undefined && !isIndexType(normalizeMediaType(String(index.mediaType)))) {
-    throw new InvalidManifestError(`${where} with a document of media type ${String(index.mediaType)}, not an index`, init);
+  if (index.mediaType !== undefined && (typeof index.mediaType !== 'string' || !isIndexType(normalizeMediaType(index.mediaType)))) {
+    throw new InvalidManifestError(`${where} with a document of media type ${JSON.stringify(index.mediaType)}, not an index`, init);
   }
   const manifests = index.manifests.map((entry, i) => checkEntry(entry, `${where}: manifests[${i}]`, init));
   const annotations = isStringRecord(index.annotations) ? index.annotations : undefined;

@@ -116,7 +116,7 @@ export class TagFactsCache {
       let dropped = 0;
       for (const [digest, value] of Object.entries(doc.summaries)) {
         const parsed = summarySchema.safeParse(value);
-        if (parsed.success && parsed.data.digest === digest) this.summaries.set(digest, parsed.data as TagSummaryView);
+        if (parsed.success && parsed.data.digest === digest) this.summaries.set(digest, parsed.data);
         else dropped++;
       }
       if (dropped) {
@@ -210,7 +210,9 @@ export class TagFactsCache {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.queue.run(() => this.write()).catch((err: unknown) => this.warn(`The tag facts cache could not be written: ${(err as Error).message}`));
+      void this.queue
+        .run(() => this.write())
+        .catch((err: unknown) => this.warn(`The tag facts cache could not be written: ${(err as Error).message}`));
     }, this.options.flushDelayMs ?? 2000);
     this.timer.unref?.();
   }
@@ -237,7 +239,13 @@ export class TagFactsCache {
     const entry: RepositoryEntry = { connectionId, repository, file, tags: new Map(), dirty: false };
     const doc = await readJson(file, (m) => this.warn(m));
     if (doc === undefined) return entry;
-    if (!isRecord(doc) || doc.version !== VERSION || doc.connectionId !== connectionId || doc.repository !== repository || !isRecord(doc.tags)) {
+    if (
+      !isRecord(doc) ||
+      doc.version !== VERSION ||
+      doc.connectionId !== connectionId ||
+      doc.repository !== repository ||
+      !isRecord(doc.tags)
+    ) {
       this.warn(`The tag facts cache ${file} is not one this version of Lading wrote for ${repository}; it is ignored and written anew`);
       entry.dirty = true;
       return entry;
@@ -260,12 +268,15 @@ export class TagFactsCache {
       if (!entry?.dirty) continue;
       entry.dirty = false;
       wroteRepository = true;
-      await writeFileAtomically(entry.file, JSON.stringify({
-        version: VERSION,
-        connectionId: entry.connectionId,
-        repository: entry.repository,
-        tags: Object.fromEntries(entry.tags),
-      }));
+      await writeFileAtomically(
+        entry.file,
+        JSON.stringify({
+          version: VERSION,
+          connectionId: entry.connectionId,
+          repository: entry.repository,
+          tags: Object.fromEntries(entry.tags),
+        }),
+      );
     }
     if (wroteRepository) await this.trimRepositoryFiles();
   }
@@ -276,7 +287,9 @@ export class TagFactsCache {
     const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
     const max = this.options.maxRepositoryFiles ?? MAX_REPOSITORY_FILES;
     if (names.length <= max) return;
-    const files = await Promise.all(names.map(async (n) => ({ path: join(dir, n), mtime: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    const files = await Promise.all(
+      names.map(async (n) => ({ path: join(dir, n), mtime: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
     files.sort((a, b) => a.mtime - b.mtime);
     for (const f of files.slice(0, files.length - max)) await rm(f.path, { force: true });
   }

@@ -7,12 +7,24 @@
  * date sort needs.
  */
 import type {
-  DeletePlan, DeleteTagResult, ParsedInputOf, RateLimitView, RetagResult, TagFact, TagFactsResult, TagSummaryView,
+  DeletePlan,
+  DeleteTagResult,
+  ParsedInputOf,
+  RateLimitView,
+  RetagResult,
+  TagFact,
+  TagFactsResult,
+  TagSummaryView,
 } from '../../src-shared/contract';
 import { compareNatural } from '../../src-shared/tag-order';
 import { mapLimit } from '../registry/concurrency';
 import {
-  DeleteNotSupportedError, ImageNotFoundError, parseReference, RepositoryNotFoundError, type Client, type ImageSummary,
+  DeleteNotSupportedError,
+  ImageNotFoundError,
+  parseReference,
+  RepositoryNotFoundError,
+  type Client,
+  type ImageSummary,
 } from '../registry/index';
 import type { ClientPool } from './clients';
 import { AppFailure, appErrorFromThrown, isAbort } from './errors';
@@ -49,7 +61,12 @@ export function summaryView(s: ImageSummary): TagSummaryView {
     isIndex: s.isIndex,
     size: s.size,
     ...(s.created !== undefined ? { created: s.created } : {}),
-    platforms: s.platforms.map((p) => ({ platform: p.platform, digest: p.digest, size: p.size, ...(p.created !== undefined ? { created: p.created } : {}) })),
+    platforms: s.platforms.map((p) => ({
+      platform: p.platform,
+      digest: p.digest,
+      size: p.size,
+      ...(p.created !== undefined ? { created: p.created } : {}),
+    })),
   };
 }
 
@@ -74,7 +91,8 @@ export class TagFactsService {
   /** Forgets what this session checked for a connection, and its repositories' cache files. */
   async forget(connectionId: string): Promise<void> {
     for (const key of [...this.checkedAt.keys()]) if (key.startsWith(`${connectionId}\0`)) this.checkedAt.delete(key);
-    for (const key of [...this.versions.keys()]) if (key.startsWith(`${connectionId}\0`)) this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+    for (const key of [...this.versions.keys()])
+      if (key.startsWith(`${connectionId}\0`)) this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
     this.deletion.delete(connectionId);
     await this.options.cache.forgetConnection(connectionId);
   }
@@ -82,7 +100,10 @@ export class TagFactsService {
   async facts(input: ParsedInputOf<'tags.facts'>, signal?: AbortSignal): Promise<TagFactsResult> {
     const facts = input.cachedOnly
       ? await this.cachedFacts(input.connectionId, input.repository, input.tags)
-      : await this.fetch(input.connectionId, input.repository, input.tags, { concurrency: CALL_CONCURRENCY, ...(signal ? { signal } : {}) });
+      : await this.fetch(input.connectionId, input.repository, input.tags, {
+          concurrency: CALL_CONCURRENCY,
+          ...(signal ? { signal } : {}),
+        });
     const rateLimit = await this.rateLimit(input.connectionId);
     return { repository: input.repository, facts, ...(rateLimit ? { rateLimit } : {}) };
   }
@@ -122,25 +143,36 @@ export class TagFactsService {
         await cache.setTags(connectionId, repository, batch);
         this.bump(connectionId, repository);
       };
-      const facts = await mapLimit(tags, opts.concurrency ?? CALL_CONCURRENCY, async (tag, _i, signal) => {
-        const { fact, read } = await this.checkOne(client, connectionId, repository, tag, known.get(tag), signal);
-        if (fact.summary) changes.push([tag, fact.summary.digest]);
-        else if (fact.error?.code === 'not-found') changes.push([tag, undefined]);
-        if (changes.length >= 50) await record();
-        opts.onFact?.(fact, read);
-        return fact;
-      }, opts.signal).finally(record);
+      const facts = await mapLimit(
+        tags,
+        opts.concurrency ?? CALL_CONCURRENCY,
+        async (tag, _i, signal) => {
+          const { fact, read } = await this.checkOne(client, connectionId, repository, tag, known.get(tag), signal);
+          if (fact.summary) changes.push([tag, fact.summary.digest]);
+          else if (fact.error?.code === 'not-found') changes.push([tag, undefined]);
+          if (changes.length >= 50) await record();
+          opts.onFact?.(fact, read);
+          return fact;
+        },
+        opts.signal,
+      ).finally(record);
       const aliases = aliasIndex(await cache.repository(connectionId, repository));
       return facts.map((f) => withAliases(f, aliases));
     });
   }
 
   private async checkOne(
-    client: Client, connectionId: string, repository: string, tag: string, cachedDigest: string | undefined, signal: AbortSignal,
+    client: Client,
+    connectionId: string,
+    repository: string,
+    tag: string,
+    cachedDigest: string | undefined,
+    signal: AbortSignal,
   ): Promise<{ fact: TagFact; read: boolean }> {
     const { cache } = this.options;
     const cachedSummary = cachedDigest === undefined ? undefined : cache.summaryNow(cachedDigest);
-    if (cachedSummary && this.wasCheckedRecently(connectionId, repository, tag)) return { fact: { tag, state: 'checked', summary: cachedSummary }, read: false };
+    if (cachedSummary && this.wasCheckedRecently(connectionId, repository, tag))
+      return { fact: { tag, state: 'checked', summary: cachedSummary }, read: false };
     try {
       let summary: TagSummaryView;
       let read = false;
@@ -179,7 +211,10 @@ export class TagFactsService {
   }
 
   /** The created date of each tag whose summary is known; what the date sort orders by. */
-  async createdDates(connectionId: string, repository: string): Promise<{ version: number; created: (tag: string) => string | undefined; known: (tag: string) => boolean }> {
+  async createdDates(
+    connectionId: string,
+    repository: string,
+  ): Promise<{ version: number; created: (tag: string) => string | undefined; known: (tag: string) => boolean }> {
     const { cache } = this.options;
     await cache.ready();
     const map = await cache.repository(connectionId, repository);
@@ -187,7 +222,11 @@ export class TagFactsService {
       const digest = map.get(tag);
       return digest === undefined ? undefined : cache.summaryNow(digest);
     };
-    return { version: this.version(connectionId, repository), created: (tag) => summaryOf(tag)?.created, known: (tag) => summaryOf(tag) !== undefined };
+    return {
+      version: this.version(connectionId, repository),
+      created: (tag) => summaryOf(tag)?.created,
+      known: (tag) => summaryOf(tag) !== undefined,
+    };
   }
 
   async rateLimit(connectionId: string): Promise<RateLimitView | undefined> {
@@ -207,9 +246,13 @@ export class TagFactsService {
         throw err;
       });
       if (existing !== undefined && existing !== source && !input.move) {
-        throw new AppFailure('exists', `The tag "${input.tag}" already exists and points at another image (${existing}); retagging moves it`, {
-          digest: existing,
-        });
+        throw new AppFailure(
+          'exists',
+          `The tag "${input.tag}" already exists and points at another image (${existing}); retagging moves it`,
+          {
+            digest: existing,
+          },
+        );
       }
       const result = await client.tagImage(source, input.tag, opts);
       await this.options.cache.setTags(input.connectionId, input.repository, [[input.tag, result.digest]]);
@@ -270,9 +313,13 @@ export class TagFactsService {
       const opts = signal ? { signal } : {};
       const now = await client.getDigest(input.reference, opts);
       if (now !== input.digest) {
-        throw new AppFailure('exists', `${input.reference} now points at ${now}, not at ${input.digest} as confirmed: nothing was deleted; look again`, {
-          digest: now,
-        });
+        throw new AppFailure(
+          'exists',
+          `${input.reference} now points at ${now}, not at ${input.digest} as confirmed: nothing was deleted; look again`,
+          {
+            digest: now,
+          },
+        );
       }
       const memory = this.deletion.get(input.connectionId) ?? { tag: 'unknown', any: 'unknown' };
       this.deletion.set(input.connectionId, memory);
@@ -296,10 +343,20 @@ export class TagFactsService {
         }
         throw err;
       }
-      await cache.setTags(input.connectionId, input.repository, removed.map((t): [string, undefined] => [t, undefined]));
+      await cache.setTags(
+        input.connectionId,
+        input.repository,
+        removed.map((t): [string, undefined] => [t, undefined]),
+      );
       for (const tag of removed) this.checkedAt.delete(`${input.connectionId}\0${input.repository}\0${tag}`);
       this.bump(input.connectionId, input.repository);
-      return { repository: input.repository, reference: input.reference, how: input.how, digest: input.digest, removedTags: removed.sort(compareNatural) };
+      return {
+        repository: input.repository,
+        reference: input.reference,
+        how: input.how,
+        digest: input.digest,
+        removedTags: removed.sort(compareNatural),
+      };
     });
   }
 

@@ -83,8 +83,13 @@ describe('facts of the rows in view', () => {
     let result!: Awaited<ReturnType<typeof facts>>;
     const requests = await counted(on, REPO, async () => (result = await facts(app, tags)));
     const got = byTag(result.facts);
-    expect(got.get('build-2')).toMatchObject({ state: 'checked', summary: { digest: images[1]!.digest, size: images[1]!.size, created: images[1]!.created } });
-    expect(got.get('build-2')!.summary!.platforms).toEqual([{ platform: `linux/${images[1]!.architecture}`, digest: images[1]!.digest, size: images[1]!.size, created: images[1]!.created }]);
+    expect(got.get('build-2')).toMatchObject({
+      state: 'checked',
+      summary: { digest: images[1]!.digest, size: images[1]!.size, created: images[1]!.created },
+    });
+    expect(got.get('build-2')!.summary!.platforms).toEqual([
+      { platform: `linux/${images[1]!.architecture}`, digest: images[1]!.digest, size: images[1]!.size, created: images[1]!.created },
+    ]);
     expect(got.get('latest')).toMatchObject({ summary: { digest: images[29]!.digest }, aliases: ['build-30', 'stable'], aliasCount: 2 });
     expect(got.get('build-30')!.aliases).toEqual(['latest', 'stable']);
     expect(got.get('multi')!.summary).toMatchObject({ digest: multiarch.digest, isIndex: true });
@@ -131,9 +136,18 @@ describe('the cache on disk', () => {
     let answer!: Awaited<ReturnType<typeof facts>>;
     const toKnown = await counted(on, REPO, async () => (answer = await facts(app, ['build-3'])));
     expect(toKnown).toEqual(['HEAD manifests']);
-    expect(answer.facts[0]).toMatchObject({ state: 'checked', movedFrom: images[2]!.digest, summary: { digest: images[1]!.digest }, aliases: ['build-2'] });
+    expect(answer.facts[0]).toMatchObject({
+      state: 'checked',
+      movedFrom: images[2]!.digest,
+      summary: { digest: images[1]!.digest },
+      aliases: ['build-2'],
+    });
     const toNew = await counted(on, REPO, async () => (answer = await facts(app, ['build-4'])));
-    expect(answer.facts[0]).toMatchObject({ state: 'checked', movedFrom: images[3]!.digest, summary: { digest: images[4]!.digest, created: images[4]!.created } });
+    expect(answer.facts[0]).toMatchObject({
+      state: 'checked',
+      movedFrom: images[3]!.digest,
+      summary: { digest: images[4]!.digest, created: images[4]!.created },
+    });
     // The HEAD that noticed, then build-5's image by digest (a HEAD, its manifest, its config).
     expect(toNew.sort()).toEqual(['GET blobs', 'GET manifests', 'HEAD manifests', 'HEAD manifests']);
   });
@@ -161,7 +175,8 @@ describe('the cache on disk', () => {
 
 describe('sorting and the "fetch all facts" job', () => {
   it('name is natural, version highest first, created newest first once the job has read every date', async () => {
-    const page = (sort: 'name' | 'version' | 'created') => app.ok('browse.tags', { connectionId: conn.id, repository: REPO, sort, limit: 1000 });
+    const page = (sort: 'name' | 'version' | 'created') =>
+      app.ok('browse.tags', { connectionId: conn.id, repository: REPO, sort, limit: 1000 });
     const all = [...TAGS, 'latest', 'multi', 'stable'];
     expect((await page('name')).tags).toEqual([...all].sort(compareNatural));
     const before = await page('created');
@@ -182,7 +197,13 @@ describe('sorting and the "fetch all facts" job', () => {
     for (let i = 1; i < dated.length; i++) expect(createdOf.get(dated[i - 1]!)!).toBeGreaterThanOrEqual(createdOf.get(dated[i]!)!);
     // Pages by offset stay whole.
     const first = await app.ok('browse.tags', { connectionId: conn.id, repository: REPO, sort: 'created', limit: 10 });
-    const second = await app.ok('browse.tags', { connectionId: conn.id, repository: REPO, sort: 'created', limit: 10, offset: first.nextOffset! });
+    const second = await app.ok('browse.tags', {
+      connectionId: conn.id,
+      repository: REPO,
+      sort: 'created',
+      limit: 10,
+      offset: first.nextOffset!,
+    });
     expect([...first.tags, ...second.tags]).toEqual(after.tags.slice(0, 20));
   });
 });
@@ -208,22 +229,47 @@ describe('delete', () => {
   it('the plan names the digest and every tag known at it; distribution refuses a tag, and the plan remembers', async () => {
     await facts(app, ['build-30', 'latest', 'stable']);
     const plan = await app.ok('tags.deletePlan', { connectionId: conn.id, repository: REPO, reference: 'latest' });
-    expect(plan).toMatchObject({ digest: images[29]!.digest, tagsAtDigest: ['build-30', 'latest', 'stable'], tagDeletion: 'unknown', deletion: 'unknown' });
-    const error = await app.fail('tags.delete', { connectionId: conn.id, repository: REPO, reference: 'latest', digest: plan.digest, how: 'tag' });
+    expect(plan).toMatchObject({
+      digest: images[29]!.digest,
+      tagsAtDigest: ['build-30', 'latest', 'stable'],
+      tagDeletion: 'unknown',
+      deletion: 'unknown',
+    });
+    const error = await app.fail('tags.delete', {
+      connectionId: conn.id,
+      repository: REPO,
+      reference: 'latest',
+      digest: plan.digest,
+      how: 'tag',
+    });
     expect(error).toMatchObject({ code: 'registry', details: { deleteRefused: 'tag', digest: plan.digest } });
     expect((await app.ok('tags.deletePlan', { connectionId: conn.id, repository: REPO, reference: 'latest' })).tagDeletion).toBe('refused');
     expect(await skopeoListTags(on.registry.host, REPO)).toContain('latest');
   });
 
   it('refuses when the tag moved since the confirmation, deleting nothing', async () => {
-    const error = await app.fail('tags.delete', { connectionId: conn.id, repository: REPO, reference: 'latest', digest: images[0]!.digest, how: 'digest' });
+    const error = await app.fail('tags.delete', {
+      connectionId: conn.id,
+      repository: REPO,
+      reference: 'latest',
+      digest: images[0]!.digest,
+      how: 'digest',
+    });
     expect(error.code).toBe('exists');
-    expect(error.message).toContain(`latest now points at ${images[29]!.digest}, not at ${images[0]!.digest} as confirmed: nothing was deleted`);
+    expect(error.message).toContain(
+      `latest now points at ${images[29]!.digest}, not at ${images[0]!.digest} as confirmed: nothing was deleted`,
+    );
     expect(await skopeoDigest(`${on.registry.host}/${REPO}:build-1`)).toBe(images[0]!.digest);
   });
 
   it('through a placeholder: only the tag goes', async () => {
-    const result = await app.ok('tags.delete', { connectionId: conn.id, repository: REPO, reference: 'stable', digest: images[29]!.digest, how: 'placeholder' });
+    const result = await app.ok('tags.delete', {
+      connectionId: conn.id,
+      repository: REPO,
+      reference: 'stable',
+      digest: images[29]!.digest,
+      how: 'placeholder',
+    });
     expect(result).toMatchObject({ how: 'placeholder', removedTags: ['stable'] });
     const tags = await skopeoListTags(on.registry.host, REPO);
     expect(tags).not.toContain('stable');
@@ -231,7 +277,13 @@ describe('delete', () => {
   });
 
   it('by digest: the image and every tag at it go, and the cache forgets them', async () => {
-    const result = await app.ok('tags.delete', { connectionId: conn.id, repository: REPO, reference: 'latest', digest: images[29]!.digest, how: 'digest' });
+    const result = await app.ok('tags.delete', {
+      connectionId: conn.id,
+      repository: REPO,
+      reference: 'latest',
+      digest: images[29]!.digest,
+      how: 'digest',
+    });
     expect(result.removedTags).toEqual(['build-30', 'latest']);
     const tags = await skopeoListTags(on.registry.host, REPO);
     expect(tags).not.toContain('latest');
@@ -245,9 +297,17 @@ describe('delete', () => {
     const offConn = await connect(app, off.registry, 'anonymous', 'no-delete');
     await skopeoCopy(`${on.registry.host}/${REPO}:build-1`, `${off.registry.host}/keep/app:v1`);
     const plan = await app.ok('tags.deletePlan', { connectionId: offConn.id, repository: 'keep/app', reference: 'v1' });
-    const error = await app.fail('tags.delete', { connectionId: offConn.id, repository: 'keep/app', reference: 'v1', digest: plan.digest, how: 'digest' });
+    const error = await app.fail('tags.delete', {
+      connectionId: offConn.id,
+      repository: 'keep/app',
+      reference: 'v1',
+      digest: plan.digest,
+      how: 'digest',
+    });
     expect(error).toMatchObject({ code: 'registry', details: { deleteRefused: 'disabled', status: 405 } });
-    expect((await app.ok('tags.deletePlan', { connectionId: offConn.id, repository: 'keep/app', reference: 'v1' })).deletion).toBe('disabled');
+    expect((await app.ok('tags.deletePlan', { connectionId: offConn.id, repository: 'keep/app', reference: 'v1' })).deletion).toBe(
+      'disabled',
+    );
     expect(await skopeoListTags(off.registry.host, 'keep/app')).toEqual(['v1']);
   });
 });

@@ -1,6 +1,12 @@
 /** How tags are ordered for a person (src-shared/tag-order.ts): by name, by version, by date. */
 import { describe, expect, it } from 'vitest';
-import { compareCreatedDescending, compareNatural, compareVersionsDescending, sortByCreatedDescending, versionOf } from '../../src-shared/tag-order';
+import {
+  compareCreatedDescending,
+  compareNatural,
+  compareVersionsDescending,
+  sortByCreatedDescending,
+  versionOf,
+} from '../../src-shared/tag-order';
 import { SEMVER_TAGS } from '../harness/fixture-names';
 
 describe('compareNatural', () => {
@@ -73,6 +79,11 @@ describe('compareCreatedDescending', () => {
     const expected = ['new', 'a', 'b', 'old', 'undated-2', 'undated-10'];
     expect([...rows].sort(compareCreatedDescending).map((r) => r.tag)).toEqual(expected);
     const created = new Map(rows.map((r) => [r.tag, r.created]));
-    expect(sortByCreatedDescending([...rows].reverse().map((r) => r.tag), (t) => created.get(t))).toEqual(expected);
+    expect(
+      sortByCreatedDescending(
+        [...rows].reverse().map((r) => r.tag),
+        (t) => created.get(t),
+      ),
+    ).toEqual(expected);
   });
 });

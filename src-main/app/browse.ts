@@ -57,6 +57,11 @@ export class BrowseService {
     for (const key of this.tagCache.keys()) if (key.startsWith(`${connectionId}\0`)) this.tagCache.delete(key);
   }
 
+  /** Forgets one repository's tag list (a tag was added or deleted): the next page reads the registry. */
+  forgetTags(connectionId: string, repository: string): void {
+    this.tagCache.delete(`${connectionId}\0${repository}`);
+  }
+
   async children(input: ParsedInputOf<'browse.children'>, signal?: AbortSignal): Promise<BrowseChildrenResult> {
     const batch = this.options.catalogBatch ?? 500;
     const maxScan = this.options.maxScan ?? 20_000;

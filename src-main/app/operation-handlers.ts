@@ -98,8 +98,16 @@ export function createOperationHandlers(services: Services): OperationHandlers {
 
     'tags.facts': (input) => tagFacts.facts(input),
     'tags.rateLimit': async (input) => (await tagFacts.rateLimit(input.connectionId)) ?? null,
-    'tags.retag': (input) => tagFacts.retag(input),
+    'tags.retag': async (input) => {
+      const result = await tagFacts.retag(input);
+      browse.forgetTags(input.connectionId, input.repository);
+      return result;
+    },
     'tags.deletePlan': async (input) => tagFacts.deletePlan(input, await browse.tagNames(input.connectionId, input.repository)),
-    'tags.delete': (input) => tagFacts.delete(input),
+    'tags.delete': async (input) => {
+      const result = await tagFacts.delete(input);
+      browse.forgetTags(input.connectionId, input.repository);
+      return result;
+    },
   };
 }

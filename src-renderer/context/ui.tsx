@@ -22,7 +22,9 @@ export type OpenDialog =
   | { kind: 'saveLayers'; image: ImageRef; layers?: string[] }
   | { kind: 'saveLayout'; image: ImageRef }
   | { kind: 'extract'; image: ImageRef }
-  | { kind: 'mirror'; image: ImageRef };
+  | { kind: 'mirror'; image: ImageRef }
+  | { kind: 'retag'; image: ImageRef }
+  | { kind: 'deleteTag'; image: ImageRef };
 
 interface UiContextValue {
   dialog: OpenDialog | null;

@@ -4,7 +4,7 @@
  * A plain store outside React (one subscription to the bridge), read with
  * useSyncExternalStore.
  */
-import type { JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState } from '../../src-shared/contract';
+import type { ItemProgress, JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState } from '../../src-shared/contract';
 import type { AppError } from '../../src-shared/errors';
 
 export interface JobView {
@@ -18,6 +18,8 @@ export interface JobView {
   bytesTotal: number;
   blobsDone: number;
   blobsTotal: number;
+  /** For jobs that count things rather than bytes (tags whose facts are read). */
+  items?: ItemProgress;
   /** Bytes per second over the last few seconds. */
   speed?: number;
   /** Seconds left at that speed. */
@@ -64,6 +66,7 @@ export class JobsStore {
         ...(info.endedAt ? { endedAt: Date.parse(info.endedAt) } : {}),
         bytesDone: info.bytesDone,
         bytesTotal: info.bytesTotal,
+        ...(info.items ? { items: info.items } : {}),
         ...(info.result ? { result: info.result } : {}),
         ...(info.error ? { error: info.error } : {}),
       });
@@ -99,6 +102,7 @@ export class JobsStore {
         job.bytesTotal = p.bytesTotal;
         job.blobsTotal = p.blobs.length;
         job.blobsDone = p.blobs.filter((b) => b.state === 'done' || b.state === 'exists' || b.state === 'mounted').length;
+        if (p.items) job.items = p.items;
         const t = this.now();
         const list = (this.samples.get(job.id) ?? []).filter((s) => t - s.t <= WINDOW_MS);
         list.push({ t, bytes: p.bytesDone });

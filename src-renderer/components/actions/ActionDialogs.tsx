@@ -4,6 +4,8 @@ import { ExtractDialog } from './ExtractDialog';
 import { MirrorDialog } from './MirrorDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';
 import { SaveLayoutDialog } from './SaveLayoutDialog';
+import { DeleteDialog } from '../tags/DeleteDialog';
+import { RetagDialog } from '../tags/RetagDialog';
 
 export function ActionDialogs() {
   const { dialog } = useUi();
@@ -17,6 +19,10 @@ export function ActionDialogs() {
       return <ExtractDialog image={dialog.image} />;
     case 'mirror':
       return <MirrorDialog image={dialog.image} />;
+    case 'retag':
+      return <RetagDialog image={dialog.image} />;
+    case 'deleteTag':
+      return <DeleteDialog image={dialog.image} />;
     default:
       return null;
   }

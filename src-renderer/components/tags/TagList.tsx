@@ -124,7 +124,15 @@ export function TagList({ connectionId, repository, host }: Props) {
     <div className="tag-list">
       <div className="pane-header">
         <h2 title={`${host}/${repository}`}>{repository}</h2>
-        <button type="button" className="small-button" title="Read the tag list from the registry again" onClick={query.refresh}>
+        <button
+          type="button"
+          className="small-button"
+          title="Read the tag list from the registry again"
+          onClick={() => {
+            query.refresh();
+            facts.loader.recheck();
+          }}
+        >
           Refresh
         </button>
       </div>

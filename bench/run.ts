@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { repoRoot } from './lib/paths.js';
 
 const ALL = ['read', 'mirror', 'extract', 'files', 'mirror-repository', 'archive'];
-const KNOWN = [...ALL, 'file-writes', 'layers', 'zstd'];
+const KNOWN = [...ALL, 'file-writes', 'layers', 'zstd', 'tags'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 const unknown = chosen.filter((name) => !KNOWN.includes(name));
 if (unknown.length > 0) {

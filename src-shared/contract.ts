@@ -18,6 +18,7 @@ import {
   referenceSchema, registryHostSchema, repositorySchema, secretSchema, tagSchema, tokenTypeSchema, usernameSchema,
 } from './schemas';
 import { tagSelectionSchema } from './tag-selection';
+import type { TagSort } from './tag-order';
 
 // ---------------------------------------------------------------------------
 // Result types
@@ -132,13 +133,107 @@ export interface BrowseChildrenResult {
 
 export interface BrowseTagsResult {
   repository: string;
-  /** Byte-sorted. */
+  /** Byte-sorted, or in the order `sort` asked for. */
   tags: string[];
   next?: string;
+  /** Where the next page starts (pass as `offset`), when there is one. */
+  nextOffset?: number;
   /** Tags matching the filter (all of them without one). */
   total: number;
   /** All tags of the repository. */
   totalUnfiltered: number;
+  /** With `sort: 'created'`: tags (of all, unfiltered) whose date Lading has not read yet; they come last. */
+  missingFacts?: number;
+}
+
+// ---- tags with facts ----
+
+export interface PlatformFactView {
+  /** `os/arch[/variant]`. */
+  platform: string;
+  digest: string;
+  size: number;
+  created?: string;
+}
+
+/** What a tag points at: digest, size, when it was built, its platforms (attestations left out). */
+export interface TagSummaryView {
+  digest: string;
+  mediaType: string;
+  isIndex: boolean;
+  /** Bytes of manifest, config and layers (an index: of itself and all its images). */
+  size: number;
+  created?: string;
+  platforms: PlatformFactView[];
+}
+
+export interface TagFact {
+  tag: string;
+  /**
+   * `checked`: confirmed with the registry in this session; `cached`: from the cache on disk, not
+   * confirmed yet; `unknown`: nothing read yet (asked with cachedOnly); `failed`: see `error`.
+   */
+  state: 'checked' | 'cached' | 'unknown' | 'failed';
+  summary?: TagSummaryView;
+  /** Other tags of the repository that Lading knows point at the same digest (the first 20, by name). */
+  aliases?: string[];
+  /** How many other tags Lading knows point at the same digest (`aliases` shows 20 at most). */
+  aliasCount?: number;
+  /** The tag moved: this is the digest it pointed at before (in the cache). */
+  movedFrom?: string;
+  error?: AppError;
+}
+
+export interface RateLimitView {
+  limit: number;
+  remaining: number;
+  windowSeconds?: number;
+  /** ISO 8601: when the registry said so. */
+  seenAt: string;
+}
+
+export interface TagFactsResult {
+  repository: string;
+  /** In the order asked. */
+  facts: TagFact[];
+  /** The pull rate limit the registry reported last (Docker Hub). */
+  rateLimit?: RateLimitView;
+}
+
+export interface RetagResult {
+  repository: string;
+  tag: string;
+  digest: string;
+  /** The tag existed and pointed at this other digest before. */
+  movedFrom?: string;
+}
+
+/** What deleting `reference` would remove, as far as Lading knows, and what the registry did with deletes before. */
+export interface DeletePlan {
+  repository: string;
+  reference: string;
+  /** What the reference points at now (asked with one HEAD). */
+  digest: string;
+  summary?: TagSummaryView;
+  /** Tags Lading knows to point at `digest` (the reference itself included when it is a tag), by name. */
+  tagsAtDigest: string[];
+  /** Tags of the repository whose digest Lading has not read: any of them may point at `digest` too. */
+  uncheckedTags: number;
+  /** What this registry answered to deleting a tag before, in this session. */
+  tagDeletion: 'unknown' | 'supported' | 'refused';
+  /** Whether it deleted anything at all before (`disabled`: it answered 405 UNSUPPORTED). */
+  deletion: 'unknown' | 'enabled' | 'disabled';
+}
+
+export type DeleteHow = 'tag' | 'digest' | 'placeholder';
+
+export interface DeleteTagResult {
+  repository: string;
+  reference: string;
+  how: DeleteHow;
+  digest: string;
+  /** The tags that are gone, as far as Lading knows. */
+  removedTags: string[];
 }
 
 export interface DescriptorView {
@@ -209,7 +304,16 @@ export interface ConfigView {
   raw: string;
 }
 
-export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror' | 'mirrorRepository' | 'saveArchive' | 'indexFiles' | 'saveFiles';
+export type JobKind =
+  | 'saveLayers'
+  | 'saveLayout'
+  | 'extract'
+  | 'mirror'
+  | 'mirrorRepository'
+  | 'saveArchive'
+  | 'indexFiles'
+  | 'saveFiles'
+  | 'tagFacts';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface BlobProgressEntry {
@@ -251,6 +355,15 @@ export interface JobProgress {
   resumes?: ResumeNote[];
   /** A repository mirror's tags. */
   tags?: TagsProgress;
+  /** For jobs that count things rather than bytes (tags whose facts are read). */
+  items?: ItemProgress;
+}
+
+export interface ItemProgress {
+  done: number;
+  total: number;
+  /** What is counted, plural: `tags`. */
+  unit: string;
 }
 
 export interface SaveLayersResult {
@@ -297,6 +410,16 @@ export interface MirrorJobResult {
   skipped: number;
   mounted: number;
   bytesCopied: number;
+}
+
+export interface TagFactsJobResult {
+  kind: 'tagFacts';
+  repository: string;
+  /** Tags whose facts were missing, and were looked up. */
+  looked: number;
+  /** Of those, how many needed their manifest and config read (the others were known digests). */
+  read: number;
+  failed: number;
 }
 
 export interface MirroredTagView {
@@ -351,7 +474,8 @@ export interface TagSelectionPreview {
 
 export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult | MirrorRepositoryJobResult | SaveArchiveJobResult
   | IndexFilesResult
-  | SaveFilesResult;
+  | SaveFilesResult
+  | TagFactsJobResult;
 
 export interface JobInfo {
   id: string;
@@ -364,6 +488,7 @@ export interface JobInfo {
   endedAt?: string;
   bytesDone: number;
   bytesTotal: number;
+  items?: ItemProgress;
   result?: JobResult;
   error?: AppError;
   /** Downloads of the job that broke and were resumed. */
@@ -474,6 +599,17 @@ export const connectionDraftSchema = z
 
 const empty = z.strictObject({});
 
+/** Tags per tags.facts call: a screenful and more. */
+export const MAX_FACTS_PER_CALL = 200;
+
+const tagSortSchema = z.enum(['name', 'version', 'created'], { error: 'sort must be "name", "version" or "created"' }) satisfies z.ZodType<TagSort>;
+
+const offsetSchema = z
+  .number({ error: 'offset must be a number' })
+  .int('offset must be a whole number')
+  .min(0, 'offset must be at least 0')
+  .max(10_000_000, 'offset is too large');
+
 const imageRef = {
   connectionId: connectionIdSchema,
   repository: repositorySchema,
@@ -547,7 +683,7 @@ export const operations = {
   ),
   'browse.tags': operation<BrowseTagsResult>()(
     'query',
-    'A page of tags (byte-sorted), filtered by substring, with counts; refresh re-reads the registry',
+    'A page of tags (byte-sorted, or by sort: natural name, version, created date), filtered by substring, with counts; refresh re-reads the registry',
     z.strictObject({
       connectionId: connectionIdSchema,
       repository: repositorySchema,
@@ -555,6 +691,9 @@ export const operations = {
       limit: limitSchema.default(DEFAULT_PAGE_LIMIT),
       filter: filterSchema.optional(),
       refresh: z.boolean().optional(),
+      sort: tagSortSchema.optional(),
+      /** Where the page starts in the sorted list (instead of `last`): pages of an order that changes as facts arrive stay whole. */
+      offset: offsetSchema.optional(),
     }),
   ),
   'browse.manifest': operation<ManifestView>()(
@@ -671,6 +810,11 @@ export const operations = {
     'Saves one file or one folder of the flattened image (path) into targetDir (new or empty), under its own name',
     z.strictObject({ ...imageRef, platform: platformSchema.optional(), path: imagePathSchema, targetDir: absolutePathSchema }),
   ),
+  'jobs.tagFacts': operation<JobStarted>()(
+    'command',
+    "Reads the facts (digest, date, size, platforms) of every tag of a repository whose facts are not known yet, a few at a time",
+    z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
+  ),
   'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),
   'jobs.list': operation<JobInfo[]>()('query', 'Running and recent jobs, newest first', empty),
   'jobs.openFolder': operation<{ path: string }>()(
@@ -687,6 +831,37 @@ export const operations = {
     'command',
     "Removes the unfinished files of the given jobs (the paths come from the journal, never from the caller)",
     z.strictObject({ jobIds: uniqueList(jobIdSchema, 1000, 'jobIds').refine((ids) => ids.length > 0, 'Give at least one job id') }),
+  ),
+
+  'tags.facts': operation<TagFactsResult>()(
+    'query',
+    "Facts of some tags (the rows in view): digest, size, created, platforms, aliases; cachedOnly answers from what is known without asking the registry",
+    z.strictObject({
+      connectionId: connectionIdSchema,
+      repository: repositorySchema,
+      tags: uniqueList(tagSchema, MAX_FACTS_PER_CALL, 'tags').refine((t) => t.length > 0, 'Give at least one tag'),
+      cachedOnly: z.boolean().optional(),
+    }),
+  ),
+  'tags.rateLimit': operation<RateLimitView | null>()(
+    'query',
+    'The pull rate limit the registry of a connection reported last (Docker Hub), or null; asks the registry nothing',
+    z.strictObject({ connectionId: connectionIdSchema }),
+  ),
+  'tags.retag': operation<RetagResult>()(
+    'command',
+    'Puts the manifest a tag or digest names under another tag of the same repository, byte for byte; an existing tag moves only with move: true',
+    z.strictObject({ ...imageRef, tag: tagSchema, move: z.boolean().optional() }),
+  ),
+  'tags.deletePlan': operation<DeletePlan>()(
+    'query',
+    'What deleting a tag or digest would remove: its digest now, the tags known to point at it, how many tags are unchecked',
+    z.strictObject(imageRef),
+  ),
+  'tags.delete': operation<DeleteTagResult>()(
+    'command',
+    'Deletes as confirmed: the tag (the registry deletes it), the digest (and every tag at it), or the tag through a placeholder; refuses when the reference moved from the confirmed digest',
+    z.strictObject({ ...imageRef, digest: digestSchema, how: z.enum(['tag', 'digest', 'placeholder'], { error: 'how must be "tag", "digest" or "placeholder"' }) }),
   ),
 } as const;
 

@@ -18,6 +18,7 @@ export function resultFolder(result: JobResult | undefined): string | undefined 
     case 'mirror':
     case 'mirrorRepository':
     case 'indexFiles':
+    case 'tagFacts':
       return undefined;
   }
 }

@@ -7,6 +7,7 @@ import type {
   BrowseChildrenResult, BrowseTagsResult, ChildEntry, ConfigView, DescriptorView, HistoryEntry, IndexChildView, ManifestView,
   ParsedInputOf,
 } from '../../src-shared/contract';
+import { compareNatural, compareVersionsDescending, sortByCreatedDescending, type TagSort } from '../../src-shared/tag-order';
 import { CatalogNotSupportedError, formatPlatform, isAttestation, type Descriptor } from '../registry/index';
 import type { ClientPool } from './clients';
 import { objectKeys, stringList, stringRecord } from './json-values';
@@ -20,7 +21,15 @@ export interface BrowseOptions {
   /** How long a repository's tag list is reused for paging. Default 30 s. */
   tagCacheMs?: number;
   now?: () => number;
+  /** The created dates of a repository's tags, as far as known (the tag facts), for the date sort. */
+  createdDates?: CreatedDates;
 }
+
+/** What the date sort needs to know: a version that changes whenever a date becomes known, and the dates. */
+export type CreatedDates = (
+  connectionId: string,
+  repository: string,
+) => Promise<{ version: number; created: (tag: string) => string | undefined; known: (tag: string) => boolean }>;
 
 /**
  * Any character that sorts after every character a repository name may hold.
@@ -32,6 +41,8 @@ const PAST_SUBTREE = '/~';
 interface CachedTags {
   tags: string[];
   at: number;
+  /** The list in other orders, made when first asked for (`created` with the facts version it was made at). */
+  sorted: Map<TagSort, { tags: string[]; version: number; missing: number }>;
 }
 
 const MAX_CACHED_REPOSITORIES = 50;
@@ -44,6 +55,11 @@ export class BrowseService {
   /** Forgets cached tag lists of a connection (it changed). */
   forget(connectionId: string): void {
     for (const key of this.tagCache.keys()) if (key.startsWith(`${connectionId}\0`)) this.tagCache.delete(key);
+  }
+
+  /** Forgets one repository's tag list (a tag was added or deleted): the next page reads the registry. */
+  forgetTags(connectionId: string, repository: string): void {
+    this.tagCache.delete(`${connectionId}\0${repository}`);
   }
 
   async children(input: ParsedInputOf<'browse.children'>, signal?: AbortSignal): Promise<BrowseChildrenResult> {
@@ -107,19 +123,54 @@ export class BrowseService {
   }
 
   async tags(input: ParsedInputOf<'browse.tags'>, signal?: AbortSignal): Promise<BrowseTagsResult> {
-    const all = await this.allTags(input.connectionId, input.repository, input.refresh === true, signal);
+    const cached = await this.cachedTags(input.connectionId, input.repository, input.refresh === true, signal);
+    const all = cached.tags;
+    const ordered = input.sort ? await this.sortedTags(input.connectionId, input.repository, cached, input.sort) : undefined;
+    const list = ordered?.tags ?? all;
     const filter = input.filter?.trim().toLowerCase() || undefined;
-    const matching = filter ? all.filter((t) => t.toLowerCase().includes(filter)) : all;
-    const start = input.last === undefined ? 0 : upperBound(matching, input.last);
+    const matching = filter ? list.filter((t) => t.toLowerCase().includes(filter)) : list;
+    let start = 0;
+    if (input.offset !== undefined) start = Math.min(input.offset, matching.length);
+    else if (input.last !== undefined) start = ordered ? matching.indexOf(input.last) + 1 : upperBound(matching, input.last);
     const page = matching.slice(start, start + input.limit);
     const more = start + page.length < matching.length;
     return {
       repository: input.repository,
       tags: page,
-      ...(more ? { next: page[page.length - 1]! } : {}),
+      ...(more ? { next: page[page.length - 1]!, nextOffset: start + page.length } : {}),
       total: matching.length,
       totalUnfiltered: all.length,
+      ...(input.sort === 'created' && ordered ? { missingFacts: ordered.missing } : {}),
     };
+  }
+
+  /** Every tag of a repository, byte-sorted (the list paging reuses for a while). */
+  async tagNames(connectionId: string, repository: string, signal?: AbortSignal): Promise<string[]> {
+    return (await this.cachedTags(connectionId, repository, false, signal)).tags;
+  }
+
+  /**
+   * The tags in `sort` order: by name naturally (`v1.9` before `v1.10`), by
+   * version (highest first), or by created date (newest first, unknown dates
+   * last), made once per list, and for dates again whenever a date became known.
+   */
+  private async sortedTags(connectionId: string, repository: string, cached: CachedTags, sort: TagSort): Promise<{ tags: string[]; missing: number }> {
+    if (sort === 'created') {
+      const dates = this.options.createdDates ? await this.options.createdDates(connectionId, repository) : undefined;
+      const version = dates?.version ?? 0;
+      const made = cached.sorted.get(sort);
+      if (made && made.version === version) return made;
+      const tags = sortByCreatedDescending(cached.tags, (tag) => dates?.created(tag));
+      const missing = dates ? cached.tags.filter((t) => !dates.known(t)).length : cached.tags.length;
+      const result = { tags, version, missing };
+      cached.sorted.set(sort, result);
+      return result;
+    }
+    const made = cached.sorted.get(sort);
+    if (made) return made;
+    const result = { tags: [...cached.tags].sort(sort === 'name' ? compareNatural : compareVersionsDescending), version: 0, missing: 0 };
+    cached.sorted.set(sort, result);
+    return result;
   }
 
   async manifest(input: ParsedInputOf<'browse.manifest'>, signal?: AbortSignal): Promise<ManifestView> {
@@ -192,25 +243,21 @@ export class BrowseService {
     });
   }
 
-  /** Every tag of the repository, byte-sorted (the list the tags pane pages through, cached for a few seconds). */
-  repositoryTags(connectionId: string, repository: string, signal?: AbortSignal): Promise<string[]> {
-    return this.allTags(connectionId, repository, false, signal);
-  }
-
-  private async allTags(connectionId: string, repository: string, refresh: boolean, signal?: AbortSignal): Promise<string[]> {
+  private async cachedTags(connectionId: string, repository: string, refresh: boolean, signal?: AbortSignal): Promise<CachedTags> {
     const key = `${connectionId}\0${repository}`;
     const now = this.options.now?.() ?? Date.now();
     const cached = this.tagCache.get(key);
-    if (!refresh && cached && now - cached.at < (this.options.tagCacheMs ?? 30_000)) return cached.tags;
+    if (!refresh && cached && now - cached.at < (this.options.tagCacheMs ?? 30_000)) return cached;
     const tags = await this.options.pool.use(connectionId, (client) =>
       client.withSegment(repository).listTags(signal ? { signal } : {}),
     );
     // Byte order, so `last` paging is stable whatever order the registry answered in.
     const sorted = [...new Set(tags)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const entry: CachedTags = { tags: sorted, at: now, sorted: new Map() };
     this.tagCache.delete(key);
-    this.tagCache.set(key, { tags: sorted, at: now });
+    this.tagCache.set(key, entry);
     while (this.tagCache.size > MAX_CACHED_REPOSITORIES) this.tagCache.delete(this.tagCache.keys().next().value!);
-    return sorted;
+    return entry;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
 import {
-  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, FileDeletedError, FileNotInImageError,
+  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DeleteNotSupportedError, DigestMismatchError, ExtractError, FileDeletedError, FileNotInImageError,
   ImageFileError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
 import { causeChain, errorCode } from '../registry/error-code';
@@ -75,6 +75,11 @@ function registryDetails(err: RegistryError): ErrorDetails | undefined {
     details.actual = err.actual;
   }
   if (err instanceof ConnectionError && err.code) details.networkCode = err.code;
+  if (err instanceof DeleteNotSupportedError) {
+    // What the delete dialog offers next: by digest, or through a placeholder (`tag`); nothing (`disabled`).
+    details.deleteRefused = err.refused;
+    if (err.digest) details.digest = err.digest;
+  }
   return Object.keys(details).length ? details : undefined;
 }
 

@@ -28,7 +28,7 @@ import { JobJournal, journalFolder, readJournals, rewriteJournal, type Journal, 
 import type { JobRunner } from './jobs';
 
 /** The jobs that write to a folder. */
-export type FolderJobKind = Exclude<JobKind, 'mirror' | 'mirrorRepository' | 'indexFiles'>;
+export type FolderJobKind = Exclude<JobKind, 'mirror' | 'mirrorRepository' | 'indexFiles' | 'tagFacts'>;
 
 /** Entries counted when measuring leftovers, over all of them: a bound on the time a listing takes. */
 const MEASURE_BUDGET = 1_000_000;

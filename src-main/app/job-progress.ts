@@ -4,7 +4,7 @@
  * once, the latest state always delivered). A blob's `done` never goes back,
  * even when an upload is restarted, so a progress bar never jumps backwards.
  */
-import type { BlobProgressEntry, JobProgress, ResumeNote, TagsProgress } from '../../src-shared/contract';
+import type { BlobProgressEntry, ItemProgress, JobProgress, ResumeNote, TagsProgress } from '../../src-shared/contract';
 
 /** Resumes kept per job: they are rare, and a job that keeps breaking says enough with these. */
 const MAX_RESUME_NOTES = 20;
@@ -19,6 +19,8 @@ export class JobProgressReporter {
   private fixedDone: number | undefined;
   private readonly resumes: ResumeNote[] = [];
   private tags: TagsProgress | undefined;
+  /** For jobs that count things rather than bytes. */
+  private items: ItemProgress | undefined;
   private lastEmit = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
@@ -62,6 +64,12 @@ export class JobProgressReporter {
     this.changed();
   }
 
+  /** Progress in things counted (`unit`, plural: "tags") rather than bytes. */
+  setItems(done: number, total: number, unit: string): void {
+    this.items = { done: Math.min(done, total), total, unit };
+    this.changed();
+  }
+
   update(digest: string, size: number, done: number, state: BlobState): void {
     const entry = this.blobs.get(digest) ?? { digest, size, done: 0, state: 'pending' as BlobState };
     entry.size = size;
@@ -74,6 +82,7 @@ export class JobProgressReporter {
 
   /** Everything handled: each blob counts in full (used just before `done`). */
   complete(): void {
+    if (this.items) this.items = { ...this.items, done: this.items.total };
     for (const entry of this.blobs.values()) {
       entry.done = entry.size;
       if (entry.state === 'pending' || entry.state === 'running') entry.state = 'done';
@@ -92,6 +101,7 @@ export class JobProgressReporter {
       blobs,
       ...(this.resumes.length ? { resumes: this.resumes.map((r) => ({ ...r })) } : {}),
       ...(this.tags ? { tags: { ...this.tags, active: this.tags.active.map((t) => ({ ...t })) } } : {}),
+      ...(this.items ? { items: { ...this.items } } : {}),
     };
   }
 

@@ -181,6 +181,7 @@ export class JobManager {
       bytesDone: r.last.bytesDone,
       bytesTotal: r.last.bytesTotal,
     };
+    if (r.last.items) info.items = { ...r.last.items };
     if (r.endedAt) info.endedAt = r.endedAt.toISOString();
     if (r.result) info.result = r.result;
     if (r.error) info.error = r.error;

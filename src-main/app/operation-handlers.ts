@@ -16,11 +16,12 @@ import { saveArchiveJob } from './save-archive-job';
 import { previewSelection } from './tag-selection';
 import { saveFilesJob } from './save-files-job';
 import type { Services } from './services';
+import { tagFactsJob } from './tag-facts-job';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps, files, leftovers } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, files, tagFacts, leftovers } = services;
   const store = connections.store;
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
@@ -58,7 +59,7 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'browse.config': (input) => browse.config(input),
     'browse.selectTags': async (input) => {
       await store.require(input.connectionId);
-      return previewSelection(input.repository, await browse.repositoryTags(input.connectionId, input.repository), input.tags);
+      return previewSelection(input.repository, await browse.tagNames(input.connectionId, input.repository), input.tags);
     },
 
     'jobs.saveLayers': async (input) => {
@@ -113,6 +114,10 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const title = `Save ${input.path} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
       return jobs.start('saveFiles', title, leftovers.track({ kind: 'saveFiles', title, targetDir: input.targetDir }, saveFilesJob(runnerDeps, input)));
     },
+    'jobs.tagFacts': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      return jobs.start('tagFacts', `Read the facts of the tags of ${name}`, tagFactsJob({ facts: tagFacts, browse }, input));
+    },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),
     'jobs.openFolder': async (input) => {
@@ -129,5 +134,19 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     },
     'jobs.leftovers': () => leftovers.list(),
     'jobs.removeLeftovers': (input) => leftovers.remove(input.jobIds),
+
+    'tags.facts': (input) => tagFacts.facts(input),
+    'tags.rateLimit': async (input) => (await tagFacts.rateLimit(input.connectionId)) ?? null,
+    'tags.retag': async (input) => {
+      const result = await tagFacts.retag(input);
+      browse.forgetTags(input.connectionId, input.repository);
+      return result;
+    },
+    'tags.deletePlan': async (input) => tagFacts.deletePlan(input, await browse.tagNames(input.connectionId, input.repository)),
+    'tags.delete': async (input) => {
+      const result = await tagFacts.delete(input);
+      browse.forgetTags(input.connectionId, input.repository);
+      return result;
+    },
   };
 }

@@ -16,6 +16,8 @@ import { JobLeftovers } from './job-leftovers';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
 import { scrubSecrets } from './redact';
+import { TagFactsService } from './tag-facts';
+import { TagFactsCache } from './tag-facts-cache';
 
 export interface ServicesOptions {
   /** The app's data folder (connections.json). */
@@ -35,6 +37,8 @@ export interface ServicesOptions {
   /** Tuning for tests. */
   runner?: Omit<RunnerDeps, 'pool'>;
   browse?: { catalogBatch?: number; maxScan?: number; tagCacheMs?: number };
+  /** Tuning of the tag facts cache on disk (tests). */
+  tagFactsCache?: { flushDelayMs?: number };
   /** Shows a folder in the system's file manager; each host brings its own (Electron's shell, xdg-open). */
   openFolder?: (path: string) => Promise<void>;
   /** The file index cache (`<dataDir>/file-index`): the most its files may take. Default 512 MiB. */
@@ -54,6 +58,9 @@ export interface Services {
   files: FilesService;
   /** The journal of running jobs, and what jobs that did not finish left behind. */
   leftovers: JobLeftovers;
+  /** Tag facts (digest, size, date, platforms), retag and delete; their cache on disk. */
+  tagFacts: TagFactsService;
+  tagFactsCache: TagFactsCache;
   /** Shows a folder in the file manager, when the host can. */
   openFolder: ((path: string) => Promise<void>) | undefined;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
@@ -66,13 +73,24 @@ export function createServices(options: ServicesOptions): Services {
   const credentials = new CredentialStore({ service: options.keychainService, backend: options.keychainBackend });
   const store = new ConnectionStore({ dataDir: options.dataDir, onWarning: (message) => options.logger?.warn(message) });
   const clients = new ClientPool({ store, credentials, logger: options.logger, timeoutMs: options.requestTimeoutMs });
-  const browse = new BrowseService({ pool: clients, ...options.browse });
+  const tagFactsCache = new TagFactsCache({
+    dataDir: options.dataDir,
+    ...options.tagFactsCache,
+    onWarning: (message) => options.logger?.warn(message),
+  });
+  const tagFacts = new TagFactsService({ pool: clients, cache: tagFactsCache });
+  const browse = new BrowseService({
+    pool: clients,
+    createdDates: (connectionId, repository) => tagFacts.createdDates(connectionId, repository),
+    ...options.browse,
+  });
   const connections = new ConnectionsService({
     store,
     credentials,
     onChange: (id) => {
       clients.invalidate(id);
       browse.forget(id);
+      void tagFacts.forget(id).catch((err: unknown) => options.logger?.warn(`Forgetting tag facts failed: ${String(err)}`));
     },
   });
   const sanitize = <T>(value: T): T => scrubSecrets(value, credentials.knownSecrets());
@@ -94,10 +112,13 @@ export function createServices(options: ServicesOptions): Services {
     runnerDeps,
     files,
     leftovers,
+    tagFacts,
+    tagFactsCache,
     openFolder: options.openFolder,
     sanitize,
     async close() {
       await jobs.shutdown();
+      await tagFactsCache.close().catch((err: unknown) => options.logger?.warn(`The tag facts cache could not be written: ${String(err)}`));
       await clients.close();
       await startSweep;
     },

@@ -29,6 +29,10 @@ import { OPEN_WRITER, type WritableClient } from './writer';
 import { listReferrers } from './referrers/list';
 import { RegistryAccess } from './referrers/registry-access';
 import type { ListReferrersOptions, Referrer } from './referrers/types';
+import type { RateLimit } from './rate-limit';
+import { deleteImage, getImageSummary, tagImage } from './tags/index';
+import { registryTagsAccess, type RegistryTagsAccess } from './tags/repository-access';
+import type { DeleteImageOptions, DeleteImageResult, ImageSummary, TagImageResult } from './tags/types';
 import { VerifyingStream, readBounded } from './verify';
 
 export interface Client {
@@ -52,6 +56,20 @@ export interface Client {
   listReferrers(digest: string, opts?: ListReferrersOptions): Promise<Referrer[]>;
   /** Opens a blob of this repository as a verified stream; a connection that breaks mid-blob is resumed with Range. */
   openBlob(descriptor: Descriptor, opts?: BlobReadOptions): Promise<Readable>;
+  /**
+   * Digest, media type, size, created and platforms of what `tag` names: one HEAD when its
+   * digest's summary is known already, otherwise as few reads as possible (tags/summary.ts).
+   */
+  getImageSummary(tag: string, opts?: CallOptions): Promise<ImageSummary>;
+  /** Puts the manifest `source` (a tag or digest of this repository) names under `newTag`, byte for byte. */
+  tagImage(source: string, newTag: string, opts?: CallOptions): Promise<TagImageResult>;
+  /**
+   * Deletes a manifest by digest, or a tag where the registry deletes tags; a refusal is a
+   * DeleteNotSupportedError that says what is possible instead (tags/delete.ts).
+   */
+  deleteImage(reference: string, opts?: DeleteImageOptions): Promise<DeleteImageResult>;
+  /** The pull rate limit the registry reported last (Docker Hub sends it with manifests); undefined where none was. */
+  readonly rateLimit: RateLimit | undefined;
   /** Releases connections. The client and its children cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -283,7 +301,37 @@ export class RegistryClient implements Client, BlobSource, WritableClient {
     return listReferrers(this, digest, opts, new RegistryAccess(this.session, this.repository, this.getRegistry()));
   }
 
+  getImageSummary(tag: string, opts: CallOptions = {}): Promise<ImageSummary> {
+    return getImageSummary(this.tags(), tag, opts);
+  }
+
+  tagImage(source: string, newTag: string, opts: CallOptions = {}): Promise<TagImageResult> {
+    return tagImage(this.tags(), source, newTag, opts);
+  }
+
+  deleteImage(reference: string, opts: DeleteImageOptions = {}): Promise<DeleteImageResult> {
+    return deleteImage(this.tags(), reference, opts);
+  }
+
+  get rateLimit(): RateLimit | undefined {
+    return this.session.rateLimit;
+  }
+
   // ---- internals ----
+
+  /** This repository as the tags code (summaries, tagging, deleting) reaches it. */
+  private tags(): RegistryTagsAccess {
+    this.requireRepository();
+    return registryTagsAccess({
+      session: this.session,
+      repository: this.repository,
+      name: this.getRegistry(),
+      blobs: this,
+      hub: this.hub,
+      readManifest: (ref, opts, entry) => this.fetchManifest(ref, opts, entry),
+      writer: () => this[OPEN_WRITER](),
+    });
+  }
 
   private subject(ref: Reference): string {
     return `image ${formatReference(this.getRegistry(), ref)}`;

@@ -47,6 +47,11 @@ export {
   type VerifyCosignOptions, type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
 } from './referrers';
 export {
+  DeleteNotSupportedError, SummaryLimitError, MAX_SUMMARY_IMAGES, MAX_CACHED_SUMMARIES, MAX_REMEMBERED_TAGS, PLACEHOLDER_LABEL,
+  type DeleteImageOptions, type DeleteImageResult, type ImageSummary, type PlatformSummary, type TagImageResult,
+} from './tags';
+export type { RateLimit } from './rate-limit';
+export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';

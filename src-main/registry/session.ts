@@ -8,6 +8,7 @@
 import { Authenticator } from './auth/authenticator';
 import { AccessDeniedError, ImageNotFoundError, RegistryError, RepositoryNotFoundError, describeErrors, parseErrorBody } from './errors';
 import { readText } from './auth/token';
+import { rateLimitOf, type RateLimit } from './rate-limit';
 import { redactUrl } from './redact';
 import { createDispatcher } from './transport/dispatcher';
 import { HttpTransport, discardBody, header, isReplayable, type HttpRequest, type HttpResponse } from './transport/http';
@@ -51,6 +52,7 @@ export class Session {
   /** Per-request timeout, for messages about streams that stall after the headers. */
   readonly timeoutMs: number;
   private readonly dispatcher: Agent;
+  private lastRateLimit: RateLimit | undefined;
 
   constructor(init: SessionInit) {
     const { options } = init;
@@ -79,7 +81,7 @@ export class Session {
    */
   async request(req: Omit<HttpRequest, 'authorization'>, scopes: string[]): Promise<HttpResponse> {
     const authorization = await this.auth.authorization(scopes, req.signal);
-    const res = await this.transport.send({ ...req, authorization });
+    const res = this.noteRateLimit(await this.transport.send({ ...req, authorization }));
     if (res.status !== 401 && !(res.status === 403 && /insufficient_scope/.test(String(res.headers['www-authenticate'] ?? '')))) {
       return res;
     }
@@ -88,7 +90,19 @@ export class Session {
     if (!retryScopes) return res;
     await discardBody(res);
     const retryAuthorization = await this.auth.authorization(retryScopes, req.signal);
-    return this.transport.send({ ...req, authorization: retryAuthorization });
+    return this.noteRateLimit(await this.transport.send({ ...req, authorization: retryAuthorization }));
+  }
+
+  /** The pull rate limit the registry reported last (Docker Hub, on manifest answers); undefined until one does. */
+  get rateLimit(): RateLimit | undefined {
+    return this.lastRateLimit;
+  }
+
+  /** Every answer passes here: the one place the registry's rate-limit headers are read. */
+  private noteRateLimit(res: HttpResponse): HttpResponse {
+    const reported = rateLimitOf(res);
+    if (reported) this.lastRateLimit = reported;
+    return res;
   }
 
   /**

@@ -27,7 +27,9 @@ export type OpenDialog =
   | { kind: 'mirrorRepository'; connectionId: string; repository: string }
   /** Save one file or folder of the flattened image (`path` as the Files tab lists it). */
   | { kind: 'saveFiles'; image: ImageRef; path: string; directory: boolean }
-  | { kind: 'compare'; image: ImageRef };
+  | { kind: 'compare'; image: ImageRef }
+  | { kind: 'retag'; image: ImageRef }
+  | { kind: 'deleteTag'; image: ImageRef };
 
 interface UiContextValue {
   dialog: OpenDialog | null;

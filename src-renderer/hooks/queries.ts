@@ -6,6 +6,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { BrowseTagsResult } from '../../src-shared/contract';
+import type { TagSort } from '../../src-shared/tag-order';
 import { useLading } from '../context/lading';
 
 /** Tags per page: large enough that a scroll rarely waits, small enough to arrive at once. */
@@ -57,26 +58,29 @@ export function useChildren(connectionId: string, namespace: string, filter: str
 /**
  * Pages of tags, fetched one after another as the list scrolls. `refresh()`
  * re-reads the registry (the service otherwise reuses its list for a while).
+ * A sorted list pages by position (`offset`): the date order changes as
+ * dates arrive, and a page that starts where the last one ended stays whole.
  */
-export function useTags(connectionId: string, repository: string, filter: string) {
+export function useTags(connectionId: string, repository: string, filter: string, sort: TagSort = 'name') {
   const lading = useLading();
   const refreshNext = useRef(false);
   const query = useInfiniteQuery({
-    queryKey: [...connKey(connectionId), 'tags', repository, filter],
+    queryKey: [...connKey(connectionId), 'tags', repository, filter, sort],
     queryFn: ({ pageParam }): Promise<BrowseTagsResult> => {
-      const refresh = pageParam === '' && refreshNext.current;
+      const refresh = pageParam === 0 && refreshNext.current;
       refreshNext.current = false;
       return lading['browse.tags']({
         connectionId,
         repository,
         limit: TAG_PAGE_SIZE,
-        ...(pageParam ? { last: pageParam } : {}),
+        sort,
+        ...(pageParam ? { offset: pageParam } : {}),
         ...(filter ? { filter } : {}),
         ...(refresh ? { refresh: true } : {}),
       });
     },
-    initialPageParam: '',
-    getNextPageParam: (page) => page.next,
+    initialPageParam: 0,
+    getNextPageParam: (page) => page.nextOffset,
     placeholderData: filter ? keepPreviousData : undefined,
   });
   const client = useQueryClient();

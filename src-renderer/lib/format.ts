@@ -55,3 +55,35 @@ export function shortDigest(digest: string): string {
 export function shortMediaType(mediaType: string): string {
   return mediaType.replace(/^application\/vnd\./, '');
 }
+
+const RELATIVE_STEPS: [number, string][] = [
+  [60, 's'],
+  [60, 'min'],
+  [24, 'h'],
+  [30, 'day'],
+  [12, 'month'],
+  [Infinity, 'year'],
+];
+
+/** How long before `now` an ISO 8601 time was: "just now", "5 min ago", "3 days ago", "2 years ago"; "—" when unknown. */
+export function formatAgo(iso: string | undefined, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  let value = (now - t) / 1000;
+  if (value < 0) return 'in the future';
+  if (value < 45) return 'just now';
+  for (const [size, unit] of RELATIVE_STEPS) {
+    if (value < size) {
+      const n = Math.floor(value);
+      return unit === 's' || unit === 'min' || unit === 'h' ? `${n} ${unit} ago` : `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+    }
+    value /= size;
+  }
+  return formatTime(iso);
+}
+
+/** Platforms in a table cell: `linux/` is left out ("amd64 · arm64/v8"), other systems are named ("windows/amd64"). */
+export function formatPlatforms(platforms: readonly { platform: string }[]): string {
+  return platforms.map((p) => p.platform.replace(/^linux\//, '')).join(' · ');
+}

@@ -4,7 +4,7 @@
  * A plain store outside React (one subscription to the bridge), read with
  * useSyncExternalStore.
  */
-import type { BlobProgressEntry, JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
+import type { BlobProgressEntry, ItemProgress, JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
 import type { AppError } from '../../src-shared/errors';
 
 export interface JobView {
@@ -20,6 +20,8 @@ export interface JobView {
   blobsTotal: number;
   /** Per blob (per layer), as the last progress event said. */
   blobs?: BlobProgressEntry[];
+  /** For jobs that count things rather than bytes (tags whose facts are read). */
+  items?: ItemProgress;
   /** Bytes per second over the last few seconds. */
   speed?: number;
   /** Seconds left at that speed. */
@@ -70,6 +72,7 @@ export class JobsStore {
         ...(info.endedAt ? { endedAt: Date.parse(info.endedAt) } : {}),
         bytesDone: info.bytesDone,
         bytesTotal: info.bytesTotal,
+        ...(info.items ? { items: info.items } : {}),
         ...(info.result ? { result: info.result } : {}),
         ...(info.error ? { error: info.error } : {}),
         ...(info.resumes ? { resumes: info.resumes } : {}),
@@ -109,6 +112,7 @@ export class JobsStore {
         job.blobsDone = p.blobs.filter((b) => b.state === 'done' || b.state === 'exists' || b.state === 'mounted').length;
         if (p.resumes) job.resumes = p.resumes;
         if (p.tags) job.tags = p.tags;
+        if (p.items) job.items = p.items;
         const t = this.now();
         const list = (this.samples.get(job.id) ?? []).filter((s) => t - s.t <= WINDOW_MS);
         list.push({ t, bytes: p.bytesDone });

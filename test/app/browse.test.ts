@@ -183,7 +183,7 @@ describe('browse.tags', () => {
     const want = manyTags.tags.filter((t) => t.toLowerCase().includes('v1.')).sort();
     expect(want.length).toBeGreaterThan(2);
     const first = await app.ok('browse.tags', { connectionId: anon.id, repository: manyTags.repository, filter: 'V1.', limit: 2 });
-    expect(first).toEqual({ repository: manyTags.repository, tags: want.slice(0, 2), next: want[1], total: want.length, totalUnfiltered: 2617 });
+    expect(first).toEqual({ repository: manyTags.repository, tags: want.slice(0, 2), next: want[1], nextOffset: 2, total: want.length, totalUnfiltered: 2617 });
     const second = await app.ok('browse.tags', { connectionId: anon.id, repository: manyTags.repository, filter: 'V1.', limit: 1000, last: first.next });
     expect(second.tags).toEqual(want.slice(2));
     expect(second.next).toBeUndefined();

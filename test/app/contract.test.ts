@@ -29,7 +29,8 @@ describe('the operation table', () => {
       'credentials.status',
       'files.diff', 'files.list', 'files.read',
       'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder',
-      'jobs.removeLeftovers', 'jobs.saveArchive', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout',
+      'jobs.removeLeftovers', 'jobs.saveArchive', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout', 'jobs.tagFacts',
+      'tags.delete', 'tags.deletePlan', 'tags.facts', 'tags.rateLimit', 'tags.retag',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });
@@ -41,14 +42,15 @@ describe('the operation table', () => {
     for (const name of OPERATION_NAMES) expect(typeof app.dispatcher.handlers[name], name).toBe('function');
   });
 
-  it('src-shared imports nothing but zod and itself (no Node, no DOM, no electron)', async () => {
+  // semver: plain functions on strings (the version sort), no Node or DOM either.
+  it('src-shared imports nothing but zod, semver and itself (no Node, no DOM, no electron)', async () => {
     const dir = join(import.meta.dirname, '../../src-shared');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) {
       const text = await readFile(join(dir, file), 'utf8');
       const imports = [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
-      for (const spec of imports) expect(spec === 'zod' || spec.startsWith('./'), `${file} imports ${spec}`).toBe(true);
+      for (const spec of imports) expect(spec === 'zod' || spec === 'semver' || spec.startsWith('./'), `${file} imports ${spec}`).toBe(true);
       expect(text).not.toMatch(/\b(?:process|Buffer|window|document|require)\b\s*[.(]/);
     }
   });

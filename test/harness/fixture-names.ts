@@ -23,6 +23,13 @@ export const SEMVER_TAGS: readonly string[] = [
 
 export const MANY_TAGS_COUNT = 2600;
 
+/**
+ * 1,200 small images, each with a config of its own (they differ by `created`), under
+ * `build-1` … `build-1200`: natural order is not byte order, and neither is date order.
+ */
+export const DATED = { repository: 'lading/dated', count: 1200 } as const;
+export const DATED_TAGS: readonly string[] = Array.from({ length: DATED.count }, (_, i) => `build-${i + 1}`);
+
 /** t0000..t2599 followed by the semver-like tags (2,617 in all). */
 export const MANY_TAGS: readonly string[] = [
   ...Array.from({ length: MANY_TAGS_COUNT }, (_, i) => `t${String(i).padStart(4, '0')}`),

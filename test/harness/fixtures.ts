@@ -9,7 +9,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimit } from './concurrency.js';
 import { sha256Digest } from './digest.js';
+import { pushDatedImages } from './dated-images.js';
 import {
+  DATED,
+  DATED_TAGS,
   DOCKER_IMAGE,
   MANY_TAGS,
   MANY_TAGS_REPOSITORY,
@@ -171,10 +174,11 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     pushLayout(small, `${target.host}/${MANY_TAGS_REPOSITORY}:${small.tag}`),
   ]));
 
-  const [, , referrers] = await Promise.all([
+  const [, , referrers, datedImages] = await Promise.all([
     timed('many tags', () => createManyTags(target, small)),
     timed('nested repositories', () => createNestedRepositories(target, small)),
     timed('referrers', async () => createReferrerFixtures(target, small, await keys)),
+    timed('dated images', () => pushDatedImages(target.url, DATED.repository, { tags: DATED_TAGS, concurrency: CONCURRENCY })),
   ]);
 
   const [ociImage, dockerImage, zstdImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () => Promise.all([
@@ -209,5 +213,5 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     tricky: [...TRICKY_REPOSITORIES],
     catalog,
   };
-  return { ociImage, dockerImage, zstdImage, multiarch, manyTags, repositories, referrers };
+  return { ociImage, dockerImage, zstdImage, multiarch, manyTags, repositories, referrers, dated: { repository: DATED.repository, images: datedImages } };
 }

@@ -3,6 +3,7 @@
  * Everything here must survive structured cloning (plain JSON data): tests
  * run in other processes than the setup.
  */
+import type { DatedImage } from './dated-images.js';
 import type { Platform } from './oci-layout.js';
 import type { Credentials } from './skopeo.js';
 // Loads vitest's types so the augmentation below has a module to extend.
@@ -143,6 +144,12 @@ export interface ReferrersFixture {
   badAtt: { tag: string; digest: string; layer: string };
 }
 
+/** What dated-images.ts pushed to `lading/dated` (DATED): one image per tag, in DATED_TAGS order. */
+export interface DatedFixture {
+  repository: string;
+  images: DatedImage[];
+}
+
 export interface LadingFixtures {
   ociImage: ImageFixture;
   dockerImage: ImageFixture;
@@ -152,6 +159,7 @@ export interface LadingFixtures {
   manyTags: TagListFixture;
   repositories: RepositoriesFixture;
   referrers: ReferrersFixture;
+  dated: DatedFixture;
 }
 
 export interface LadingInfo {

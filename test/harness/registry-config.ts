@@ -28,6 +28,8 @@ export interface RegistryConfigInput {
   rootDirectory: string;
   httpSecret: string;
   auth: AuthConfig;
+  /** `storage.delete.enabled` (default true): false makes every manifest and blob DELETE answer 405 UNSUPPORTED. */
+  deleteEnabled?: boolean;
 }
 
 export function registryConfig(input: RegistryConfigInput): { [key: string]: YamlValue } {
@@ -42,7 +44,7 @@ export function registryConfig(input: RegistryConfigInput): { [key: string]: Yam
     },
     storage: {
       filesystem: { rootdirectory: input.rootDirectory },
-      delete: { enabled: true },
+      delete: { enabled: input.deleteEnabled ?? true },
       maintenance: { uploadpurging: { enabled: false } },
       redirect: { disable: true },
     },

@@ -32,6 +32,8 @@ export interface StartRegistryOptions {
   httpSecret?: string;
   /** Basic auth realm (default 'lading-basic'). */
   realm?: string;
+  /** `storage.delete.enabled` (default true). */
+  deleteEnabled?: boolean;
 }
 
 export interface RunningRegistry {
@@ -134,7 +136,8 @@ async function startIn(
   let lastError: unknown;
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = await freePort();
-    await writeFile(configPath, toYaml(registryConfig({ port, rootDirectory: opts.rootDirectory, httpSecret, auth })));
+    const config = registryConfig({ port, rootDirectory: opts.rootDirectory, httpSecret, auth, deleteEnabled: opts.deleteEnabled ?? true });
+    await writeFile(configPath, toYaml(config));
     const daemon = startDaemon(binary, ['serve', configPath], { logFile, cwd: workDir });
     const url = `http://127.0.0.1:${port}`;
     try {

@@ -34,6 +34,10 @@ import { parseLayoutReference } from './reference';
 import { LayoutWriter } from './writer';
 import { listReferrers } from '../referrers/list';
 import type { ListReferrersOptions, Referrer } from '../referrers/types';
+import { DeleteNotSupportedError, getImageSummary, tagImage } from '../tags/index';
+import type { TagsAccess } from '../tags/repository-access';
+import { summaryCacheOf } from '../tags/summary-cache';
+import type { DeleteImageResult, ImageSummary, TagImageResult } from '../tags/types';
 
 /** Opens `dir` as a layout. Nothing is read until a call needs it; a push creates the folder. */
 export function openLayout(dir: string): LayoutClient {
@@ -135,12 +139,48 @@ export class LayoutClient implements Client, BlobSource, WritableClient {
     return pushImage(this[OPEN_WRITER](), tag, image, opts);
   }
 
+  getImageSummary(tag: string, opts: CallOptions = {}): Promise<ImageSummary> {
+    return getImageSummary(this.tags(), tag, opts);
+  }
+
+  /** Adds an index.json entry naming the same manifest. */
+  tagImage(source: string, newTag: string, opts: CallOptions = {}): Promise<TagImageResult> {
+    return tagImage(this.tags(), source, newTag, opts);
+  }
+
+  deleteImage(reference: string): Promise<DeleteImageResult> {
+    return Promise.reject(new DeleteNotSupportedError(
+      `${this.getRegistry()} is an OCI image layout: Lading deletes nothing from a layout (${reference} stays); remove its entry from index.json, or the folder`,
+      'disabled',
+    ));
+  }
+
+  /** A folder has no rate limit. */
+  readonly rateLimit = undefined;
+
   /** Writes into this layout: how pushImage and mirror() reach it (see writer.ts). */
   [OPEN_WRITER](): LayoutWriter {
     return new LayoutWriter(this.dir, this.getRegistry());
   }
 
   // ---- internals ----
+
+  /** The layout as the tags code reaches it: its "HEAD" is a look into index.json. */
+  private tags(): TagsAccess {
+    return {
+      name: this.getRegistry(),
+      repository: '',
+      blobs: this,
+      countsPulls: false,
+      cache: summaryCacheOf(this),
+      headManifest: async (ref, opts) => {
+        const entry = await this.resolve(ref, opts);
+        return { digest: entry.digest, mediaType: entry.mediaType };
+      },
+      readManifest: (ref, opts, entry) => this.manifests.readManifest(ref, opts, entry),
+      writer: () => this[OPEN_WRITER](),
+    };
+  }
 
   private subject(ref: Reference): string {
     return `image ${formatReference(this.getRegistry(), ref)}`;

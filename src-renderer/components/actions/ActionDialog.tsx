@@ -22,17 +22,21 @@ interface ActionDialogProps {
   intro: ReactNode;
   submitLabel: string;
   onSubmit: () => void;
-  start: ReturnType<typeof useStartJob>;
+  /** What the submit started: a job (useStartJob), or any other mutation (retag, delete). */
+  start: Pick<ReturnType<typeof useStartJob>, 'isPending' | 'isError' | 'error'>;
+  /** Nothing to submit yet (a confirmation not typed). */
+  submitDisabled?: boolean;
   /** A problem with the choices as a whole (no platform picked), shown under the fields. */
   formError?: string | undefined;
   /** The fields (Field, TextField, FolderField...). */
   children: ReactNode;
 }
 
-export function ActionDialog({ name, title, image, intro, submitLabel, onSubmit, start, formError, children }: ActionDialogProps) {
+export function ActionDialog({ name, title, image, intro, submitLabel, onSubmit, start, submitDisabled, formError, children }: ActionDialogProps) {
   const ui = useUi();
+  const buttons = <DialogButtons onCancel={() => ui.close()} submitLabel={submitLabel} pending={start.isPending} disabled={submitDisabled ?? false} />;
   return (
-    <Dialog name={name} title={title} onClose={ui.close} onSubmit={onSubmit} footer={<DialogButtons onCancel={ui.close} submitLabel={submitLabel} pending={start.isPending} />}>
+    <Dialog name={name} title={title} onClose={() => ui.close()} onSubmit={onSubmit} footer={buttons}>
       <ImageSummary image={image} />
       <p>{intro}</p>
       <div className="form-grid">{children}</div>

@@ -8,6 +8,8 @@ import { SaveArchiveDialog } from './SaveArchiveDialog';
 import { SaveFilesDialog } from './SaveFilesDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';
 import { SaveLayoutDialog } from './SaveLayoutDialog';
+import { DeleteDialog } from '../tags/DeleteDialog';
+import { RetagDialog } from '../tags/RetagDialog';
 
 export function ActionDialogs() {
   const { dialog } = useUi();
@@ -29,6 +31,10 @@ export function ActionDialogs() {
       return <SaveFilesDialog image={dialog.image} path={dialog.path} directory={dialog.directory} />;
     case 'compare':
       return <CompareDialog image={dialog.image} />;
+    case 'retag':
+      return <RetagDialog image={dialog.image} />;
+    case 'deleteTag':
+      return <DeleteDialog image={dialog.image} />;
     default:
       return null;
   }

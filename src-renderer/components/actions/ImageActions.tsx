@@ -24,6 +24,12 @@ export function ImageActions({ image }: { image: ImageRef; view: ManifestView })
       <button type="button" onClick={() => ui.open({ kind: 'compare', image })}>
         Compare…
       </button>
+      <button type="button" onClick={() => ui.open({ kind: 'retag', image })}>
+        Retag…
+      </button>
+      <button type="button" className="danger-outline" onClick={() => ui.open({ kind: 'deleteTag', image })}>
+        Delete…
+      </button>
     </div>
   );
 }

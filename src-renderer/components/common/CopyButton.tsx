@@ -1,7 +1,7 @@
 /** Copies a value to the clipboard and says so. */
 import { useEffect, useState } from 'react';
 
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -60,5 +60,12 @@ export function JobResultView({ result }: { result: JobResult }) {
           {result.rewritten ? '; the index was rewritten for the chosen platforms' : ''}
         </span>
       );
+    case 'tagFacts':
+      return (
+        <span>
+          Read the facts of {plural(result.looked, 'tag')} of <code>{result.repository}</code> ({formatCount(result.read)} images read,{' '}
+          {formatCount(result.looked - result.read - result.failed)} already known{result.failed ? `, ${formatCount(result.failed)} failed` : ''})
+        </span>
+      );
   }
 }

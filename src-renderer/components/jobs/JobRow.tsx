@@ -39,12 +39,16 @@ const STATE_LABEL: Record<JobView['state'], string> = {
 export function JobRow({ job }: { job: JobView }) {
   const lading = useLading();
   const cancel = useMutation({ mutationFn: () => lading['jobs.cancel']({ jobId: job.id }) });
-  const percent = job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
+  const { items } = job;
+  const percent = items
+    ? items.total > 0 ? Math.min(100, (items.done / items.total) * 100) : 100
+    : job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
   const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
   // Main opens the folder the job itself recorded: the page only names the job.
   const openFolder = useMutation({ mutationFn: () => lading['jobs.openFolder']({ jobId: job.id }) });
   const numbers = [
-    ...(job.state === 'running' || job.bytesTotal > 0 ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
+    ...(items ? [`${formatCount(items.done)} of ${formatCount(items.total)} ${items.unit}`] : []),
+    ...(!items && (job.state === 'running' || job.bytesTotal > 0) ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
     ...(job.tags ? [tagsLine(job.tags)] : []),
     ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),
     ...(job.state === 'running' && job.speed !== undefined ? [`${formatBytes(job.speed)}/s`] : []),

@@ -22,8 +22,9 @@ export function treeRow(page: Page, label: string): Locator {
   return page.locator('[role="treeitem"]').filter({ has: page.locator('.row-label', { hasText: new RegExp(`^${literally(label).source}$`) }) });
 }
 
+/** A row of the tag table by its tag exactly (the row also holds the tag's facts). */
 export function tagRow(page: Page, tag: string): Locator {
-  return page.locator('[data-tag-row]').filter({ hasText: new RegExp(`^${literally(tag).source}$`) });
+  return page.locator('[data-tag-row]').filter({ has: page.locator('.tag-name', { hasText: new RegExp(`^${literally(tag).source}$`) }) });
 }
 
 export interface ConnectionForm {

@@ -32,6 +32,7 @@ export {
   type InTotoSubject, type ListReferrersOptions, type MessageSignaturePart, type OtherPart, type Provenance, type ReadAttachmentOptions,
   type Referrer, type ReferrerKind, type ReferrerSource, type Sbom, type SbomPackage, type SbomPart, type SignatureCheck, type SignerInfo,
   type VerifyCosignOptions, type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
+  type MirroredReferrer, type MirroredReferrerOutcome, type MirroredReferrers,
 } from './referrers';
 export {
   extractToDirectory, ExtractError, LayerFormatError,

@@ -10,6 +10,7 @@ export {
   type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
 } from './plan';
 export { MAX_REFERRERS, MAX_REFERRER_PAGES } from './registry-access';
+export type { MirroredReferrer, MirroredReferrerOutcome, MirroredReferrers } from './copy';
 export { referrersTag, cosignTag } from './tags';
 export { AttachmentError, AttachmentTooLargeError, InvalidAttachmentError, InvalidPublicKeyError, ReferrersLimitError } from './errors';
 export type {

@@ -156,6 +156,7 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
           signal: ctx.signal,
           onProgress: mirrorProgress(ctx),
           ...(input.platforms?.length ? { platforms: input.platforms } : {}),
+          referrers: input.referrers !== false,
         });
         return {
           kind: 'mirror',
@@ -169,6 +170,7 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
           skipped: result.skipped.length,
           mounted: result.mounted.length,
           bytesCopied: result.bytesCopied,
+          ...(result.referrers ? { referrers: result.referrers, referrerNotes: result.referrerNotes ?? [] } : {}),
         };
       }),
     );

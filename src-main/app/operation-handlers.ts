@@ -9,6 +9,7 @@ import { testConnection } from './connection-test';
 import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
+import { ReferrersService } from './referrers';
 import type { Services } from './services';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -16,6 +17,7 @@ export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>
 export function createOperationHandlers(services: Services): OperationHandlers {
   const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
   const store = connections.store;
+  const referrers = new ReferrersService(services.clients);
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
   async function registryName(connectionId: string, repository: string): Promise<string> {
@@ -85,5 +87,10 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       await services.openFolder(folder);
       return { path: folder };
     },
+
+    'referrers.list': (input) => referrers.list(input),
+    'referrers.read': (input) => referrers.read(input),
+    'referrers.verify': (input) => referrers.verify(input),
+    'referrers.save': (input) => referrers.save(input),
   };
 }

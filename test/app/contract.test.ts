@@ -28,6 +28,7 @@ describe('the operation table', () => {
       'connections.import', 'connections.importCandidates', 'connections.list', 'connections.remove', 'connections.save', 'connections.test',
       'credentials.status',
       'jobs.cancel', 'jobs.extract', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.saveLayers', 'jobs.saveLayout',
+      'referrers.list', 'referrers.read', 'referrers.save', 'referrers.verify',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });

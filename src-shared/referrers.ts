@@ -21,8 +21,6 @@ export interface ReferrerView extends DescriptorView {
   sources: ReferrerSourceView[];
   /** The digest of the image it is about. */
   describes: string;
-  /** The platform of the image it is about, when that is an image of the index listed. */
-  describesPlatform?: string;
   /** For a cosign tag: the tag. */
   tag?: string;
   /** Found through the index the image was opened from (a BuildKit attestation of this image): the index's digest. */

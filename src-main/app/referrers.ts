@@ -24,13 +24,11 @@ import { requireFolder } from '../registry/disk/index';
 import { errorCode } from '../registry/error-code';
 import {
   MAX_PART_BYTES,
-  formatPlatform,
   parseReference,
   readAttachment,
   saveLayer,
   verifyCosignSignature,
   type AttachmentPart,
-  type Client,
   type Referrer,
   type Sbom,
   type SignatureCheck,
@@ -56,7 +54,6 @@ export class ReferrersService {
           if (r.describes === digest && !known.has(r.descriptor.digest)) views.push({ ...referrerView(r), viaIndex: input.index });
         }
       }
-      if (own.some((r) => r.sources.includes('index'))) await this.namePlatforms(repo, digest, views, signal);
       return { repository: input.repository, reference: input.reference, digest, referrers: views };
     });
   }
@@ -105,22 +102,6 @@ export class ReferrersService {
       const result = await saveLayer({ ...layer, open: (o) => repo.openBlob(layer, o) }, input.path, { ...(signal ? { signal } : {}) });
       return { path: result.path, bytes: result.bytes, digest: layer.digest };
     });
-  }
-
-  /** Names the platform of the image each BuildKit attestation of an index describes. */
-  private async namePlatforms(repo: Client, index: string, views: ReferrerView[], signal?: AbortSignal): Promise<void> {
-    const manifest = await repo.getManifest(`@${index}`, { signal });
-    if (!manifest.isIndex()) return;
-    const platforms = new Map(
-      manifest
-        .getIndexManifest()
-        .manifests.filter((d) => d.platform)
-        .map((d) => [d.digest, formatPlatform(d.platform!)]),
-    );
-    for (const view of views) {
-      const platform = platforms.get(view.describes);
-      if (platform) view.describesPlatform = platform;
-    }
   }
 }
 

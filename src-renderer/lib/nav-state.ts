@@ -3,7 +3,7 @@
  * the manifests opened from it (index children, subjects), and the tab.
  * A plain reducer (navigation.tsx provides it to the panes).
  */
-export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers';
+export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers' | 'referrers';
 
 export interface Crumb {
   /** A digest opened from the previous manifest. */

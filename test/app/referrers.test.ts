@@ -61,17 +61,14 @@ describe('referrers.list', () => {
     });
   });
 
-  it("an index: BuildKit's attestations, each naming the platform it describes", async () => {
+  it("an index: BuildKit's attestations, each about one of its platform images", async () => {
     const view = await app.ok('referrers.list', image(multiarch.tag, multiarch.repository));
-    const children = multiarch.manifests.filter((m) => !m.attestation);
+    const children = multiarch.manifests.filter((m) => !m.attestation).map((m) => m.digest);
     expect(view.referrers.map((r) => [r.sources, r.kind])).toEqual([
       [['index'], 'attestation'],
       [['index'], 'attestation'],
     ]);
-    for (const r of view.referrers) {
-      const child = children.find((c) => c.digest === r.describes)!;
-      expect(r.describesPlatform).toBe([child.platform.os, child.platform.architecture, child.platform.variant].filter(Boolean).join('/'));
-    }
+    expect(view.referrers.map((r) => r.describes).sort()).toEqual(children.sort());
   });
 
   it('an image opened from its index: the attestation the index holds about it, and only that', async () => {

@@ -1,10 +1,12 @@
 /** Right pane: the selected tag or digest, in tabs, with the actions on it. */
 import { currentImage, useNavigation, type TabId } from '../../context/navigation';
 import { useManifest } from '../../hooks/queries';
+import { useReferrers } from '../../hooks/referrer-queries';
 import { ImageActions } from '../actions/ImageActions';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
+import { ReferrersTab } from '../referrers/ReferrersTab';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConfigTab } from './ConfigTab';
 import { IndexTab } from './IndexTab';
@@ -33,6 +35,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
   const { state, dispatch } = useNavigation();
   const manifest = useManifest(image.connectionId, image.repository, image.reference);
   const view = manifest.data;
+  const referrers = useReferrers(image.connectionId, image.repository, image.reference);
   const isIndex = view?.kind === 'index';
   const tabs: TabSpec<TabId>[] = [
     { id: 'overview', label: 'Overview' },
@@ -40,6 +43,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
     ...(isIndex ? [{ id: 'index' as const, label: `Index (${view?.manifests?.length ?? 0})` }] : []),
     { id: 'config', label: 'Config' },
     { id: 'layers', label: view?.layers ? `Layers (${view.layers.length})` : 'Layers' },
+    { id: 'referrers', label: referrers.data ? `Referrers (${referrers.data.referrers.length})` : 'Referrers' },
   ];
   const tab = !isIndex && state.tab === 'index' ? 'overview' : state.tab;
   return (
@@ -58,6 +62,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
             {tab === 'index' && <IndexTab view={view} />}
             {tab === 'config' && <ConfigTab image={image} view={view} />}
             {tab === 'layers' && <LayersTab image={image} view={view} />}
+            {tab === 'referrers' && <ReferrersTab image={image} view={view} referrers={referrers} />}
           </ErrorBoundary>
         </Tabs>
       )}

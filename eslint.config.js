@@ -14,6 +14,15 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // `async` on a function without `await` is how this code base says "returns a promise" (interfaces
+      // of sources, writers and stand-ins, where a throw must become a rejection): not a mistake here.
+      '@typescript-eslint/require-await': 'off',
+      // `_name` says "unused on purpose"; `const { a: _a, ...rest } = x` is how a field is dropped.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // A cancelled call rejects with its AbortSignal's reason, typed `any` by the DOM typings.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+    },
   },
   {
     // The renderer is type-checked with the DOM library (tsconfig.renderer.json), not Node's.
@@ -23,6 +32,18 @@ export default tseslint.config(
     },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // Tests read JSON that children, registries and tools print, and check it field by field with
+    // expect(): typing every such document would add nothing the assertions do not already say.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
   },
   {
     // Plain Node scripts (the install and start helpers): no types to check.

@@ -1,7 +1,7 @@
 /**
  * Runs the benchmarks one after the other, each in its own process:
  *
- *   npm run bench                  read, mirror, extract
+ *   npm run bench                  read, mirror, extract, files
  *   npm run bench -- read extract  only those
  *
  * Each prints its figures beside its peers' from the same run, as ratios, and
@@ -12,8 +12,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './lib/paths.js';
 
-const ALL = ['read', 'mirror', 'extract'];
-const KNOWN = [...ALL, 'file-writes'];
+const ALL = ['read', 'mirror', 'extract', 'files'];
+const KNOWN = [...ALL, 'file-writes', 'layers', 'zstd'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 const unknown = chosen.filter((name) => !KNOWN.includes(name));
 if (unknown.length > 0) {

@@ -72,7 +72,7 @@ await runBench('bench/ui-tags', async (session) => {
   const work = await session.tempDir('lading-bench-ui-tags-');
   const tags = manyTagNames(TAGS);
   const built = Date.now();
-  const layout = await buildImageLayout(join(work, 'layout'), SMALL_IMAGE_SPEC, tags[0]!);
+  const layout = await buildImageLayout(join(work, 'layout'), SMALL_IMAGE_SPEC, tags[0]);
   await pushLayout(layout, `${registry.host}/${REPOSITORY}:${tags[0]}`);
   await tagManyTimes(registry, REPOSITORY, tags[0]!, tags);
   const fillMs = Date.now() - built;
@@ -99,7 +99,7 @@ await runBench('bench/ui-tags', async (session) => {
     await armClickToFirstRow(page);
     await treeRow(page, 'tags').click();
     await tagRow(page, tags[0]!).waitFor();
-    return (await page.evaluate('globalThis.__ladingFirstRows')) as number;
+    return await page.evaluate<number>('globalThis.__ladingFirstRows');
   };
 
   const cold: number[] = [];

@@ -297,6 +297,47 @@ export interface JobStarted {
   title: string;
 }
 
+/** A file or folder a job was writing when its Lading process stopped (a crash, a kill): never given its final name. */
+export interface LeftoverFile {
+  path: string;
+  kind: 'file' | 'folder';
+  /** Its size; a folder's, the sum of the files in it. */
+  bytes: number;
+  /** When it was last changed (ISO 8601): about when its process stopped. */
+  modifiedAt: string;
+}
+
+/** The unfinished files of one job that a Lading process did not finish. */
+export interface JobLeftover {
+  /** The job's id in the run that stopped: what jobs.removeLeftovers takes. */
+  jobId: string;
+  kind: JobKind;
+  title: string;
+  /** ISO 8601. */
+  startedAt: string;
+  /** The folders its files are in. */
+  folders: string[];
+  files: LeftoverFile[];
+  bytes: number;
+  /** False when a folder held too many entries to count: `bytes` is then a lower bound. */
+  bytesComplete: boolean;
+}
+
+export interface JobLeftoversResult {
+  /** Oldest first. */
+  jobs: JobLeftover[];
+  bytes: number;
+}
+
+export interface RemoveLeftoversResult {
+  removed: { path: string; bytes: number }[];
+  bytesFreed: number;
+  /** Files that could not be removed, and why. */
+  failed: { path: string; message: string }[];
+  /** Job ids given that have no unfinished files (already removed, or never a job that stopped). */
+  notFound: string[];
+}
+
 // ---------------------------------------------------------------------------
 // Job events: pushed by main to every page (transport.ts says how), per job
 // in `seq` order: any number of `progress`, then exactly one of `done`,
@@ -528,6 +569,16 @@ export const operations = {
       layer: digestSchema,
       path: absolutePathSchema,
     }),
+  ),
+  'jobs.leftovers': operation<JobLeftoversResult>()(
+    'query',
+    'The unfinished files of jobs a Lading process did not finish (it crashed or was killed), found through the journal of running jobs',
+    empty,
+  ),
+  'jobs.removeLeftovers': operation<RemoveLeftoversResult>()(
+    'command',
+    "Removes the unfinished files of the given jobs (the paths come from the journal, never from the caller)",
+    z.strictObject({ jobIds: uniqueList(jobIdSchema, 1000, 'jobIds').refine((ids) => ids.length > 0, 'Give at least one job id') }),
   ),
 } as const;
 

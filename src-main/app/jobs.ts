@@ -164,7 +164,7 @@ export class JobManager {
 
   private emit(record: JobRecord, body: DistributiveOmit<JobEvent, 'jobId' | 'seq'>): void {
     record.seq += 1;
-    this.options.events.emit(this.sanitize({ ...body, jobId: record.id, seq: record.seq } as JobEvent));
+    this.options.events.emit(this.sanitize({ ...body, jobId: record.id, seq: record.seq }));
   }
 
   private sanitize<T>(value: T): T {

@@ -15,7 +15,7 @@ import type { Services } from './services';
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
 
 export function createOperationHandlers(services: Services): OperationHandlers {
-  const { connections, browse, jobs, credentials, importer, runnerDeps } = services;
+  const { connections, browse, jobs, credentials, importer, runnerDeps, leftovers } = services;
   const store = connections.store;
   const referrers = new ReferrersService(services.clients);
 
@@ -56,15 +56,18 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'jobs.saveLayers': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const what = input.layers ? `${input.layers.length} layer${input.layers.length === 1 ? '' : 's'}` : 'layers';
-      return jobs.start('saveLayers', `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`, saveLayersJob(runnerDeps, input));
+      const title = `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
+      return jobs.start('saveLayers', title, leftovers.track({ kind: 'saveLayers', title, targetDir: input.targetDir }, saveLayersJob(runnerDeps, input)));
     },
     'jobs.saveLayout': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
-      return jobs.start('saveLayout', `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`, saveLayoutJob(runnerDeps, input));
+      const title = `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`;
+      return jobs.start('saveLayout', title, leftovers.track({ kind: 'saveLayout', title, targetDir: input.targetDir }, saveLayoutJob(runnerDeps, input)));
     },
     'jobs.extract': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
-      return jobs.start('extract', `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`, extractJob(runnerDeps, input));
+      const title = `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`;
+      return jobs.start('extract', title, leftovers.track({ kind: 'extract', title, targetDir: input.targetDir }, extractJob(runnerDeps, input)));
     },
     'jobs.mirror': async (input) => {
       const from = await registryName(input.source.connectionId, input.source.repository);
@@ -92,5 +95,7 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'referrers.read': (input) => referrers.read(input),
     'referrers.verify': (input) => referrers.verify(input),
     'referrers.save': (input) => referrers.save(input),
+    'jobs.leftovers': () => leftovers.list(),
+    'jobs.removeLeftovers': (input) => leftovers.remove(input.jobIds),
   };
 }

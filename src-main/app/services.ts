@@ -11,6 +11,7 @@ import { ConnectionsService, ConnectionStore } from './connections';
 import { CredentialStore, type KeychainBackend } from './credentials';
 import { DockerConfigImporter } from './docker-config';
 import { JobEventBus } from './events';
+import { JobLeftovers } from './job-leftovers';
 import type { RunnerDeps } from './job-runners';
 import { JobManager } from './jobs';
 import { scrubSecrets } from './redact';
@@ -46,6 +47,8 @@ export interface Services {
   events: JobEventBus;
   importer: DockerConfigImporter;
   runnerDeps: RunnerDeps;
+  /** The journal of running jobs, and what jobs that did not finish left behind. */
+  leftovers: JobLeftovers;
   /** Shows a folder in the file manager, when the host can. */
   openFolder: ((path: string) => Promise<void>) | undefined;
   /** Replaces any secret this process has handled, wherever it occurs in `value`. */
@@ -72,6 +75,8 @@ export function createServices(options: ServicesOptions): Services {
   const jobs = new JobManager({ events, sanitize, throttleMs: options.progressThrottleMs });
   const importer = new DockerConfigImporter({ homeDir: options.homeDir ?? homedir(), env: options.env ?? process.env }, connections);
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
+  const leftovers = new JobLeftovers({ dataDir: options.dataDir, logger: options.logger });
+  const startSweep = leftovers.sweepAtStart().catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
   return {
     credentials,
     connections,
@@ -81,11 +86,13 @@ export function createServices(options: ServicesOptions): Services {
     events,
     importer,
     runnerDeps,
+    leftovers,
     openFolder: options.openFolder,
     sanitize,
     async close() {
       await jobs.shutdown();
       await clients.close();
+      await startSweep;
     },
   };
 }

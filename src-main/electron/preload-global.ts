@@ -12,8 +12,8 @@ import { JOB_EVENT_CHANNEL, operationChannel, PICK_FOLDER_CHANNEL, type PreloadG
 /** The part of ipcRenderer used (preload.ts passes Electron's own, so the type check holds it to electron's .d.ts). */
 export interface PreloadIpc {
   invoke: IpcRenderer['invoke'];
-  on(channel: string, listener: (event: IpcRendererEvent, ...args: any[]) => void): unknown;
-  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
+  on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): unknown;
 }
 
 export function createPreloadGlobal(
@@ -29,7 +29,7 @@ export function createPreloadGlobal(
   exposed.onJobEvent = (listener: (event: JobEvent) => void) => {
     if (typeof listener !== 'function') throw new TypeError('onJobEvent needs a function');
     // The page sees the event's data only, never the IpcRendererEvent (it holds ipcRenderer).
-    const relay = (_event: IpcRendererEvent, jobEvent: JobEvent) => listener(jobEvent);
+    const relay = (_event: IpcRendererEvent, jobEvent: unknown) => listener(jobEvent as JobEvent);
     ipcRenderer.on(JOB_EVENT_CHANNEL, relay);
     return () => {
       ipcRenderer.removeListener(JOB_EVENT_CHANNEL, relay);

@@ -15,7 +15,7 @@ export async function mapLimit<T, R>(
   const onAbort = () => controller.abort(outer!.reason);
   if (outer?.aborted) throw outer.reason;
   outer?.addEventListener('abort', onAbort, { once: true });
-  const results: R[] = new Array(items.length);
+  const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

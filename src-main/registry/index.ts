@@ -21,6 +21,8 @@ export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } fr
 export type { ImageWriter, BlobOutcome } from './writer';
 export type { BlobProgress, PushOptions } from './types';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
+/** What a crash leaves (temporaries of a process that has gone), found and removed; never those of a running job. */
+export { findTemporaries, removeStaleTemporaries, type FoundTemporary, type SweepResult } from './disk/index';
 export { openLayout, LayoutClient } from './layout/client';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {
@@ -38,3 +40,10 @@ export {
   extractToDirectory, ExtractError, LayerFormatError,
   type ExtractProgress, type ExtractResult, type ExtractToDirectoryOptions, type SkippedEntry,
 } from './extract';
+export {
+  listImageFiles, readImageFile, diffImages, FileIndexCache, FileDeletedError, FileIndexLimitError, FileNotInImageError, ImageFileError,
+  NotARegularFileError, MAX_LAYER_ENTRIES, MAX_TOTAL_ENTRIES,
+  type ChangeKind, type ChangedFile, type ConfigChange, type ConfigField, type ConfigValue, type DiffFile, type FileIndexCacheOptions,
+  type FileState, type ImageDiff, type ImageFileEntry, type ImageFileType, type ImageFiles, type IndexProgress, type LayerChange,
+  type LayerChanges, type ListFilesOptions, type ReadFileOptions, type SkippedFile,
+} from './files';

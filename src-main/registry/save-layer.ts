@@ -4,12 +4,12 @@
  * against the layer's digest while they stream, flushed to disk, and only then
  * renamed: a failed or cancelled save leaves nothing under the final name.
  */
-import { PassThrough, type Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
 import { byteCounter } from './byte-counter';
 import { writeStreamAtomically } from './disk/atomic-file';
 import { diskError } from './disk/failure-words';
 import { RegistryError } from './errors';
+import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES, type Compression } from './extract/decompress';
 import type { Layer } from './image';
 
 export interface SaveLayerOptions {
@@ -29,38 +29,42 @@ export interface SaveLayerResult {
 export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptions = {}): Promise<SaveLayerResult> {
   let written = 0;
   try {
-    // Before any download: a layer that cannot be decompressed fails at once.
-    const decompressor = opts.decompress ? [decompressorFor(layer)] : [];
-    const source = await layer.open({ signal: opts.signal });
+    const opened = await layer.open({ signal: opts.signal });
+    let source: Readable = opened;
+    let decompression: { stage: Transform; compression: Compression } | undefined;
+    if (opts.decompress) {
+      // The format is read from the first bytes, as for extraction: media types are often loose.
+      const peeked = await peek(opened, SNIFF_BYTES);
+      const compression = detectCompression(peeked.head);
+      source = peeked.stream;
+      try {
+        decompression = { stage: decompressorFor(compression, layer.digest), compression };
+      } catch (err) {
+        source.destroy();
+        throw err;
+      }
+    }
     const stages = [
       byteCounter((read) => opts.onProgress?.(read, layer.size)),
-      ...decompressor,
+      ...(decompression ? [decompression.stage] : []),
       byteCounter((count) => {
         written = count;
       }),
     ];
-    await writeStreamAtomically(path, source, stages, { mode: 0o644, signal: opts.signal });
+    try {
+      await writeStreamAtomically(path, source, stages, { mode: 0o644, signal: opts.signal });
+    } catch (err) {
+      // pipeline() destroys every stage with the first error, so a full disk also shows up on the
+      // decompressor: only an error without a system call behind it is the decompressor's own.
+      if (decompression && decompression.stage.errored === err && (err as NodeJS.ErrnoException).syscall === undefined) {
+        throw describeDecompressError(err as Error, decompression.compression, layer.digest);
+      }
+      throw err;
+    }
     return { path, bytes: written };
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (isZlibError(err)) {
-      // A raw zlib error would be the only non-RegistryError a save can end with.
-      throw new RegistryError(`Layer ${layer.digest} could not be decompressed: ${err.message} (its stored bytes are not valid gzip)`, { cause: err });
-    }
+    if (err instanceof RegistryError) throw err;
     throw diskError(err, { verb: 'save', path });
   }
-}
-
-/** zlib's own errors carry codes like Z_DATA_ERROR ("incorrect header check") and Z_BUF_ERROR ("unexpected end of file"). */
-function isZlibError(err: unknown): err is Error {
-  const code = (err as { code?: unknown })?.code;
-  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_');
-}
-
-function decompressorFor(layer: Layer): Transform {
-  if (/zstd/.test(layer.mediaType)) {
-    throw new RegistryError(`Layer ${layer.digest} is zstd-compressed, which Node 20 cannot decompress: save it as stored`);
-  }
-  // An uncompressed tar layer (`...tar` without +gzip) is already what was asked for.
-  return /gzip/.test(layer.mediaType) || !/tar$/.test(layer.mediaType) ? createGunzip() : new PassThrough();
 }

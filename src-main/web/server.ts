@@ -39,7 +39,7 @@ export interface WebBridgeOptions {
   /** Requests a connection may have in flight. Default 64. */
   maxInFlight?: number;
   /** Told about refused requests and upgrades. */
-  onRefused?(what: string, reason: string): void;
+  onRefused?: ((what: string, reason: string) => void) | undefined;
 }
 
 export interface WebBridge {

@@ -14,7 +14,7 @@ export interface UpgradeHandlerOptions {
   port: number;
   token: string;
   /** Serves an accepted connection. */
-  onConnection(ws: WebSocket): void;
+  onConnection: (ws: WebSocket) => void;
   /** Told about refused upgrades. */
   onRefused?: ((what: string, reason: string) => void) | undefined;
 }

@@ -18,11 +18,18 @@ function invalid(id: number | null, message: string): WsResponse {
   return { id, outcome: { ok: false, error } };
 }
 
+/** A text frame's payload: ws hands it over as a Buffer (or fragments) by default, as a string from tests. */
+function messageText(data: RawData | string): string {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
 export function readRequest(data: RawData | string, isBinary: boolean): ReadRequest {
   if (isBinary) return { answer: invalid(null, 'Messages must be JSON text') };
   let message: Partial<WsRequest>;
   try {
-    message = JSON.parse(data.toString()) as Partial<WsRequest>;
+    message = JSON.parse(messageText(data)) as Partial<WsRequest>;
   } catch {
     return { answer: invalid(null, 'A message must be JSON: {"id", "op", "input"}') };
   }

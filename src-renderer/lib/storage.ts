@@ -66,6 +66,16 @@ export function dismissImports(keys: string[]): void {
   write('dismissedImports', [...new Set([...dismissedImports(), ...keys])]);
 }
 
+/** Jobs whose unfinished files (after a crash) the person chose to keep: not offered for removal again. */
+export function dismissedLeftovers(): string[] {
+  return readStrings('dismissedLeftovers');
+}
+
+export function dismissLeftovers(jobIds: string[]): void {
+  // Job ids are unique to one job: the list only grows by what a crash left, and is trimmed to the newest.
+  write('dismissedLeftovers', [...new Set([...dismissedLeftovers(), ...jobIds])].slice(-200));
+}
+
 /** The connection last mirrored to. */
 export function lastMirrorTarget(): string {
   return readString('lastMirrorTarget');

@@ -27,7 +27,8 @@ describe('the operation table', () => {
       'browse.children', 'browse.config', 'browse.manifest', 'browse.tags',
       'connections.import', 'connections.importCandidates', 'connections.list', 'connections.remove', 'connections.save', 'connections.test',
       'credentials.status',
-      'jobs.cancel', 'jobs.extract', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.saveLayers', 'jobs.saveLayout',
+      'jobs.cancel', 'jobs.extract', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.removeLeftovers', 'jobs.saveLayers',
+      'jobs.saveLayout',
       'referrers.list', 'referrers.read', 'referrers.save', 'referrers.verify',
     ]);
     for (const name of OPERATION_NAMES) {

@@ -12,13 +12,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
-  BrowserWindowConstructorOptions, ContextBridge, IpcMain, IpcMainInvokeEvent, IpcRenderer, IpcRendererEvent,
+  BrowserWindowConstructorOptions, ContextBridge, IpcMain, IpcMainInvokeEvent, IpcRenderer,
   MenuItemConstructorOptions, OpenDialogOptions, OpenDialogReturnValue,
 } from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { PreloadIpc } from '../../src-main/electron/preload-global';
 
-type Handler = (event: IpcMainInvokeEvent, ...args: any[]) => unknown;
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
 export class FakeFrame {
   constructor(
@@ -81,7 +81,7 @@ export class FakeIpcMain {
     } catch (err) {
       const message = `Error invoking remote method '${channel}': ${String(err)}`;
       this.answers.push(JSON.stringify(message));
-      throw new Error(message);
+      throw new Error(message, { cause: err });
     }
     this.answers.push(JSON.stringify(answer) ?? 'undefined');
     return answer;
@@ -101,11 +101,11 @@ export class FakeIpcRenderer extends EventEmitter {
   ) {
     super();
     contents.on('fake:to-renderer', (channel: string, args: unknown[]) => {
-      this.emit(channel, { sender: this } as unknown as IpcRendererEvent, ...args);
+      this.emit(channel, { sender: this }, ...args);
     });
   }
 
-  invoke(channel: string, ...args: unknown[]): Promise<any> {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
     this.invoked.push({ channel, args });
     return this.ipcMain.invoke(this.frame, this.contents, channel, ...args);
   }
@@ -122,7 +122,7 @@ export class FakeContextBridge {
 }
 export const contextBridgeShape = (b: FakeContextBridge) => b satisfies Pick<ContextBridge, 'exposeInMainWorld'>;
 
-type WebRequestListener = (details: any, callback: (response: any) => void) => void;
+type WebRequestListener = (details: unknown, callback: (response: unknown) => void) => void;
 
 export class FakeSession {
   beforeRequest: WebRequestListener | undefined;
@@ -152,8 +152,8 @@ export class FakeSession {
   /** Runs the onBeforeRequest listener: true when the request may go ahead. */
   allows(url: string): boolean {
     let cancel: boolean | undefined;
-    this.beforeRequest!({ url, resourceType: 'other' }, (response: { cancel?: boolean }) => {
-      cancel = response.cancel;
+    this.beforeRequest!({ url, resourceType: 'other' }, (response) => {
+      cancel = (response as { cancel?: boolean }).cancel;
     });
     return cancel === false;
   }
@@ -161,8 +161,8 @@ export class FakeSession {
   /** Runs the onHeadersReceived listener. */
   headersFor(url: string, responseHeaders: Record<string, string[]> = {}): Record<string, string[]> {
     let out: Record<string, string[]> | undefined;
-    this.headersReceived!({ url, responseHeaders }, (response: { responseHeaders?: Record<string, string[]> }) => {
-      out = response.responseHeaders;
+    this.headersReceived!({ url, responseHeaders }, (response) => {
+      out = (response as { responseHeaders?: Record<string, string[]> }).responseHeaders;
     });
     return out ?? responseHeaders;
   }

@@ -66,22 +66,24 @@ export class FaultServer {
 
   /** Starts a server on 127.0.0.1 and a free port chosen by the system. */
   static async start(options: FaultServerOptions = {}): Promise<FaultServer> {
-    let fault: FaultServer | undefined;
+    // The listener exists before the server it belongs to: it finds it here once the port is known.
+    const made: { fault?: FaultServer } = {};
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      void fault!.dispatch(req, res);
+      void made.fault!.dispatch(req, res);
     };
     const server: Server = options.tls
-      ? (createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) as unknown as Server)
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
       : createHttpServer(listener);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    fault = new FaultServer(server, port, !!options.tls);
+    const fault = new FaultServer(server, port, !!options.tls);
+    made.fault = fault;
     server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-      fault!.sockets.add(socket);
-      socket.once('close', () => fault!.sockets.delete(socket));
+      fault.sockets.add(socket);
+      socket.once('close', () => fault.sockets.delete(socket));
     });
     // A TLS handshake that the client refuses is not an error of the server.
     server.on('tlsClientError', () => undefined);

@@ -73,7 +73,7 @@ function serveReferrers(pages: Descriptor[][], opts: { filter?: 'applied' | 'ign
     if (wanted && (opts.filter === 'applied' || opts.filter === 'claimed-only')) headers['oci-filters-applied'] = 'artifactType';
     if (page + 1 < pages.length) {
       const next = new URLSearchParams({ page: String(page + 1), ...(wanted ? { artifactType: wanted } : {}) });
-      headers.link = `<${REFERRERS}?${next}>; rel="next"`;
+      headers.link = `<${REFERRERS}?${next.toString()}>; rel="next"`;
     }
     sendJson(res, 200, referrersIndex(manifests), { 'content-type': OCI_INDEX, ...headers });
   });

@@ -18,6 +18,7 @@ import {
   NESTED_TAG,
   OCI_IMAGE,
   TRICKY_REPOSITORIES,
+  ZSTD_IMAGE,
 } from './fixture-names.js';
 import { MULTIARCH_PLATFORMS, SINGLE_IMAGE_SPEC, SMALL_IMAGE_SPEC } from './fixture-specs.js';
 import {
@@ -34,7 +35,7 @@ import {
 import type { ImageFixture, IndexFixture, LadingFixtures, RepositoriesFixture, TagListFixture } from './lading-info.js';
 import { ALL_MANIFEST_TYPES } from './media-types.js';
 import { headManifest, listAllTags, listCatalog, mountBlob, putManifest } from './registry-http.js';
-import { skopeoRawManifest } from './skopeo.js';
+import { skopeoCopy, skopeoRawManifest } from './skopeo.js';
 import { timed } from './timing.js';
 import { createReferrerFixtures } from './referrer-fixtures.js';
 import { createSigningKeys } from './signing.js';
@@ -157,7 +158,13 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     buildImageLayout(join(workDir, 'layouts', 'small'), SMALL_IMAGE_SPEC, MANY_TAGS[0] ?? 't0000'),
   ]));
 
+  // skopeo's blob cache could swap the gzip blobs back in on a push that may change them;
+  // recompressing layout to layout, then pushing with --preserve-digests, cannot.
+  const zstd: BuiltImageLayout = { ...single, dir: join(workDir, 'layouts', 'zstd-image') };
+  await timed('zstd layout', () => skopeoCopy(`oci:${single.dir}:${single.tag}`, `oci:${zstd.dir}:${zstd.tag}`, { compressFormat: 'zstd' }));
+
   await timed('skopeo push', () => Promise.all([
+    pushLayout(zstd, `${target.host}/${ZSTD_IMAGE.repository}:${ZSTD_IMAGE.tag}`),
     pushLayout(single, `${target.host}/${OCI_IMAGE.repository}:${OCI_IMAGE.tag}`),
     pushLayout(single, `${target.host}/${DOCKER_IMAGE.repository}:${DOCKER_IMAGE.tag}`, { format: 'v2s2' }),
     pushLayout(multi, `${target.host}/${MULTIARCH.repository}:${MULTIARCH.tag}`, { all: true }),
@@ -170,9 +177,10 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     timed('referrers', async () => createReferrerFixtures(target, small, await keys)),
   ]);
 
-  const [ociImage, dockerImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () => Promise.all([
+  const [ociImage, dockerImage, zstdImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () => Promise.all([
     imageFixture(target, OCI_IMAGE, single, true),
     imageFixture(target, DOCKER_IMAGE, single, false),
+    imageFixture(target, ZSTD_IMAGE, zstd, false),
     indexFixture(target, multi),
     served(target, MANY_TAGS_REPOSITORY, small.tag),
     listAllTags(target.url, MANY_TAGS_REPOSITORY, { pageSize: 1000 }),
@@ -180,6 +188,7 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     listCatalog(target.url, { pageSize: 100 }),
   ]));
 
+  check(zstdImage.layers.every((l) => l.mediaType === 'application/vnd.oci.image.layer.v1.tar+zstd'), 'zstd-image: skopeo did not write zstd layers');
   check(manyTagsServed.digest === small.image.descriptor.digest, 'many-tags manifest bytes changed');
   check(tags.length === MANY_TAGS.length, `many-tags lists ${tags.length} tags, expected ${MANY_TAGS.length}`);
   const listed = new Set(catalog);
@@ -200,5 +209,5 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     tricky: [...TRICKY_REPOSITORIES],
     catalog,
   };
-  return { ociImage, dockerImage, multiarch, manyTags, repositories, referrers };
+  return { ociImage, dockerImage, zstdImage, multiarch, manyTags, repositories, referrers };
 }

@@ -13,5 +13,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.LADING_HARNESS_VERBOSE) {
     console.log(`[harness] setup took ${env.info.setupMs} ms; work dir ${env.info.workDir}`);
   }
-  return env.teardown;
+  return () => env.teardown();
 }

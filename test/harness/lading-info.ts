@@ -146,6 +146,8 @@ export interface ReferrersFixture {
 export interface LadingFixtures {
   ociImage: ImageFixture;
   dockerImage: ImageFixture;
+  /** ociImage with zstd layers (`skopeo copy --dest-compress-format zstd`), pushed with --preserve-digests. */
+  zstdImage: ImageFixture;
   multiarch: IndexFixture;
   manyTags: TagListFixture;
   repositories: RepositoriesFixture;

@@ -88,6 +88,8 @@ export interface CopyOptions {
   format?: 'oci' | 'v2s2';
   srcCreds?: Credentials;
   destCreds?: Credentials;
+  /** Recompress every layer (`--dest-compress-format`); the layer digests change, so no --preserve-digests. */
+  compressFormat?: 'zstd' | 'gzip';
 }
 
 /** `skopeo copy` between any two transports; registries on loopback are plain HTTP. */
@@ -95,8 +97,9 @@ export async function skopeoCopy(src: string, dest: string, opts: CopyOptions = 
   const args = ['--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--quiet'];
   if (opts.all) args.push('--all');
   if (opts.format) args.push('--format', opts.format);
+  if (opts.compressFormat) args.push('--dest-compress', '--dest-compress-format', opts.compressFormat);
   // Without a format change skopeo must not rewrite the manifest: fail instead.
-  else args.push('--preserve-digests');
+  if (!opts.format && !opts.compressFormat) args.push('--preserve-digests');
   const srcRef = dockerRef(src);
   const destRef = dockerRef(dest);
   if (srcRef.startsWith('docker://')) args.push(...credArgs('--src-creds', '--src-no-creds', opts.srcCreds));

@@ -58,7 +58,7 @@ function everythingSaid(err: unknown): string {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
     const x = e as Error & { url?: string; errors?: unknown };
-    parts.push(String(x.message), String(x.stack), String(x.url), JSON.stringify(x.errors ?? null), String(e));
+    parts.push(String(x.message), String(x.stack), String(x.url), JSON.stringify(x.errors ?? null), (e as Error).toString());
     e = x.cause;
   }
   return parts.join('\n');

@@ -7,19 +7,8 @@
  * Usage: node --import tsx extract-child.ts '{"host":..., "repository":..., "tag":..., "dir":...}'
  * Prints one JSON line: {"ok":true,"result":...,"peakRssKiB":...} or {"ok":false,"name":...,"message":...}.
  */
-import { readFileSync } from 'node:fs';
 import { createClient, extractToDirectory } from '../../src-main/registry/index';
-
-/**
- * This process's peak resident set. Not getrusage's maxRSS: Linux carries that
- * over fork and exec, so it would report the (much larger) test runner that
- * spawned us. VmHWM belongs to the address space exec made.
- */
-function peakRssKiB(): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (!match?.[1]) throw new Error('no VmHWM in /proc/self/status');
-  return Number(match[1]);
-}
+import { peakRssKiB } from './json-child';
 
 interface ChildArgs {
   host: string;

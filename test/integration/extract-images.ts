@@ -7,13 +7,15 @@
  * layout (umoci reads it from there) and pushed to a registry with skopeo
  * (Lading reads it from there).
  */
-import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { sha256Digest } from '../harness/digest.js';
 import { FIXED_CREATED, pushLayout } from '../harness/images.js';
 import { buildLayer, type LayerSpec } from '../harness/layers.js';
 import { MediaType } from '../harness/media-types.js';
 import { OciLayoutWriter } from '../harness/oci-layout.js';
+import { requireTool } from '../harness/tools.js';
 
 export type RawEntry = Partial<tar.Header> & { name: string; content?: string | Buffer };
 
@@ -21,11 +23,24 @@ export type RawEntry = Partial<tar.Header> & { name: string; content?: string | 
 export interface RawLayerSpec {
   createdBy: string;
   raw: RawEntry[];
-  /** 'gzip' (default); 'none' stores the plain tar; 'zstd' stores bytes that only start like zstd. */
-  compression?: 'gzip' | 'none' | 'zstd';
+  /**
+   * 'gzip' (default); 'none' stores the plain tar; 'zstd' compresses with the zstd tool;
+   * 'zstd-as-gzip' does too but labels the layer gzip; 'not-zstd' stores bytes that only start like zstd.
+   */
+  compression?: 'gzip' | 'none' | 'zstd' | 'zstd-as-gzip' | 'not-zstd';
 }
 
-export type MixedLayerSpec = LayerSpec | RawLayerSpec;
+/** A layer given as its stored bytes, whatever they are (a test of what is not a tar). */
+export interface BlobLayerSpec {
+  createdBy: string;
+  blob: Buffer;
+  mediaType?: string;
+}
+
+export type MixedLayerSpec = LayerSpec | RawLayerSpec | BlobLayerSpec;
+
+/** Container config fields (`Env`, `Cmd`, `Labels`, `ExposedPorts`...) of a built image. */
+export type ContainerConfigSpec = Record<string, unknown>;
 
 export interface MixedLayer {
   digest: string;
@@ -63,6 +78,11 @@ export async function rawTar(entries: RawEntry[]): Promise<Buffer> {
 }
 
 async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
+  if ('blob' in spec) {
+    // The diff_id cannot be known for bytes that are not a tar; nothing reads it.
+    const digest = sha256Digest(spec.blob);
+    return { digest, size: spec.blob.length, mediaType: spec.mediaType ?? MediaType.ociLayerGzip, diffId: digest, blob: spec.blob };
+  }
   if (!('raw' in spec)) {
     const built = await buildLayer(spec);
     return { digest: built.digest, size: built.size, mediaType: MediaType.ociLayerGzip, diffId: built.diffId, blob: built.blob };
@@ -81,7 +101,12 @@ async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
       mediaType = 'application/vnd.oci.image.layer.v1.tar';
       break;
     case 'zstd':
-      // The zstd frame magic, then the tar: enough for a reader that sniffs; no zstd tool needed.
+    case 'zstd-as-gzip':
+      blob = zstdCompress(plain);
+      mediaType = spec.compression === 'zstd' ? 'application/vnd.oci.image.layer.v1.tar+zstd' : MediaType.ociLayerGzip;
+      break;
+    case 'not-zstd':
+      // The zstd frame magic, then the tar: a reader that sniffs takes it for zstd, and must fail on it.
       blob = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), plain]);
       mediaType = 'application/vnd.oci.image.layer.v1.tar+zstd';
       break;
@@ -89,17 +114,40 @@ async function buildMixedLayer(spec: MixedLayerSpec): Promise<MixedLayer> {
   return { digest: sha256Digest(blob), size: blob.length, mediaType, diffId, blob };
 }
 
+function zstdCompress(plain: Buffer): Buffer {
+  const result = spawnSync(requireTool('zstd', 'zstd'), ['-q', '-c', '-3'], { input: plain, maxBuffer: 512 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`zstd failed: ${result.stderr.toString()}`);
+  return result.stdout;
+}
+
+export interface MixedLayoutOptions {
+  /** Every layer's tar compressed with the zstd tool, and still labelled gzip (what a sniffing reader must catch). */
+  zstdAsGzip?: boolean;
+  /** The config's container config (`Env`, `Cmd`, `Labels`, `ExposedPorts`...). */
+  containerConfig?: ContainerConfigSpec;
+}
+
+/** The same tar, zstd bytes under the gzip media type. */
+function asZstdUnderGzip(layer: MixedLayer): MixedLayer {
+  const plain = layer.mediaType === MediaType.ociLayerGzip ? gunzipSync(layer.blob) : layer.blob;
+  const blob = zstdCompress(plain);
+  return { digest: sha256Digest(blob), size: blob.length, mediaType: MediaType.ociLayerGzip, diffId: layer.diffId, blob };
+}
+
 /** Writes a single-image OCI layout at `dir` under `tag`. */
-export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag = 'v1'): Promise<MixedLayout> {
+export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag = 'v1', opts: MixedLayoutOptions = {}): Promise<MixedLayout> {
   const layers: MixedLayer[] = [];
-  for (const spec of specs) layers.push(await buildMixedLayer(spec));
+  for (const spec of specs) {
+    const layer = await buildMixedLayer(spec);
+    layers.push(opts.zstdAsGzip ? asZstdUnderGzip(layer) : layer);
+  }
   const writer = await OciLayoutWriter.create(dir);
   for (const layer of layers) await writer.writeBlob(layer.mediaType, layer.blob);
   const config = {
     architecture: 'amd64',
     os: 'linux',
     created: FIXED_CREATED,
-    config: { Env: ['PATH=/usr/bin:/bin'] },
+    config: opts.containerConfig ?? { Env: ['PATH=/usr/bin:/bin'] },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     history: specs.map((s) => ({ created: FIXED_CREATED, created_by: s.createdBy })),
   };
@@ -123,8 +171,9 @@ export async function pushMixedImage(
   repository: string,
   specs: MixedLayerSpec[],
   tag = 'v1',
+  opts: MixedLayoutOptions = {},
 ): Promise<MixedLayout> {
-  const layout = await buildMixedLayout(dir, specs, tag);
+  const layout = await buildMixedLayout(dir, specs, tag, opts);
   await pushLayout(layout, `${host}/${repository}:${tag}`);
   return layout;
 }

@@ -5,7 +5,8 @@
  * (paths, types, permission bits, mtimes, content hashes, symlink targets,
  * shared inodes). Hostile layers are crafted with tar-stream; faults are a
  * cancel, an unwritable folder, a corrupted blob in the registry's storage
- * and a zstd layer.
+ * and bytes that only look like zstd. zstd layers (pushed by skopeo, or zstd
+ * bytes under a gzip media type) must extract to the gzip image's tree.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { pushMixedImage, type MixedLayout } from './extract-images.js';
 import { COMPARISON_LAYERS, COMPARISON_PATHS, hostileLayers, hostileSkips } from './extract-specs.js';
 import { diffTrees, readTree, type Tree } from './extract-tree.js';
 import { runJsonChild } from './json-child';
+import { probeLayers } from './registry-support';
 
 const lading = inject('lading');
 const { host } = lading.registries.anonymous;
@@ -43,7 +45,8 @@ let comparison: MixedLayout;
 let hostile: MixedLayout;
 let big: MixedLayout;
 let corrupt: MixedLayout;
-let zstd: MixedLayout;
+let notZstd: MixedLayout;
+let zstdAsGzip: MixedLayout;
 let large: MixedLayout;
 let umociTree: Tree;
 
@@ -59,22 +62,6 @@ async function imageOf(layout: MixedLayout, repository: string): Promise<Image> 
   const client = createClient(host, { insecure: true });
   clients.push(client);
   return client.withSegment(REPOSITORY, repository).getImage(layout.tag);
-}
-
-/**
- * Counts each layer's open() calls. The layers are wrapped in place: Image.extract()
- * reads the image object it was made with, so a copy would not be seen.
- */
-function countingOpens(image: Image): { image: Image; opens: number[] } {
-  const opens = image.layers.map(() => 0);
-  image.layers.forEach((layer, i) => {
-    const open = layer.open.bind(layer);
-    layer.open = (opts) => {
-      opens[i] = (opens[i] ?? 0) + 1;
-      return open(opts);
-    };
-  });
-  return { image, opens };
 }
 
 /** A new folder for one test, under the run's temp dir. */
@@ -149,7 +136,7 @@ beforeAll(async () => {
   // Random, not deterministicBytes(): these need no stable digests, and a sha256 chain over
   // 100 MB costs seconds. Incompressible either way, so blob sizes follow content sizes.
   const bigFile = () => randomBytes(8 * 1024 * 1024);
-  [comparison, hostile, big, corrupt, zstd, large] = await Promise.all([
+  [comparison, hostile, big, corrupt, notZstd, zstdAsGzip, large] = await Promise.all([
     pushMixedImage(join(layouts, 'comparison'), host, `${REPOSITORY}/comparison`, COMPARISON_LAYERS),
     pushMixedImage(join(layouts, 'hostile'), host, `${REPOSITORY}/hostile`, hostileLayers(canary)),
     pushMixedImage(join(layouts, 'big'), host, `${REPOSITORY}/big`, ['a', 'b', 'c'].map((seed) => ({
@@ -163,9 +150,10 @@ beforeAll(async () => {
       { createdBy: 'COPY big.bin /', entries: [{ path: 'big.bin', type: 'file', content: randomBytes(1024 * 1024) }] },
       { createdBy: 'COPY small /', entries: [{ path: 'small/a', type: 'file', content: 'written before the corrupt layer is read\n' }] },
     ]),
-    pushMixedImage(join(layouts, 'zstd'), host, `${REPOSITORY}/zstd`, [
-      { createdBy: 'COPY x /', compression: 'zstd', raw: [{ name: 'x', content: 'x\n' }] },
+    pushMixedImage(join(layouts, 'not-zstd'), host, `${REPOSITORY}/not-zstd`, [
+      { createdBy: 'COPY x /', compression: 'not-zstd', raw: [{ name: 'x', content: 'x\n' }] },
     ]),
+    pushMixedImage(join(layouts, 'zstd-as-gzip'), host, `${REPOSITORY}/zstd-as-gzip`, COMPARISON_LAYERS, 'v1', { zstdAsGzip: true }),
     // A plain tar: gzip of 192 MiB of noise costs seconds and gains nothing here.
     pushMixedImage(join(layouts, 'large'), host, `${REPOSITORY}/large`, [
       { createdBy: 'COPY large.bin /', compression: 'none', raw: [{ name: 'large.bin', content: randomBytes(LARGE_LAYER_BYTES) }] },
@@ -197,7 +185,8 @@ describe('extractToDirectory and umoci agree', () => {
   });
 
   it('gives the same tree as umoci unpack --rootless: paths, types, modes, mtimes, contents, symlinks, inodes', async () => {
-    const { image, opens } = countingOpens(await imageOf(comparison, 'comparison'));
+    const image = await imageOf(comparison, 'comparison');
+    const { opens } = probeLayers(image);
     const parent = await newFolder('compare');
     const target = join(parent, 'rootfs');
     const result = await extractToDirectory(image, target);
@@ -272,7 +261,8 @@ describe('extractToDirectory and umoci agree', () => {
 
 describe('Image.extract(): the flattened tar stream', () => {
   it('lists the flattened paths once each, without whiteouts, links after their targets', async () => {
-    const { image, opens } = countingOpens(await imageOf(comparison, 'comparison'));
+    const image = await imageOf(comparison, 'comparison');
+    const { opens } = probeLayers(image);
     const entries = await listTar(image.extract());
     expect(opens).toEqual([1, 1, 1, 1]);
     const names = entries.map((e) => e.name.replace(/\/$/, ''));
@@ -422,14 +412,45 @@ describe('faults', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
-  it('a zstd layer fails naming the layer, and leaves nothing behind', async () => {
-    const image = await imageOf(zstd, 'zstd');
-    const parent = await newFolder('zstd');
+  it('bytes that start like zstd but are not: a LayerFormatError naming the layer and zstd, and nothing left behind', async () => {
+    const image = await imageOf(notZstd, 'not-zstd');
+    const parent = await newFolder('not-zstd');
     const failure = await extractToDirectory(image, join(parent, 'rootfs')).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(LayerFormatError);
-    expect((failure as Error).message).toContain(zstd.layers[0]?.digest ?? 'no digest');
-    expect((failure as Error).message).toMatch(/zstd/);
+    expect((failure as Error).message).toContain(notZstd.layers[0]?.digest ?? 'no digest');
+    expect((failure as Error).message).toMatch(/could not be decompressed as zstd/);
     expect(await readdir(parent)).toEqual([]);
+  });
+});
+
+describe('zstd layers', () => {
+  const { ociImage, zstdImage } = lading.fixtures;
+
+  it('an image whose layers skopeo recompressed with zstd extracts to exactly what its gzip version extracts to', async () => {
+    const client = createClient(host, { insecure: true });
+    clients.push(client);
+    const gzipImage = await client.withSegment(...ociImage.repository.split('/')).getImage(ociImage.tag);
+    const zstdVersion = await client.withSegment(...zstdImage.repository.split('/')).getImage(zstdImage.tag);
+    expect(zstdVersion.layers.every((l) => l.mediaType.endsWith('+zstd'))).toBe(true);
+    const fromGzip = join(await newFolder('gzip-version'), 'rootfs');
+    const fromZstd = join(await newFolder('zstd-version'), 'rootfs');
+    await extractToDirectory(gzipImage, fromGzip);
+    const result = await extractToDirectory(zstdVersion, fromZstd);
+    const gzipTree = await readTree(fromGzip);
+    expect(gzipTree.nodes.size).toBeGreaterThan(3);
+    expect(diffTrees(gzipTree, await readTree(fromZstd), { mtimes: true })).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it('zstd bytes under a gzip media type are told by their magic number: the same tree as umoci of the gzip image', async () => {
+    expect(zstdAsGzip.layers.every((l) => l.mediaType === 'application/vnd.oci.image.layer.v1.tar+gzip')).toBe(true);
+    expect(zstdAsGzip.layers.every((l) => l.blob.readUInt32LE(0) === 0xfd2fb528)).toBe(true);
+    const target = join(await newFolder('zstd-as-gzip'), 'rootfs');
+    await extractToDirectory(await imageOf(zstdAsGzip, 'zstd-as-gzip'), target);
+    expect(diffTrees(umociTree, await readTree(target), { mtimes: true })).toEqual([]);
+    // And as a tar stream, the same paths as the gzip image's.
+    const names = (await listTar((await imageOf(zstdAsGzip, 'zstd-as-gzip')).extract())).map((e) => e.name.replace(/\/$/, ''));
+    expect(names.sort()).toEqual([...COMPARISON_PATHS].sort());
   });
 });
 

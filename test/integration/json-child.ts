@@ -5,6 +5,7 @@
  * (root ignores permission bits), or inside a private mount namespace.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,4 +43,16 @@ export function runJsonChild<T>(script: string, args: unknown, opts: JsonChildOp
       }
     });
   });
+}
+
+/**
+ * For the child's side: this process's peak resident set in KiB. Not
+ * getrusage's maxRSS: Linux carries that over fork and exec, so it would
+ * report the (much larger) test runner that spawned the child. VmHWM belongs
+ * to the address space exec made.
+ */
+export function peakRssKiB(): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match?.[1]) throw new Error('no VmHWM in /proc/self/status');
+  return Number(match[1]);
 }

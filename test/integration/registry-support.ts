@@ -2,13 +2,15 @@
  * Small helpers shared by the read-path and write-path integration tests
  * (read, auth, pagination, errors, push-mirror, save-layer): clients that are
  * closed after the file, a logger that records what the client says, a
- * "settles within N ms" guard for no-hang checks, stream hashing, and the
- * paths of blobs in distribution's filesystem storage.
+ * "settles within N ms" guard for no-hang checks, stream hashing, counts of
+ * what is read from each layer, and the paths of blobs in distribution's
+ * filesystem storage.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createClient, type Client, type ClientOptions, type Logger } from '../../src-main/registry/index';
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { createClient, type Client, type ClientOptions, type Image, type Logger } from '../../src-main/registry/index';
 import { buildImageLayout, pushLayout, type BuiltImageLayout } from '../harness/images.js';
 import { startRegistry, type RunningRegistry } from '../harness/registry.js';
 
@@ -102,6 +104,54 @@ export async function sha256OfStream(stream: Readable): Promise<{ digest: string
     size += (chunk as Buffer).length;
   }
   return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** How often each layer of an image was opened, and how many stored bytes were read from it. */
+export interface LayerReads {
+  opens: number[];
+  bytes: number[];
+}
+
+/**
+ * Counts each layer's open() calls and the bytes read from them. The layers
+ * are wrapped in place: Image.extract() reads the image object it was made
+ * with, so a copy would not be seen.
+ */
+export function probeLayers(image: Image): LayerReads {
+  const reads: LayerReads = { opens: image.layers.map(() => 0), bytes: image.layers.map(() => 0) };
+  image.layers.forEach((layer, i) => {
+    const open = layer.open.bind(layer);
+    layer.open = async (opts) => {
+      reads.opens[i] = (reads.opens[i] ?? 0) + 1;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          reads.bytes[i] = (reads.bytes[i] ?? 0) + chunk.length;
+          callback(null, chunk);
+        },
+      });
+      // pipeline: the source's errors (a wrong digest) reach the reader, and destroying the counter closes the source.
+      pipeline(await open(opts), counter, () => undefined);
+      return counter;
+    };
+  });
+  return reads;
+}
+
+/** A whole stream, in memory (small test files only). */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** `newFolder(name)`: a new folder `NN-name` under `root()`, numbered in the order of the calls. */
+export function numberedFolders(root: () => string): (name: string) => Promise<string> {
+  let count = 0;
+  return async (name) => {
+    const dir = join(root(), `${String(++count).padStart(2, '0')}-${name}`);
+    await mkdir(dir);
+    return dir;
+  };
 }
 
 /** A repository name no other test (or run) uses: `lading-it/<what>-<random>`. */

@@ -21,7 +21,7 @@ import { runJsonChild } from './json-child';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
-const { ociImage, dockerImage } = lading.fixtures;
+const { ociImage, dockerImage, zstdImage } = lading.fixtures;
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./save-layer-child.ts', import.meta.url));
 const NOBODY = 65534;
@@ -94,6 +94,22 @@ describe('saveLayer to disk', () => {
     }
   });
 
+  it('a zstd layer (skopeo --dest-compress-format zstd): as stored, its digest; decompressed, the diff ID its config names', async () => {
+    const image = await repo(zstdImage.repository).getImage(zstdImage.tag);
+    const config = await image.getConfig();
+    expect(image.layers.map((l) => l.mediaType)).toEqual(zstdImage.layers.map(() => 'application/vnd.oci.image.layer.v1.tar+zstd'));
+    // The same tars as the gzip image: skopeo recompressed them.
+    expect(config.rootfs?.diff_ids).toEqual(ociImage.layers.map((l) => l.diffId));
+    const dir = await newFolder();
+    for (const [i, layer] of image.layers.entries()) {
+      await saveLayer(layer, join(dir, `layer-${i}.tar.zst`));
+      expect(await fileDigest(join(dir, `layer-${i}.tar.zst`))).toBe(zstdImage.layers[i]!.digest);
+      const unpacked = await saveLayer(layer, join(dir, `layer-${i}.tar`), { decompress: true });
+      expect(await fileDigest(join(dir, `layer-${i}.tar`))).toBe(config.rootfs?.diff_ids[i]);
+      expect(unpacked.bytes).toBeGreaterThan(layer.size);
+    }
+  });
+
   it('an unwritable folder: a clear error naming it, and no file', async () => {
     const dir = await newFolder();
     // Owned by root and not writable by others: `nobody` may not create anything in it.
@@ -130,15 +146,23 @@ describe('saveLayer to disk', () => {
     for (const decompress of [false, true]) {
       const dir = await newFolder();
       const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer'), { decompress }), 10_000);
-      if (decompress) {
-        // gunzip fails on the random bytes before the digest can be checked: still a RegistryError naming the layer.
-        expect(err).toBeInstanceOf(RegistryError);
-        expect((err as Error).message).toMatch(new RegExp(`Layer ${layer.digest} could not be decompressed`));
-      } else {
-        expect(err).toBeInstanceOf(DigestMismatchError);
-      }
+      // Decompressed too: the format is read from the first bytes, and random bytes are no known
+      // compression, so they pass as they are until the digest check names the real cause.
+      expect(err).toBeInstanceOf(DigestMismatchError);
       expect(await readdir(dir)).toEqual([]);
     }
+  });
+
+  it('stored bytes that are not what their magic number says: a RegistryError naming the layer, and no file', async () => {
+    const layer = corrupt.image.layers[0]!;
+    // gzip's magic, then noise: gunzip fails before the end, where the digest would be checked.
+    await writeFile(blobDataPath(own.storageRoot, layer.digest), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0]), randomBytes(layer.size - 4)]));
+    const image = await ownRepo(corruptRepository).getImage('v1');
+    const dir = await newFolder();
+    const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer.tar'), { decompress: true }), 10_000);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toMatch(new RegExp(`Layer ${layer.digest} could not be decompressed as gzip`));
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('a cancel in the middle: rejects with the abort reason, and no file under any name', async () => {

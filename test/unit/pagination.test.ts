@@ -72,7 +72,7 @@ describe('walking pages', () => {
         fetch: async (url: URL) => {
           fetched.push(url.toString());
           const page = map[url.pathname + url.search];
-          if (!page) throw new Error(`no page ${url}`);
+          if (!page) throw new Error(`no page ${url.toString()}`);
           return { entries: page.entries, link: page.link };
         },
       },

@@ -6,7 +6,6 @@
  * trips are in server.test.ts and, in Chromium, browser.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PreloadGlobal } from '../../src-shared/transport';
 import { OPERATION_NAMES } from '../../src-shared/contract';
 
 type Index = typeof import('../../src-renderer/bridge/index');
@@ -84,7 +83,7 @@ describe('getLadingClient', () => {
     const unsubscribe = vi.fn();
     preload.onJobEvent = vi.fn(() => unsubscribe);
     preload.pickFolder = vi.fn(async () => '/home/me/out');
-    vi.stubGlobal('lading', preload as PreloadGlobal);
+    vi.stubGlobal('lading', preload);
     const { getLadingClient, LadingError } = await freshIndex();
     const api = getLadingClient();
     expect(getLadingClient()).toBe(api);

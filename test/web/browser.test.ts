@@ -39,7 +39,7 @@ api['connections.list']({}).then(
 interface ProbePage {
   document: { body: { dataset: Record<string, string | undefined> } | null };
   lading_probe: {
-    api: Record<string, (input: unknown) => Promise<any>>;
+    api: Record<string, (input: unknown) => Promise<{ jobId?: string }>>;
     events: { jobId: string; type: string }[];
   };
   inlineRan?: boolean;

@@ -56,7 +56,7 @@ export function rawUpgrade(port: number, path: string, headers: Record<string, s
 export function nodeSocketFactory(origin: string, tap?: (text: string) => void): (url: string) => WebSocketLike {
   return (url) => {
     const ws = new WebSocket(url, { origin });
-    if (tap) ws.on('message', (data) => tap(String(data)));
+    if (tap) ws.on('message', (data) => tap((data as Buffer).toString('utf8')));
     return ws as unknown as WebSocketLike;
   };
 }

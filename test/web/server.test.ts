@@ -270,12 +270,12 @@ describe('the contract over the WebSocket', () => {
 });
 
 describe('messages', () => {
-  async function socket(): Promise<{ ws: WebSocket; next(): Promise<WsServerMessage> }> {
+  async function socket(): Promise<{ ws: WebSocket; next: () => Promise<WsServerMessage> }> {
     const ws = new WebSocket(`ws://${host}${wsPath()}`, { origin: bridge.origin });
     const queue: WsServerMessage[] = [];
     const waiting: ((m: WsServerMessage) => void)[] = [];
     ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as WsServerMessage;
+      const m = JSON.parse((data as Buffer).toString('utf8')) as WsServerMessage;
       if ('event' in m) return;
       const w = waiting.shift();
       if (w) w(m);

@@ -63,7 +63,7 @@ async function connect(services: ReturnType<typeof standIn>, maxInFlight: number
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   const received: WsServerMessage[] = [];
-  ws.on('message', (data) => received.push(JSON.parse(String(data)) as WsServerMessage));
+  ws.on('message', (data) => received.push(JSON.parse((data as Buffer).toString('utf8')) as WsServerMessage));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return { ws, received };
 }

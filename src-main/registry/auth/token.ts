@@ -116,7 +116,7 @@ async function readToken(
   }
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     throw new RegistryError(`The token service at ${realm.origin} answered with something other than JSON`, { method, url: realm.toString() });
   }

@@ -3,10 +3,10 @@
  * temporary sibling (temporary.ts), renamed into place at the end. A failed or
  * cancelled job discards the temporary, and the target is as it was.
  */
-import { chmod, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rename } from 'node:fs/promises';
 import { errorCode } from '../error-code';
 import { TargetFolderError } from './target-folder';
+import { removeTree } from './remove-tree';
 import { makeTemporaryFolder } from './temporary';
 
 export interface StagedFolder {
@@ -34,29 +34,7 @@ export async function stageFolder(target: string): Promise<StagedFolder> {
         throw err;
       }
     },
-    discard: () => removeTree(path),
+    // Best effort: a discard runs while another error is on its way out, which must not be replaced.
+    discard: () => removeTree(path).catch(() => undefined),
   };
-}
-
-/**
- * Removes a tree. A job may already have given some of its folders read-only
- * modes (an extraction restores the image's), which a non-root user cannot
- * empty: make them writable and try again.
- */
-async function removeTree(root: string): Promise<void> {
-  try {
-    await rm(root, { recursive: true, force: true });
-    return;
-  } catch {
-    // fall through: restore write permission, then retry
-  }
-  await makeWritable(root).catch(() => undefined);
-  await rm(root, { recursive: true, force: true }).catch(() => undefined);
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await chmod(dir, 0o700);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
-  }
 }

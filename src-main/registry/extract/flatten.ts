@@ -40,10 +40,15 @@ export interface FlattenOptions {
   keepHidden?: boolean;
 }
 
-/** Where something was emitted: hard links check the layer and the type of their target. */
-interface Placed {
-  layer: number;
-  type: FlatType;
+/**
+ * Where something was emitted: hard links check the layer of their target and
+ * whether it is a directory. Packed in one small integer (layer * 2 + 1 for a
+ * directory): there is one per path of the result, so no object each.
+ */
+type Placed = number;
+
+function placed(layer: number, type: FlatType): Placed {
+  return layer * 2 + (type === 'directory' ? 1 : 0);
 }
 
 function flatHeader(header: tar.Header, name: string, type: FlatType): FlatHeader {
@@ -84,7 +89,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
   const drop = (path: string, reason: string): void => opts.onDrop?.(path, reason);
 
   function emitLink(link: WaitingLink, target: string): FlatItem {
-    emitted.set(link.header.name, { layer: link.layer, type: 'link' });
+    emitted.set(link.header.name, placed(link.layer, 'link'));
     return { kind: 'entry', header: asLink(link.header, target) };
   }
 
@@ -97,8 +102,8 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       return;
     }
     const known = emitted.get(target);
-    if (known && known.layer === link.layer) {
-      if (known.type === 'directory') drop(link.header.name, `hard link to a directory (${target})`);
+    if (known !== undefined && known >> 1 === link.layer) {
+      if ((known & 1) === 1) drop(link.header.name, `hard link to a directory (${target})`);
       else yield emitLink(link, target);
       return;
     }
@@ -110,7 +115,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       }
       if (offered.has(target)) {
         materialized.set(target, link.header.name);
-        emitted.set(link.header.name, { layer: link.layer, type: 'file' });
+        emitted.set(link.header.name, placed(link.layer, 'file'));
         yield { kind: 'from-hidden', header: asLink(link.header, target) };
         return;
       }
@@ -164,7 +169,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
         continue;
       }
       if (visible) {
-        emitted.set(name, { layer, type });
+        emitted.set(name, placed(layer, type));
         yield type === 'file' ? { kind: 'entry', header, body: body as EntryBody } : { kind: 'entry', header };
         for (const link of waiting ?? []) {
           if (type === 'directory') drop(link.header.name, `hard link to a directory (${name})`);
@@ -176,7 +181,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       if (first && type !== 'directory') {
         // Shadowed or deleted above, but links still need what they saw: the first link
         // becomes the entry itself, the others (and later links of this layer) link to it.
-        emitted.set(first.header.name, { layer: first.layer, type });
+        emitted.set(first.header.name, placed(first.layer, type));
         materialized.set(name, first.header.name);
         const stand: FlatHeader = { ...header, name: first.header.name };
         yield type === 'file' ? { kind: 'entry', header: stand, body: body as EntryBody } : { kind: 'entry', header: stand };

@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { Layer } from '../image';
 import { RegistryError } from '../errors';
-import { decompressorFor, detectCompression, peek, SNIFF_BYTES } from './decompress';
+import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES } from './decompress';
 import { LayerFormatError } from './errors';
 
 /** tar-stream's header; `type` may also be null at run time, for typeflags it does not know. */
@@ -92,12 +92,13 @@ export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {
     blob = peeked.stream;
     blobDone = finished(blob);
     blobDone.catch(() => undefined); // looked at below; never an unhandled rejection
-    decompressor = decompressorFor(detectCompression(peeked.head), layer.digest);
+    const compression = detectCompression(peeked.head);
+    decompressor = decompressorFor(compression, layer.digest);
     const onBytes = opts.onBytes;
     if (onBytes) blob.on('data', (chunk: Buffer) => onBytes(chunk.length));
     // pipe() does not pass errors on: a failing blob or decompressor must stop the parser itself.
     blob.on('error', (err) => extract.destroy(err));
-    decompressor.on('error', (err) => extract.destroy(err));
+    decompressor.on('error', (err) => extract.destroy(describeDecompressError(err, compression, layer.digest)));
     blob.pipe(decompressor).pipe(extract);
 
     for await (const entry of extract) {

@@ -20,17 +20,49 @@ export const ROOT = '.';
  * and resolving `a/../../x` here would hide the escape.
  */
 export function normalizeName(raw: string): string {
+  if (isNormal(raw)) return raw;
+  // A directory's name as tar writes it: the same without its one trailing slash.
+  if (raw.length > 1 && raw.endsWith('/') && isNormal(raw.slice(0, -1))) return raw.slice(0, -1);
   const absolute = raw.startsWith('/');
   const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.length === 0) return absolute ? '/' : ROOT;
   return (absolute ? '/' : '') + parts.join('/');
 }
 
+/**
+ * Already what normalizeName() returns (most names in a layer are): not empty,
+ * no leading or trailing `/`, no empty or `.` component. Checked without
+ * allocating: this runs for every entry of every layer.
+ */
+function isNormal(name: string): boolean {
+  const n = name.length;
+  if (n === 0) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && name.charCodeAt(i) !== 0x2f) continue;
+    const length = i - start;
+    if (length === 0) return false;
+    if (length === 1 && name.charCodeAt(start) === 0x2e) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 /** Why a name may not be written below a target directory, or undefined when it may. */
 export function unsafeNameReason(name: string): string | undefined {
   if (name.startsWith('/')) return 'absolute path';
-  if (name.split('/').includes('..')) return "path has a '..' component";
+  if (hasDotDot(name)) return "path has a '..' component";
   return undefined;
+}
+
+/** `name.split('/').includes('..')`, without an array per entry. */
+function hasDotDot(name: string): boolean {
+  for (let at = name.indexOf('..'); at !== -1; at = name.indexOf('..', at + 1)) {
+    const before = at === 0 || name.charCodeAt(at - 1) === 0x2f;
+    const after = at + 2 === name.length || name.charCodeAt(at + 2) === 0x2f;
+    if (before && after) return true;
+  }
+  return false;
 }
 
 /** `a/b/c` -> `['a', 'a/b']`: the proper ancestors, outermost first, the root left out. */

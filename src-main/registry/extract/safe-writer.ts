@@ -13,16 +13,17 @@
  * deepest first, after everything inside them is written: a read-only
  * directory in an image would otherwise stop us (not being root) from filling
  * it, and every file written would bump its parent's mtime.
+ *
+ * The calls themselves are made by a writer thread (writer-thread.ts), in the
+ * order they are decided here: this class only decides, and keeps the map.
+ * It hands the thread entry names as they are (checked: relative, no `..`),
+ * which the thread resolves below the root.
  */
-import { constants } from 'node:fs';
-import { chmod, link, lutimes, mkdir, open, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
 import { makeTemporaryFolder } from '../disk/temporary';
 import type { FlatHeader, FlatItem } from './entry';
-import { writeBody } from './file-io';
-import { HiddenStore } from './hidden-store';
-import { InFlight } from './in-flight';
+import { HiddenStore, type KeptFileIo } from './hidden-store';
 import { ancestorsOf, ROOT, unsafeNameReason } from './paths';
+import { WriterThread } from './writer-thread';
 
 export interface SkippedEntry {
   path: string;
@@ -50,10 +51,6 @@ interface DirectoryMeta {
 const IMPLIED_DIRECTORY_MODE = 0o755;
 /** What we need to fill a directory; its own mode comes at the end. */
 const WORKING_DIRECTORY_MODE = 0o700;
-/** Files up to this size are read into memory and written alongside the next ones (see in-flight.ts). */
-const SMALL_FILE_BYTES = 256 * 1024;
-const SMALL_FILES_AT_ONCE = 16;
-const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export class SafeWriter {
   readonly counts: WriteCounts = { files: 0, directories: 0, symlinks: 0, hardlinks: 0, bytes: 0 };
@@ -66,13 +63,22 @@ export class SafeWriter {
    * place, and not inside the root, where an image may use any name.
    */
   private readonly hidden: HiddenStore;
-  private readonly inFlight = new InFlight(SMALL_FILES_AT_ONCE);
+  private readonly thread: WriterThread;
 
   constructor(
     private readonly root: string,
     private readonly signal?: AbortSignal,
   ) {
-    this.hidden = new HiddenStore(() => makeTemporaryFolder(root), signal);
+    const thread = new WriterThread(root);
+    this.thread = thread;
+    // Kept files are written with their own mode and mtime, so moving one into place is all a link needs.
+    const io: KeptFileIo = {
+      write: async (path, header, body) => {
+        await thread.writeFile(path, header.mode, header.mtime, body, signal);
+      },
+      remove: async (path) => thread.unlink(path),
+    };
+    this.hidden = new HiddenStore(() => makeTemporaryFolder(root), io);
   }
 
   /** Entries written so far (not counting skipped ones). */
@@ -88,7 +94,7 @@ export class SafeWriter {
 
   /** Handles one item of the flattened stream. True when it wrote an entry of the result. */
   async write(item: FlatItem): Promise<boolean> {
-    this.inFlight.check();
+    await this.thread.ready();
     switch (item.kind) {
       case 'entry':
         return this.writeEntry(item.header, item.body, false);
@@ -103,9 +109,9 @@ export class SafeWriter {
     }
   }
 
-  /** Waits for running writes (their errors no longer matter), and removes what is kept outside the root. */
+  /** Stops the writes (their errors no longer matter), and removes what is kept outside the root. */
   async dispose(): Promise<void> {
-    await this.inFlight.settle();
+    await this.thread.close();
     await this.hidden.dispose();
   }
 
@@ -137,44 +143,30 @@ export class SafeWriter {
       case 'link':
         return fromKept ? this.writeKept(header) : this.writeHardlink(header);
       case 'symlink':
-        await this.clear(name);
-        await symlink(header.linkname ?? '', this.abs(name));
-        await lutimes(this.abs(name), header.mtime, header.mtime);
+        this.clear(name);
+        this.thread.symlink(header.linkname ?? '', name, header.mtime);
         this.nodes.set(name, 'symlink');
         this.counts.symlinks++;
         return true;
       case 'file':
-        await this.clear(name);
-        if (header.size <= SMALL_FILE_BYTES) {
-          const content = await readAll(body, header.size);
-          await this.inFlight.start(name, async () => {
-            await this.writeFile(this.abs(name), header, content);
-          });
-          this.counts.bytes += header.size;
-        } else {
-          this.counts.bytes += await this.writeFile(this.abs(name), header, body);
-        }
+        this.clear(name);
+        this.counts.bytes += await this.thread.writeFile(name, header.mode, header.mtime, body, this.signal);
         this.nodes.set(name, 'file');
         this.counts.files++;
         return true;
     }
   }
 
-  /** Waits for the last writes, then gives every directory its mode and mtime, deepest first, then the root. */
+  /** Gives every directory its mode and mtime, deepest first, then the root; waits until everything is written. */
   async finish(): Promise<void> {
-    await this.inFlight.drain();
     if (!this.directories.has(ROOT)) this.directories.set(ROOT, { mode: IMPLIED_DIRECTORY_MODE });
     const ordered = [...this.directories.entries()].sort(([a], [b]) => depth(b) - depth(a));
     for (const [name, meta] of ordered) {
       if (this.signal?.aborted) throw this.signal.reason;
-      const abs = name === ROOT ? this.root : this.abs(name);
-      await chmod(abs, meta.mode);
-      if (meta.mtime) await utimes(abs, meta.mtime, meta.mtime);
+      this.thread.setAttributes(name === ROOT ? this.root : name, meta.mode, meta.mtime);
+      await this.thread.ready();
     }
-  }
-
-  private abs(name: string): string {
-    return join(this.root, name);
+    await this.thread.drain();
   }
 
   /** Makes the missing parents of `name`, or says why it may not be written. */
@@ -184,7 +176,7 @@ export class SafeWriter {
       if (kind === 'directory') continue;
       if (kind === 'symlink') return `parent ${parent} is a symlink`;
       if (kind === 'file') return `parent ${parent} is not a directory`;
-      await mkdir(this.abs(parent), { mode: WORKING_DIRECTORY_MODE });
+      this.thread.mkdir(parent, WORKING_DIRECTORY_MODE);
       this.nodes.set(parent, 'directory');
       this.directories.set(parent, { mode: IMPLIED_DIRECTORY_MODE });
       this.counts.directories++;
@@ -195,8 +187,8 @@ export class SafeWriter {
   private async writeDirectory(header: FlatHeader): Promise<boolean> {
     const { name } = header;
     if (this.nodes.get(name) !== 'directory') {
-      await this.clear(name);
-      await mkdir(this.abs(name), { mode: WORKING_DIRECTORY_MODE });
+      this.clear(name);
+      this.thread.mkdir(name, WORKING_DIRECTORY_MODE);
       this.nodes.set(name, 'directory');
       this.counts.directories++;
     }
@@ -213,9 +205,8 @@ export class SafeWriter {
     if (target === name || target.startsWith(`${name}/`)) {
       return this.skip(name, `hard link to itself or to something inside it (${target})`);
     }
-    await this.clear(name);
-    await this.inFlight.waitFor(target);
-    await link(this.abs(target), this.abs(name));
+    this.clear(name);
+    this.thread.link(target, name);
     this.nodes.set(name, 'file');
     this.counts.hardlinks++;
     return true;
@@ -225,12 +216,9 @@ export class SafeWriter {
   private async writeKept(header: FlatHeader): Promise<boolean> {
     const kept = this.hidden.take(header.linkname ?? '');
     if (kept === undefined) return this.skip(header.name, `hard link target ${header.linkname ?? ''} was not kept`);
-    const abs = this.abs(header.name);
-    await this.clear(header.name);
-    await rename(kept.path, abs);
+    this.clear(header.name);
+    this.thread.rename(kept.path, header.name);
     this.nodes.set(header.name, 'file');
-    await chmod(abs, kept.header.mode);
-    await utimes(abs, kept.header.mtime, kept.header.mtime);
     this.counts.files++;
     this.counts.bytes += kept.header.size;
     return true;
@@ -252,52 +240,21 @@ export class SafeWriter {
   }
 
   /** Removes whatever an earlier entry put at `name` (later entries win, as in tar). */
-  private async clear(name: string): Promise<void> {
+  private clear(name: string): void {
     const kind = this.nodes.get(name);
     if (kind === undefined) return;
-    await this.inFlight.waitBelow(name);
     if (kind === 'directory') {
       // rm does not follow symlinks inside; our directories are still writable here.
-      await rm(this.abs(name), { recursive: true, force: true });
+      this.thread.removeTree(name);
       const prefix = `${name}/`;
       for (const key of [...this.nodes.keys()]) if (key.startsWith(prefix)) this.nodes.delete(key);
       for (const key of [...this.directories.keys()]) if (key.startsWith(prefix)) this.directories.delete(key);
       this.directories.delete(name);
     } else {
-      await unlink(this.abs(name));
+      this.thread.unlink(name);
     }
     this.nodes.delete(name);
   }
-
-  /** Writes a new file at `path` and returns its length. */
-  private async writeFile(
-    path: string,
-    header: FlatHeader,
-    body: AsyncIterable<Buffer> | Iterable<Buffer> | undefined,
-  ): Promise<number> {
-    // Owner-only while it fills; the entry's mode comes after the content (writing clears set-id bits).
-    const handle = await open(path, CREATE_FILE, 0o600);
-    try {
-      const length = await writeBody(handle, body, this.signal);
-      await handle.chmod(header.mode);
-      await handle.utimes(header.mtime, header.mtime);
-      return length;
-    } finally {
-      await handle.close();
-    }
-  }
-}
-
-/** A small body, whole: it is written later, after the tar reader has moved on. */
-async function readAll(body: AsyncIterable<Buffer> | undefined, size: number): Promise<Buffer[]> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body ?? []) {
-    length += chunk.length;
-    if (length > size) throw new Error(`tar entry is longer than its header says (${size} bytes)`);
-    chunks.push(chunk);
-  }
-  return chunks;
 }
 
 function depth(name: string): number {

@@ -28,7 +28,7 @@ import type { Image } from '../image';
 import type { CallOptions } from '../types';
 import type { FlatEntry, FlatHeader } from './entry';
 import { flattenImage } from './flatten';
-import { HiddenStore } from './hidden-store';
+import { directKeptFileIo, HiddenStore } from './hidden-store';
 
 export function extractImage(image: Image, opts: CallOptions = {}): Readable {
   const stop = new AbortController();
@@ -60,7 +60,7 @@ export function extractImage(image: Image, opts: CallOptions = {}): Readable {
 }
 
 async function produce(image: Image, pack: tar.Pack, signal: AbortSignal): Promise<void> {
-  const hidden = new HiddenStore(() => makeTemporaryFolder(join(tmpdir(), 'lading-extract-hidden')), signal);
+  const hidden = new HiddenStore(() => makeTemporaryFolder(join(tmpdir(), 'lading-extract-hidden')), directKeptFileIo(signal));
   try {
     for await (const item of flattenImage(image, { signal, keepHidden: true })) {
       switch (item.kind) {

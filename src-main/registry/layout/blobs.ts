@@ -61,7 +61,7 @@ export async function openVerifiedBlob(
   const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
   pipeline(file.createReadStream(), verifier, () => undefined);
   if (signal) {
-    const onAbort = () => verifier.destroy(signal.reason);
+    const onAbort = () => verifier.destroy(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
     verifier.once('close', () => signal.removeEventListener('abort', onAbort));
   }

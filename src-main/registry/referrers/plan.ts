@@ -73,7 +73,7 @@ export async function planReferrers(client: Client, subjects: string[], opts: Pl
         // Where the target must list it: per subject, whichever way it was found first.
         if (referrer.sources.includes('api') || referrer.sources.includes('tag-schema')) {
           let entries = tagSchema.get(subject);
-          if (!entries) tagSchema.set(subject, (entries = new Map()));
+          if (!entries) tagSchema.set(subject, (entries = new Map<string, Descriptor>()));
           entries.set(digest, referrer.descriptor);
         }
         if (referrer.tag) tags.set(referrer.tag, digest);

@@ -72,7 +72,7 @@ function readCycloneDx(doc: Record<string, unknown>): Sbom {
   const packages: SbomPackage[] = [];
   // Components nest (an application's libraries inside it): walked with a stack, not recursion,
   // so a hostile document nested a million levels deep cannot overflow the call stack.
-  const stack: unknown[] = Array.isArray(doc.components) ? [...doc.components].reverse() : [];
+  const stack: unknown[] = Array.isArray(doc.components) ? [...(doc.components as unknown[])].reverse() : [];
   while (stack.length > 0) {
     const c = stack.pop();
     if (!isObject(c)) continue;

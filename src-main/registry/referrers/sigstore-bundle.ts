@@ -43,7 +43,7 @@ export function readBundle(doc: unknown, where: string): SigstoreBundle {
     if (!signature) throw new InvalidAttachmentError(`${where}: the bundle's message signature is empty`);
     const digest = isObject(m.messageDigest) ? m.messageDigest : {};
     const bytes = decodeBase64(digest.digest);
-    const algorithm = String(digest.algorithm ?? '').toLowerCase().replace('_', '');
+    const algorithm = (stringOf(digest.algorithm) ?? '').toLowerCase().replace('_', '');
     const signedDigest = bytes && algorithm.startsWith('sha2') ? `${algorithm.replace('sha2', 'sha')}:${bytes.toString('hex')}` : undefined;
     return { signer, messageSignature: { signature, ...(signedDigest ? { signedDigest } : {}) } };
   }

@@ -163,7 +163,7 @@ function checkPart(referrer: Referrer, decoded: DecodedPart, digest: string, key
     reason: '',
   };
   if (signed.certificate) {
-    let matchesCertificate = false;
+    let matchesCertificate: boolean;
     try {
       matchesCertificate = !!signature && signatureMatches(certificateKey(signed.certificate.pem), signed.data, signature);
     } catch {

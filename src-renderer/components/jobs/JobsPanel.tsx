@@ -3,6 +3,7 @@ import { useJobs, useJobsStore } from '../../context/jobs';
 import { useUi } from '../../context/ui';
 import { plural } from '../../lib/format';
 import { JobRow } from './JobRow';
+import { LeftoversNotice } from './LeftoversNotice';
 
 export function JobsPanel() {
   const jobs = useJobs();
@@ -25,6 +26,7 @@ export function JobsPanel() {
           </button>
         )}
       </div>
+      <LeftoversNotice />
       {ui.jobsOpen && (
         <ul className="job-list">
           {jobs.length === 0 && <li className="dim empty">Saving, extracting and mirroring run here; they go on while you browse.</li>}

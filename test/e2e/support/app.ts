@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createOperationDispatcher, type OperationDispatcher } from '../../../src-main/app/operation-dispatcher';
 import { createServices, type Services } from '../../../src-main/app/services';
 import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
-import type { Connection, InputOf, OperationName, ResultOf } from '../../../src-shared/contract';
+import type { InputOf, OperationName, ResultOf } from '../../../src-shared/contract';
 import { makeTempDir } from '../../harness/tmp';
 import { ensureRendererBuilt } from './renderer';
 
@@ -29,11 +29,13 @@ export interface WebAppOptions {
   /** Written to <home>/.docker/config.json, to be offered for import. */
   dockerConfig?: unknown;
   progressThrottleMs?: number;
+  /** A data folder prepared beforehand (e.g. one a killed Lading process left); removed at close like a fresh one. */
+  dataDir?: string;
 }
 
 export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const rendererDir = await ensureRendererBuilt();
-  const dataDir = await makeTempDir('lading-e2e-data-');
+  const dataDir = options.dataDir ?? (await makeTempDir('lading-e2e-data-'));
   const homeDir = await makeTempDir('lading-e2e-home-');
   if (options.dockerConfig !== undefined) {
     await mkdir(join(homeDir, '.docker'), { recursive: true });
@@ -65,7 +67,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
       await bridge.close();
       // Remove every connection, so no secret stays in the keychain.
       const list = await dispatcher.invoke('connections.list', {});
-      if (list.ok) for (const c of list.value as Connection[]) await dispatcher.invoke('connections.remove', { id: c.id });
+      if (list.ok) for (const c of list.value) await dispatcher.invoke('connections.remove', { id: c.id });
       await services.close();
       await rm(dataDir, { recursive: true, force: true });
       await rm(homeDir, { recursive: true, force: true });

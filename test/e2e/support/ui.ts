@@ -114,19 +114,19 @@ export async function countTagRows(page: Page): Promise<void> {
 }
 
 export async function maxTagRows(page: Page): Promise<number> {
-  return (await page.evaluate('globalThis.__ladingMaxTagRows')) as number;
+  return await page.evaluate<number>('globalThis.__ladingMaxTagRows');
 }
 
 /** Scrolls the tag list down `step` pixels at a time to its end, letting each position render. */
 export async function scrollTagsToEnd(page: Page, step = 24_000): Promise<number> {
   let steps = 0;
   for (;;) {
-    const atEnd = (await page.evaluate(`(() => {
+    const atEnd = await page.evaluate<boolean>(`(() => {
       const el = document.querySelector('[role="listbox"]');
       const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
       if (!end) el.scrollTop = Math.min(el.scrollTop + ${step}, el.scrollHeight);
       return end;
-    })()`)) as boolean;
+    })()`);
     if (atEnd) return steps;
     steps++;
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');

@@ -1,0 +1,56 @@
+/**
+ * One zstd decoder of bench/zstd.ts, in a process of its own: decodes the
+ * file `--file` (streamed in 64 KiB reads) and counts the bytes out.
+ * `--decoder lading` is what Lading uses on this runtime (node:zlib's zstd
+ * where it exists, else fzstd); the others are candidates, loaded only if
+ * installed (`npm i --no-save zstd-codec zstd-napi` to include them).
+ */
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Writable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Decompress } from 'fzstd';
+import { createZstdDecompressor, zstdDecoderName } from '../../src-main/registry/extract/zstd';
+import { args, measure, need } from './report';
+
+const a = args();
+const require = createRequire(import.meta.url);
+
+async function decoder(name: string): Promise<Transform | ((chunk: Buffer | null) => void)> {
+  switch (name) {
+    case 'lading':
+      return createZstdDecompressor(64 * 1024);
+    case 'fzstd': {
+      const d = new Decompress((block) => (bytes += block.length));
+      return (chunk) => (chunk ? d.push(chunk) : d.push(new Uint8Array(0), true));
+    }
+    case 'zstd-codec': {
+      const streams = await new Promise<{ ZstdDecompressTransform: new () => Transform }>((resolve) => {
+        (require('zstd-codec/lib/zstd-stream') as { run: (f: (s: never) => void) => void }).run(resolve);
+      });
+      return new streams.ZstdDecompressTransform();
+    }
+    case 'zstd-napi':
+      return new (require('zstd-napi') as { DecompressStream: new () => Transform }).DecompressStream();
+    default:
+      throw new Error(`unknown --decoder ${name}`);
+  }
+}
+
+let bytes = 0;
+await measure(async () => {
+  const d = await decoder(need(a, 'decoder'));
+  const source = createReadStream(need(a, 'file'), { highWaterMark: 64 * 1024 });
+  if (typeof d === 'function') {
+    for await (const chunk of source) d(chunk as Buffer);
+    d(null);
+  } else {
+    await pipeline(source, d, new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        callback();
+      },
+    }));
+  }
+  return { bytes, runtimeDecoder: zstdDecoderName() };
+});

@@ -1,0 +1,203 @@
+/**
+ * zstd layers (`application/vnd.oci.image.layer.v1.tar+zstd`, or zstd bytes
+ * under another media type). Node's zlib decodes zstd from 22.15 on (and
+ * Electron's Node has it): that is used where it exists. Older Node (20)
+ * gets fzstd, chosen by bench/zstd.ts: a streaming decoder in plain
+ * JavaScript (no native build, no download at install time, no fixed wasm
+ * heap), about 7x slower than `zstd -dc` but taking any chunking and any
+ * window size.
+ *
+ * A frame names its own window (the history its decoder keeps), and fzstd
+ * allocates it as asked, up to 2 GiB. So every frame header is read here
+ * first, and a window above MAX_WINDOW_BYTES (what libzstd itself accepts by
+ * default) is refused before fzstd sees it: a hostile layer cannot make us
+ * allocate more.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { Decompress } from 'fzstd';
+
+/** libzstd's default limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27): larger needs `zstd --memory=` there too. */
+export const MAX_WINDOW_BYTES = 2 ** 27;
+/** A block never regenerates more than this (Block_Maximum_Size). */
+const MAX_BLOCK_BYTES = 128 * 1024;
+
+const FRAME_MAGIC = 0xfd2fb528;
+/** Skippable frames: 0x184D2A50 to 0x184D2A5F, then a 4-byte length. */
+const SKIPPABLE_MAGIC = 0x184d2a50;
+
+/** zstd arrived in node:zlib with Node 22.15; on Node 20 the function does not exist. */
+type ZstdZlib = { createZstdDecompress?: (options?: { chunkSize?: number }) => Transform };
+
+/** Which decoder this runtime uses: for the benchmarks and the error messages. */
+export function zstdDecoderName(): 'node:zlib' | 'fzstd' {
+  return typeof (zlib as unknown as ZstdZlib).createZstdDecompress === 'function' ? 'node:zlib' : 'fzstd';
+}
+
+/** A stream from zstd bytes (one or more frames) to what they hold. */
+export function createZstdDecompressor(chunkSize: number): Transform {
+  const native = (zlib as unknown as ZstdZlib).createZstdDecompress;
+  if (typeof native === 'function') return native({ chunkSize });
+  return new FzstdDecompressor();
+}
+
+export class ZstdFormatError extends Error {
+  override name = 'ZstdFormatError';
+}
+
+class FzstdDecompressor extends Transform {
+  private readonly guard = new ZstdFrameGuard();
+  private readonly decoder = new Decompress((block) => {
+    // Each block comes in a new array of its own: it can be handed on without a copy.
+    if (block.length > 0) this.push(Buffer.from(block.buffer, block.byteOffset, block.length));
+  });
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.guard.feed(chunk);
+      this.decoder.push(chunk);
+      callback();
+    } catch (err) {
+      callback(asFormatError(err));
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.guard.end();
+      this.decoder.push(new Uint8Array(0), true);
+      callback();
+    } catch (err) {
+      callback(asFormatError(err));
+    }
+  }
+}
+
+function asFormatError(err: unknown): Error {
+  if (err instanceof ZstdFormatError) return err;
+  return new ZstdFormatError(`invalid zstd data (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+}
+
+type GuardState = 'magic' | 'skippable-size' | 'descriptor' | 'header' | 'block' | 'checksum';
+
+/**
+ * Walks the frame structure of a zstd stream as it passes (RFC 8878 section
+ * 3.1): magic numbers, frame headers, block headers, checksums, skipping the
+ * block contents. Throws a ZstdFormatError for a window above the limit and
+ * for what no valid stream contains.
+ */
+export class ZstdFrameGuard {
+  private state: GuardState = 'magic';
+  /** Header bytes wanted for the current state, and those gathered so far. */
+  private need = 4;
+  private readonly bytes = new Uint8Array(14);
+  private have = 0;
+  /** Content bytes to pass over before the next header. */
+  private skip = 0;
+  private single = false;
+  private checksum = false;
+  private dictionaryBytes = 0;
+  private sizeBytes = 0;
+
+  constructor(private readonly maxWindow = MAX_WINDOW_BYTES) {}
+
+  feed(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - at);
+        this.skip -= n;
+        at += n;
+        continue;
+      }
+      const n = Math.min(this.need - this.have, chunk.length - at);
+      this.bytes.set(chunk.subarray(at, at + n), this.have);
+      this.have += n;
+      at += n;
+      if (this.have === this.need) {
+        this.have = 0;
+        this.step();
+      }
+    }
+  }
+
+  /** At the end of the stream: it must not stop inside a frame. */
+  end(): void {
+    if (this.state !== 'magic' || this.have !== 0 || this.skip !== 0) {
+      throw new ZstdFormatError('the zstd data ends in the middle of a frame');
+    }
+  }
+
+  private expect(state: GuardState, need: number): void {
+    this.state = state;
+    this.need = need;
+  }
+
+  private step(): void {
+    const b = this.bytes;
+    switch (this.state) {
+      case 'magic': {
+        const magic = readLE(b, 0, 4);
+        if (magic === FRAME_MAGIC) return this.expect('descriptor', 1);
+        if ((magic & 0xfffffff0) >>> 0 === SKIPPABLE_MAGIC) return this.expect('skippable-size', 4);
+        throw new ZstdFormatError(`not a zstd frame (magic number ${magic.toString(16).padStart(8, '0')})`);
+      }
+      case 'skippable-size':
+        this.skip = readLE(b, 0, 4);
+        return this.expect('magic', 4);
+      case 'descriptor': {
+        const d = b[0] ?? 0;
+        if (d & 0x08) throw new ZstdFormatError('a zstd frame header has its reserved bit set');
+        const sizeFlag = d >> 6;
+        this.single = (d & 0x20) !== 0;
+        this.checksum = (d & 0x04) !== 0;
+        this.dictionaryBytes = [0, 1, 2, 4][d & 0x03] ?? 0;
+        this.sizeBytes = [this.single ? 1 : 0, 2, 4, 8][sizeFlag] ?? 0;
+        return this.expect('header', (this.single ? 0 : 1) + this.dictionaryBytes + this.sizeBytes);
+      }
+      case 'header': {
+        let window: number;
+        if (this.single) {
+          // The whole content is the window.
+          const at = this.dictionaryBytes;
+          window = this.sizeBytes === 8 ? readLE(b, at, 4) + readLE(b, at + 4, 4) * 2 ** 32 : readLE(b, at, this.sizeBytes);
+          if (this.sizeBytes === 2) window += 256;
+        } else {
+          const descriptor = b[0] ?? 0;
+          const base = 2 ** (10 + (descriptor >> 3));
+          window = base + (base / 8) * (descriptor & 0x07);
+        }
+        if (window > this.maxWindow) {
+          throw new ZstdFormatError(
+            `a zstd frame asks for a ${mib(window)} window, above the ${mib(this.maxWindow)} that zstd itself decodes by default`,
+          );
+        }
+        return this.expect('block', 3);
+      }
+      case 'block': {
+        const header = readLE(b, 0, 3);
+        const last = (header & 1) === 1;
+        const type = (header >> 1) & 3;
+        const size = header >>> 3;
+        if (type === 3) throw new ZstdFormatError('a zstd block has the reserved block type');
+        if (size > MAX_BLOCK_BYTES) throw new ZstdFormatError(`a zstd block of ${size} bytes is above the format's limit`);
+        // RLE: one byte, repeated `size` times.
+        this.skip = type === 1 ? 1 : size;
+        if (!last) return this.expect('block', 3);
+        return this.checksum ? this.expect('checksum', 4) : this.expect('magic', 4);
+      }
+      case 'checksum':
+        return this.expect('magic', 4);
+    }
+  }
+}
+
+function readLE(b: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let i = count - 1; i >= 0; i--) value = value * 256 + (b[at + i] ?? 0);
+  return value;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
+}

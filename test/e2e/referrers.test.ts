@@ -13,17 +13,17 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GITHUB_PROVENANCE } from '../harness/referrer-specs';
+import { BUILDKIT_PROVENANCE, GITHUB_PROVENANCE } from '../harness/referrer-specs';
 import { skopeoListTags } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
 import { startWebApp, type WebApp } from './support/app';
 import { launchChromium, openPage, type PageProblems } from './support/browser';
 import { startOwnRegistry, type OwnRegistry } from './support/registries';
-import { expectNoStackTrace, goTo, jobRow, screenshot } from './support/ui';
+import { expectNoStackTrace, goTo, jobRow, openTab, screenshot } from './support/ui';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
-const { referrers: fx } = lading.fixtures;
+const { referrers: fx, multiarch } = lading.fixtures;
 
 let app: WebApp;
 let browser: Browser;
@@ -189,6 +189,52 @@ describe('Verify…', () => {
       'Signature does not match this key',
     ]);
     expect(problems.errors).toEqual([]);
+  });
+});
+
+describe("BuildKit's attestations inside an index", () => {
+  it('the index lists them with the platform each is about; an image opened from it lists its own, provenance and SBOM decoded', async () => {
+    const attestations = multiarch.manifests.filter((m) => m.attestation);
+    const amd64 = multiarch.manifests.find((m) => !m.attestation && m.platform.architecture === 'amd64')!;
+    await goTo(page, `${anonymous.host}/${multiarch.repository}:${multiarch.tag}`);
+    const panel = await openTab(page, `Referrers (${attestations.length})`);
+    expect(await panel.locator('section.referrer-group h3').allTextContents()).toEqual([`Attestations (${attestations.length})`]);
+    const about = await Promise.all(attestations.map((a) => rowOf(panel, a.digest).locator('td').nth(2).innerText()));
+    expect(about.sort()).toEqual(['linux/amd64', 'linux/arm64/v8']);
+    for (const a of attestations) expect(await rowOf(panel, a.digest).locator('.source-chip').innerText()).toBe('in the index');
+
+    // The amd64 image, opened from the index: the index's attestation about it, said to come from the index.
+    await openTab(page, /^Index/);
+    await page.getByRole('tabpanel').getByRole('button', { name: 'linux/amd64' }).click();
+    await expect.poll(() => page.getByTestId('current-crumb').innerText()).toBe(`linux/amd64 · ${amd64.digest.slice(7, 19)}`);
+    const own = await openTab(page, 'Referrers (1)');
+    const row = own.locator('tr[data-referrer]');
+    expect(await row.count()).toBe(1);
+    const digest = (await row.getAttribute('data-referrer'))!;
+    expect(attestations.map((a) => a.digest)).toContain(digest);
+    expect(await row.innerText()).toContain('this image was opened from');
+    await row.click();
+    const parts = own.locator('section.referrer-detail [data-part="in-toto"]');
+    await expect.poll(() => parts.count()).toBe(2);
+    const provenance = await parts.nth(0).innerText();
+    for (const fact of [
+      BUILDKIT_PROVENANCE.builder,
+      BUILDKIT_PROVENANCE.sourceRepository,
+      BUILDKIT_PROVENANCE.commit,
+      '2024-01-01 09:00:00 UTC',
+    ])
+      expect(provenance).toContain(fact);
+    expect(provenance).toContain(amd64.digest);
+    const sbom = parts.nth(1);
+    expect(await sbom.locator('[data-package]').count()).toBe(1);
+    expect((await sbom.locator('[data-package="lading-app"]').innerText()).split('\n').map((t) => t.trim())).toEqual([
+      'lading-app',
+      '1.0.0',
+      'Apache-2.0',
+      'pkg:generic/lading-app@1.0.0?platform=linux/amd64',
+    ]);
+    await screenshot(page, 'referrers-buildkit');
+    await expectNoStackTrace(page);
   });
 });
 

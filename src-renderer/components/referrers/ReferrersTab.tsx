@@ -140,7 +140,7 @@ function ReferrerRow({ referrer: r, index, open, onToggle }: ReferrerRowProps) {
         {r.viaIndex && <div className="dim fine-print">of the index {shortDigest(r.viaIndex)} this image was opened from</div>}
       </td>
       {index && <td>{aboutInIndex(index, r.describes)}</td>}
-      <td>
+      <td className="nowrap">
         <code title={r.digest}>{shortDigest(r.digest)}</code>
       </td>
       <td className="num nowrap">{formatBytes(r.size)}</td>

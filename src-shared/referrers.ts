@@ -73,6 +73,8 @@ export interface CertificateView {
   subjectAlternativeNames: string[];
   oidcIssuer?: string;
   certificateIssuer: string;
+  /** Its subject's distinguished name (a Notation signer's identity). */
+  subject?: string;
   validFrom: string;
   validTo: string;
   sourceRepository?: string;
@@ -126,6 +128,25 @@ export interface MessageSignaturePartView extends PartViewBase {
   signature: string;
 }
 
+/** A Notation signature (JWS envelope): what it signs, when, its chain; checked against its own leaf certificate only (`note`). */
+export interface NotationSignaturePartView extends PartViewBase {
+  type: 'notation-signature';
+  envelope: 'jws';
+  algorithm: string;
+  signedDigest: string;
+  signedMediaType?: string;
+  signedSize?: number;
+  signingScheme?: string;
+  signingTime?: string;
+  expiry?: string;
+  signingAgent?: string;
+  /** Leaf first. */
+  certificates: CertificateView[];
+  signatureMatchesCertificate: boolean;
+  chainLinked: boolean;
+  note: string;
+}
+
 export interface OtherPartView extends PartViewBase {
   type: 'other';
   mediaType: string;
@@ -133,7 +154,13 @@ export interface OtherPartView extends PartViewBase {
   title?: string;
 }
 
-export type AttachmentPartView = CosignSignaturePartView | InTotoPartView | SbomPartView | MessageSignaturePartView | OtherPartView;
+export type AttachmentPartView =
+  | CosignSignaturePartView
+  | InTotoPartView
+  | SbomPartView
+  | MessageSignaturePartView
+  | NotationSignaturePartView
+  | OtherPartView;
 
 export interface AttachmentView {
   /** The referrer's manifest digest. */

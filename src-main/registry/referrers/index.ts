@@ -5,6 +5,7 @@
 export { listReferrers } from './list';
 export { readAttachment, DEFAULT_MAX_PART_BYTES, MAX_PART_BYTES, MAX_ATTACHMENT_BYTES } from './read';
 export { verifyCosignSignature, KEYLESS_NOTE } from './verify-signature';
+export { NOTATION_NOTE } from './notation';
 export {
   planReferrers, DEFAULT_MAX_REFERRER_DEPTH, MAX_PLANNED_REFERRERS,
   type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
@@ -15,6 +16,6 @@ export { referrersTag, cosignTag } from './tags';
 export { AttachmentError, AttachmentTooLargeError, InvalidAttachmentError, InvalidPublicKeyError, ReferrersLimitError } from './errors';
 export type {
   Attachment, AttachmentPart, CertificateInfo, CosignSignaturePart, InTotoPart, InTotoStatement, InTotoSubject, ListReferrersOptions,
-  MessageSignaturePart, OtherPart, Provenance, ReadAttachmentOptions, Referrer, ReferrerKind, ReferrerSource, Sbom, SbomPackage,
+  MessageSignaturePart, NotationSignaturePart, OtherPart, Provenance, ReadAttachmentOptions, Referrer, ReferrerKind, ReferrerSource, Sbom, SbomPackage,
   SbomPart, SignatureCheck, SignerInfo, VerifyCosignOptions,
 } from './types';

@@ -68,6 +68,11 @@ export function describeArtifact(r: Pick<ReferrerView, 'artifactType' | 'tag' | 
   return type ? type.replace(/^application\/vnd\./, '') : 'artifact';
 }
 
+/** A Notation signature: checked by its certificate chain, not against a cosign public key (Verify… leaves it out). */
+export function isNotationSignature(r: Pick<ReferrerView, 'artifactType'>): boolean {
+  return r.artifactType === 'application/vnd.cncf.notary.signature';
+}
+
 export interface Verdict {
   ok: boolean;
   /** The outcome in plain words. */

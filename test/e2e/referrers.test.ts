@@ -13,6 +13,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createNotationSigner, pushNotationSigned } from '../harness/notation';
 import { BUILDKIT_PROVENANCE, GITHUB_PROVENANCE } from '../harness/referrer-specs';
 import { skopeoListTags } from '../harness/skopeo';
 import { makeTempDir } from '../harness/tmp';
@@ -234,6 +235,34 @@ describe("BuildKit's attestations inside an index", () => {
       'pkg:generic/lading-app@1.0.0?platform=linux/amd64',
     ]);
     await screenshot(page, 'referrers-buildkit');
+    await expectNoStackTrace(page);
+  });
+});
+
+describe('a Notation signature', () => {
+  it('is listed from the tag schema; opened, it says what it signs, who (the chain) and that the chain was not checked against a trust store', async () => {
+    const signer = await createNotationSigner(work, 'notation-e2e', 'PS256');
+    const signed = await pushNotationSigned(target.registry.url, 'notation/signed', 'v1', signer);
+    await goTo(page, `${target.registry.host}/notation/signed:v1`);
+    const panel = await openTab(page, 'Referrers (1)');
+    const row = rowOf(panel, signed.signature);
+    expect(await row.innerText()).toMatch(/Notation signature[\s\S]*tag schema/);
+    // Verify… checks cosign signatures against a key; a Notation signature has none to offer it.
+    expect(await panel.getByRole('button', { name: 'Verify…' }).isDisabled()).toBe(true);
+    await row.click();
+    const part = panel.locator('section.referrer-detail [data-part="notation-signature"]');
+    await part.waitFor();
+    expect(await part.locator('h4').innerText()).toBe('Notation signature (PS256)');
+    const text = await part.innerText();
+    expect(text).toContain(`${signed.digest} (this image)`);
+    expect(text).toContain('2024-03-01 12:00:00 UTC');
+    expect(await part.getByTestId('notation-signer').innerText()).toBe('C=US, O=lading-test, CN=notation-e2e.lading.example');
+    expect(await part.locator('.notation-chain li').count()).toBe(2);
+    const checks = await part.getByTestId('notation-checks').innerText();
+    expect(checks).toContain("The signature matches the signer certificate's key.");
+    expect(checks).toContain('Each certificate is issued by the next.');
+    expect(checks).toContain('does not check the chain against a Notation trust store or trust policy');
+    await screenshot(page, 'referrers-notation');
     await expectNoStackTrace(page);
   });
 });

@@ -7,7 +7,10 @@
  * the signature as r||s), and the artifact manifest around it.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { sha256Digest } from './digest.js';
+import { pushBlob, putManifest } from './registry-http.js';
 import { requireTool, run, runRaw } from './tools.js';
 
 export interface NotationSigner {
@@ -131,4 +134,81 @@ export async function notationEnvelope(
       signature: base64url(signature),
     }),
   );
+}
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const NOTATION_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
+
+export interface NotationSignedImage {
+  tag: string;
+  /** The image's manifest digest. */
+  digest: string;
+  /** The signature artifact's manifest digest. */
+  signature: string;
+  /** The referrers tag-schema index's tag. */
+  tagSchemaTag: string;
+}
+
+/**
+ * Pushes a small image under `tag`, then signs it as `notation sign` does on a
+ * registry without the Referrers API: the signature artifact (empty config,
+ * the JWS envelope, `subject`) by digest, and the referrers tag-schema index
+ * `sha256-<hex>` listing it with its artifact type and annotations.
+ */
+export async function pushNotationSigned(
+  baseUrl: string,
+  repository: string,
+  tag: string,
+  signer: NotationSigner,
+): Promise<NotationSignedImage> {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] } }));
+  const image = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: await pushBlob(baseUrl, repository, config),
+        size: config.length,
+      },
+      layers: [],
+      annotations: { 'org.opencontainers.image.description': `lading notation-signed image (${tag})` },
+    }),
+  );
+  const digest = sha256Digest(image);
+  await putManifest(baseUrl, repository, tag, image, OCI_MANIFEST);
+
+  const envelope = await notationEnvelope(signer, { mediaType: OCI_MANIFEST, digest, size: image.length });
+  const empty = Buffer.from('{}');
+  const thumbprints = signer.chainPems.map((pem) => createHash('sha256').update(derOfPem(pem)).digest('hex'));
+  const annotations = {
+    'io.cncf.notary.x509chain.thumbprint#S256': JSON.stringify(thumbprints),
+    'org.opencontainers.image.created': '2024-03-01T12:00:00Z',
+  };
+  const signature = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: NOTATION_ARTIFACT_TYPE,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: await pushBlob(baseUrl, repository, empty), size: empty.length },
+      layers: [{ mediaType: 'application/jose+json', digest: await pushBlob(baseUrl, repository, envelope), size: envelope.length }],
+      subject: { mediaType: OCI_MANIFEST, digest, size: image.length },
+      annotations,
+    }),
+  );
+  const signatureDigest = sha256Digest(signature);
+  await putManifest(baseUrl, repository, signatureDigest, signature, OCI_MANIFEST);
+  const tagSchemaTag = digest.replace(':', '-');
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        { mediaType: OCI_MANIFEST, digest: signatureDigest, size: signature.length, artifactType: NOTATION_ARTIFACT_TYPE, annotations },
+      ],
+    }),
+  );
+  await putManifest(baseUrl, repository, tagSchemaTag, index, OCI_INDEX);
+  return { tag, digest, signature: signatureDigest, tagSchemaTag };
 }

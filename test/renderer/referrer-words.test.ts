@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReferrerView, SignatureCheckView } from '../../src-shared/referrers';
-import { documentFileName, filterPackages, groupReferrers, sourceWords, summarizeKinds, verdictOf } from '../../src-renderer/lib/referrers';
+import {
+  describeArtifact,
+  documentFileName,
+  filterPackages,
+  groupReferrers,
+  isNotationSignature,
+  sourceWords,
+  summarizeKinds,
+  verdictOf,
+} from '../../src-renderer/lib/referrers';
 
 const IMAGE = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;
@@ -56,6 +65,23 @@ describe('groups and places', () => {
   it('names every place a referrer was found, and an index it was found through', () => {
     expect(sourceWords({ sources: ['api', 'tag-schema'] })).toEqual(['Referrers API', 'tag schema']);
     expect(sourceWords({ sources: ['index'], viaIndex: OTHER })).toEqual(['in the index']);
+  });
+
+  it("tells a Notation signature (not for Verify…'s key check) from cosign's", () => {
+    const notation = {
+      artifactType: 'application/vnd.cncf.notary.signature',
+      sources: ['tag-schema' as const],
+      kind: 'signature' as const,
+    };
+    expect(isNotationSignature(notation)).toBe(true);
+    expect(describeArtifact(notation)).toBe('Notation signature');
+    const cosign = {
+      artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+      sources: ['api' as const],
+      kind: 'signature' as const,
+    };
+    expect(isNotationSignature(cosign)).toBe(false);
+    expect(isNotationSignature({})).toBe(false);
   });
 });
 

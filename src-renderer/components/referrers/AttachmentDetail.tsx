@@ -12,6 +12,7 @@ import type {
   CertificateView,
   CosignSignaturePartView,
   InTotoPartView,
+  NotationSignaturePartView,
   ReferrerView,
   SavedAttachment,
   SignerView,
@@ -109,6 +110,8 @@ function PartView({ part, describes, save }: { part: AttachmentPartView; describ
           </dl>
         </>
       );
+    case 'notation-signature':
+      return <NotationView part={part} describes={describes} />;
     case 'other':
       return (
         <>
@@ -272,6 +275,69 @@ function SignatureView({ part, describes }: { part: CosignSignaturePartView; des
       </dl>
       <h5>Payload</h5>
       <JsonView text={payload} label="Signed payload" />
+    </>
+  );
+}
+
+function NotationView({ part, describes }: { part: NotationSignaturePartView; describes: string }) {
+  const leaf = part.certificates[0];
+  return (
+    <>
+      <PartHeading title={`Notation signature (${part.algorithm})`} part={part} />
+      <dl className="facts wide">
+        <dt>Signs</dt>
+        <dd>
+          <code>{part.signedDigest}</code>{' '}
+          <span className={part.signedDigest === describes ? 'dim' : 'bad'}>
+            {part.signedDigest === describes ? '(this image)' : '(another image)'}
+          </span>
+        </dd>
+        {part.signingTime && (
+          <>
+            <dt>Signed</dt>
+            <dd>
+              {formatTime(part.signingTime)}
+              {part.expiry ? `, expires ${formatTime(part.expiry)}` : ''}
+            </dd>
+          </>
+        )}
+        <dt>Signer</dt>
+        <dd data-testid="notation-signer">{leaf?.subject ?? leaf?.identity ?? '—'}</dd>
+        <dt>Chain</dt>
+        <dd>
+          <ol className="notation-chain">
+            {part.certificates.map((c, i) => (
+              <li key={i}>
+                {c.subject ?? c.identity ?? '(no subject)'}{' '}
+                <span className="dim">
+                  issued by {c.certificateIssuer}, valid {formatTime(c.validFrom)} – {formatTime(c.validTo)}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </dd>
+        <dt>Checked</dt>
+        <dd data-testid="notation-checks">
+          <span className={part.signatureMatchesCertificate ? undefined : 'bad'}>
+            {part.signatureMatchesCertificate
+              ? "The signature matches the signer certificate's key."
+              : "The signature does NOT match the signer certificate's key: the envelope was changed after signing, or is not this certificate's."}
+          </span>{' '}
+          <span className={part.chainLinked ? undefined : 'bad'}>
+            {part.chainLinked ? 'Each certificate is issued by the next.' : 'The certificates do not form a chain.'}
+          </span>
+          <div className="unchecked">{part.note}</div>
+        </dd>
+        {(part.signingScheme || part.signingAgent) && (
+          <>
+            <dt>Made by</dt>
+            <dd>
+              {part.signingAgent ?? '—'}
+              {part.signingScheme ? ` · scheme ${part.signingScheme}` : ''}
+            </dd>
+          </>
+        )}
+      </dl>
     </>
   );
 }

@@ -10,7 +10,7 @@ import type { ReferrerView, ReferrersView } from '../../../src-shared/referrers'
 import { useNavigation } from '../../context/navigation';
 import type { ImageRef } from '../../context/ui';
 import { formatBytes, shortDigest } from '../../lib/format';
-import { describeArtifact, groupReferrers, sourceWords, summarizeKinds } from '../../lib/referrers';
+import { describeArtifact, groupReferrers, isNotationSignature, sourceWords, summarizeKinds } from '../../lib/referrers';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { Loading } from '../common/Spinner';
 import { AttachmentDetail } from './AttachmentDetail';
@@ -31,7 +31,8 @@ export function ReferrersTab({ image, view, referrers }: ReferrersTabProps) {
   if (referrers.isError) return <ErrorNotice error={referrers.error} onRetry={() => void referrers.refetch()} />;
   const list = referrers.data?.referrers ?? [];
   const selected = list.find((r) => r.digest === open);
-  const hasSignatures = list.some((r) => r.kind === 'signature');
+  // Verify… checks cosign signatures against a key; a Notation signature shows its own chain when opened.
+  const hasSignatures = list.some((r) => r.kind === 'signature' && !isNotationSignature(r));
   return (
     <div className="referrers-tab">
       <div className="tab-tools">
@@ -42,7 +43,7 @@ export function ReferrersTab({ image, view, referrers }: ReferrersTabProps) {
           type="button"
           onClick={() => setVerifying(true)}
           disabled={!hasSignatures}
-          title={hasSignatures ? undefined : 'No signature to check'}
+          title={hasSignatures ? undefined : 'No cosign signature to check against a key'}
         >
           Verify…
         </button>

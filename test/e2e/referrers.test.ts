@@ -9,7 +9,7 @@
  * read back from the target registry.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -170,6 +170,17 @@ describe('Verify…', () => {
     expect(await dialog.locator('li').nth(2).innerText()).toContain(`certificate was issued to ${fx.keyless.identity}`);
     await screenshot(page, 'referrers-verify');
     expect((await verifyWith(fx.keys.unrelated)).map((r) => r.words)).toEqual(Array(3).fill('Signature does not match this key'));
+
+    // Choose file…: cosign.pub of the RSA key, read into the field; the RSA signature (the second) verifies.
+    const pub = join(work, 'cosign-rsa.pub');
+    await writeFile(pub, fx.keys.rsa);
+    await dialog.getByLabel('Public key file').setInputFiles(pub);
+    await expect.poll(() => dialog.locator('#verify-key').inputValue()).toBe(fx.keys.rsa);
+    await dialog.getByRole('button', { name: 'Verify', exact: true }).click();
+    const marks = dialog.getByRole('list', { name: 'Verification results' }).locator('li');
+    await expect
+      .poll(async () => Promise.all((await marks.all()).map((li) => li.getAttribute('data-verified'))))
+      .toEqual(['false', 'true', 'false']);
 
     await dialog.locator('#verify-key').fill(await readFile(fx.privateKeyPaths.ecdsa, 'utf8'));
     await dialog.getByRole('button', { name: 'Verify', exact: true }).click();

@@ -161,6 +161,8 @@ export async function pushNotationSigned(
   repository: string,
   tag: string,
   signer: NotationSigner,
+  /** `signs`: the artifact the envelope names instead of the image (a signature over another image). */
+  opts: NotationEnvelopeOptions & { signs?: TargetArtifact } = {},
 ): Promise<NotationSignedImage> {
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] } }));
   const image = Buffer.from(
@@ -179,7 +181,7 @@ export async function pushNotationSigned(
   const digest = sha256Digest(image);
   await putManifest(baseUrl, repository, tag, image, OCI_MANIFEST);
 
-  const envelope = await notationEnvelope(signer, { mediaType: OCI_MANIFEST, digest, size: image.length });
+  const envelope = await notationEnvelope(signer, opts.signs ?? { mediaType: OCI_MANIFEST, digest, size: image.length }, opts);
   const empty = Buffer.from('{}');
   const thumbprints = signer.chainPems.map((pem) => createHash('sha256').update(derOfPem(pem)).digest('hex'));
   const annotations = {

@@ -252,3 +252,30 @@ export interface VerifyCosignOptions extends CallOptions {
   /** PEM public key: ECDSA (P-256, P-384, P-521), RSA or Ed25519, as `cosign generate-key-pair` and KMS keys make them. */
   publicKey: string;
 }
+
+export interface VerifyNotationOptions extends CallOptions {
+  /** PEM certificate(s) you trust: the CA (or the signing certificate itself), as a Notation trust store holds them. */
+  trustedCertificates: string;
+}
+
+/** One Notation signature checked against trusted certificates. */
+export interface NotationCheck {
+  referrer: Referrer;
+  layer: Descriptor;
+  /** All three checks passed. */
+  verified: boolean;
+  /** The signature matches its leaf certificate's key. */
+  signatureValid: boolean;
+  /** The certificate chain leads to one of the trusted certificates. */
+  chainTrusted: boolean;
+  digestMatches: boolean;
+  signedDigest: string;
+  /** The leaf certificate's subject. */
+  signer?: string;
+  /** The trusted certificate the chain leads to. */
+  trustedBy?: string;
+  /** The outcome in plain words. */
+  reason: string;
+  /** What was not checked. */
+  note: string;
+}

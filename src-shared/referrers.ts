@@ -192,10 +192,29 @@ export interface SignatureCheckView {
   keyless?: { identity?: string; issuer?: string; signatureMatchesCertificate: boolean; note: string };
 }
 
+/** A Notation signature checked against the certificate(s) given as trusted; `note` says what was not checked. */
+export interface NotationCheckView {
+  referrer: string;
+  layer: string;
+  verified: boolean;
+  /** The signature matches its signer certificate's key. */
+  signatureValid: boolean;
+  /** Its certificate chain leads to a trusted certificate. */
+  chainTrusted: boolean;
+  digestMatches: boolean;
+  signedDigest: string;
+  signer?: string;
+  trustedBy?: string;
+  reason: string;
+  note: string;
+}
+
 export interface VerificationView {
   /** The image digest the signatures were checked for. */
   digest: string;
   checks: SignatureCheckView[];
+  /** The Notation signatures, when a certificate was given (they are checked against a trusted certificate, not a key). */
+  notationChecks?: NotationCheckView[];
 }
 
 export interface SavedAttachment {

@@ -13,6 +13,7 @@ import {
   MAX_SBOM_PACKAGES,
   type AttachmentPartView,
   type AttachmentView,
+  type NotationCheckView,
   type ReferrerView,
   type ReferrersView,
   type SavedAttachment,
@@ -28,7 +29,10 @@ import {
   readAttachment,
   saveLayer,
   verifyCosignSignature,
+  verifyNotationSignature,
+  InvalidPublicKeyError,
   type AttachmentPart,
+  type NotationCheck,
   type Referrer,
   type Sbom,
   type SignatureCheck,
@@ -79,8 +83,21 @@ export class ReferrersService {
 
   async verify(input: ParsedInputOf<'referrers.verify'>, signal?: AbortSignal): Promise<VerificationView> {
     return this.pool.use(input.connectionId, async (root) => {
-      const checks = await verifyCosignSignature(root.withSegment(input.repository), input.digest, { publicKey: input.publicKey, signal });
-      return { digest: input.digest, checks: checks.map(checkView) };
+      const repo = root.withSegment(input.repository);
+      if (!/-----BEGIN CERTIFICATE-----/.test(input.publicKey)) {
+        const checks = await verifyCosignSignature(repo, input.digest, { publicKey: input.publicKey, signal });
+        return { digest: input.digest, checks: checks.map(checkView) };
+      }
+      // A certificate: the trust anchor of Notation signatures, and (its key) a key for cosign's.
+      const notation = await verifyNotationSignature(repo, input.digest, { trustedCertificates: input.publicKey, signal });
+      let checks: SignatureCheck[] = [];
+      try {
+        checks = await verifyCosignSignature(repo, input.digest, { publicKey: input.publicKey, signal });
+      } catch (err) {
+        // A CA certificate's key may be of a kind cosign never signs with; the Notation checks still stand.
+        if (!(err instanceof InvalidPublicKeyError)) throw err;
+      }
+      return { digest: input.digest, checks: checks.map(checkView), notationChecks: notation.map(notationCheckView) };
     });
   }
 
@@ -140,6 +157,23 @@ function partView(part: AttachmentPart): AttachmentPartView {
     default:
       return { ...part, descriptor };
   }
+}
+
+function notationCheckView(c: NotationCheck): NotationCheckView {
+  const view: NotationCheckView = {
+    referrer: c.referrer.descriptor.digest,
+    layer: c.layer.digest,
+    verified: c.verified,
+    signatureValid: c.signatureValid,
+    chainTrusted: c.chainTrusted,
+    digestMatches: c.digestMatches,
+    signedDigest: c.signedDigest,
+    reason: c.reason,
+    note: c.note,
+  };
+  if (c.signer) view.signer = c.signer;
+  if (c.trustedBy) view.trustedBy = c.trustedBy;
+  return view;
 }
 
 function checkView(c: SignatureCheck): SignatureCheckView {

@@ -4,7 +4,14 @@
  * a name for a saved document, and the package filter. React-free, so a
  * test can run it without a page.
  */
-import type { ReferrerKindView, ReferrerSourceView, ReferrerView, SbomPackageView, SignatureCheckView } from '../../src-shared/referrers';
+import type {
+  NotationCheckView,
+  ReferrerKindView,
+  ReferrerSourceView,
+  ReferrerView,
+  SbomPackageView,
+  SignatureCheckView,
+} from '../../src-shared/referrers';
 
 export interface ReferrerGroup {
   kind: ReferrerKindView;
@@ -68,7 +75,7 @@ export function describeArtifact(r: Pick<ReferrerView, 'artifactType' | 'tag' | 
   return type ? type.replace(/^application\/vnd\./, '') : 'artifact';
 }
 
-/** A Notation signature: checked by its certificate chain, not against a cosign public key (Verify… leaves it out). */
+/** A Notation signature: checked against a trusted certificate, not a cosign public key. */
 export function isNotationSignature(r: Pick<ReferrerView, 'artifactType'>): boolean {
   return r.artifactType === 'application/vnd.cncf.notary.signature';
 }
@@ -87,6 +94,14 @@ export function verdictOf(check: SignatureCheckView): Verdict {
     return { ok: false, words: `Signature is valid but for another image ${named}` };
   }
   return { ok: false, words: 'Signature does not match this key' };
+}
+
+/** A Notation check in plain words: signed under the trusted certificate for this image, or which of the three failed. */
+export function notationVerdictOf(check: NotationCheckView): Verdict {
+  if (check.verified) return { ok: true, words: 'Signed under this certificate, for this image' };
+  if (!check.signatureValid) return { ok: false, words: 'Signature does not match its own certificate: changed after signing' };
+  if (!check.chainTrusted) return { ok: false, words: 'Not signed under this certificate' };
+  return { ok: false, words: `Signature is valid but for another image ${check.signedDigest}` };
 }
 
 const EXTENSIONS: [RegExp, string][] = [

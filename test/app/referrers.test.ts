@@ -174,6 +174,18 @@ describe('referrers.verify', () => {
     });
   });
 
+  it('a certificate: its key checks the cosign signatures, and it is the trust anchor of Notation signatures (none here)', async () => {
+    const view = await app.ok('referrers.verify', verify(fx.keyless.certificatePem));
+    expect(view.checks.map((c) => [c.layer, c.verified])).toEqual([
+      [fx.sig.layers.ecdsa, false],
+      [fx.sig.layers.rsa, false],
+      [fx.sig.layers.keyless, true],
+    ]);
+    expect(view.notationChecks).toEqual([]);
+    // A public key leaves Notation out: it cannot anchor a certificate chain.
+    expect((await app.ok('referrers.verify', verify(fx.keys.ecdsa))).notationChecks).toBeUndefined();
+  });
+
   it('refuses what is not a public key, before any request, never repeating it', async () => {
     const privateKey = (await readFile(fx.privateKeyPaths.ecdsa, 'utf8')).trim();
     const cases: [string, RegExp][] = [

@@ -258,8 +258,6 @@ describe('a Notation signature', () => {
     const panel = await openTab(page, 'Referrers (1)');
     const row = rowOf(panel, signed.signature);
     expect(await row.innerText()).toMatch(/Notation signature[\s\S]*tag schema/);
-    // Verify… checks cosign signatures against a key; a Notation signature has none to offer it.
-    expect(await panel.getByRole('button', { name: 'Verify…' }).isDisabled()).toBe(true);
     await row.click();
     const part = panel.locator('section.referrer-detail [data-part="notation-signature"]');
     await part.waitFor();
@@ -274,6 +272,28 @@ describe('a Notation signature', () => {
     expect(checks).toContain('Each certificate is issued by the next.');
     expect(checks).toContain('does not check the chain against a Notation trust store or trust policy');
     await screenshot(page, 'referrers-notation');
+
+    // Verify…: a Notation signature is checked against a certificate you trust (its signer's CA), not a key.
+    await panel.getByRole('button', { name: 'Verify…' }).click();
+    const dialog = page.locator('dialog[data-dialog="verify"]');
+    const verifyWith = async (pem: string) => {
+      await dialog.locator('#verify-key').fill(pem);
+      await dialog.getByRole('button', { name: 'Verify', exact: true }).click();
+    };
+    await verifyWith(fx.keys.ecdsa);
+    await expect
+      .poll(() => dialog.locator('.verify-none').innerText())
+      .toBe('The Notation signature is checked against a certificate, not a key: give the CA certificate of its signer.');
+    const result = dialog.getByRole('list', { name: 'Verification results' }).locator('li[data-scheme="notation"]');
+    await verifyWith(signer.chainPems[1]!);
+    await expect.poll(() => result.locator('strong').innerText()).toBe('Signed under this certificate, for this image');
+    expect(await result.getAttribute('data-verified')).toBe('true');
+    expect(await result.innerText()).toContain('Not checked: a trust policy');
+    await screenshot(page, 'referrers-notation-verify');
+    const other = await createNotationSigner(work, 'notation-other', 'ES256');
+    await verifyWith(other.chainPems[1]!);
+    await expect.poll(() => result.locator('strong').innerText()).toBe('Not signed under this certificate');
+    expect(await result.getAttribute('data-verified')).toBe('false');
     await expectNoStackTrace(page);
   });
 });

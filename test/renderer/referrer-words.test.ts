@@ -4,13 +4,14 @@
  * name a saved document gets, and the package filter.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReferrerView, SignatureCheckView } from '../../src-shared/referrers';
+import type { NotationCheckView, ReferrerView, SignatureCheckView } from '../../src-shared/referrers';
 import {
   describeArtifact,
   documentFileName,
   filterPackages,
   groupReferrers,
   isNotationSignature,
+  notationVerdictOf,
   sourceWords,
   summarizeKinds,
   verdictOf,
@@ -40,6 +41,32 @@ describe('verdictOf', () => {
     });
     // Neither the key nor the image: the key comes first (it says nothing about who wrote the payload).
     expect(verdictOf(check({ digestMatches: false, signedDigests: [OTHER] })).words).toBe('Signature does not match this key');
+  });
+});
+
+describe('notationVerdictOf', () => {
+  const notation = (over: Partial<NotationCheckView>): NotationCheckView => ({
+    referrer: OTHER,
+    layer: OTHER,
+    verified: false,
+    signatureValid: true,
+    chainTrusted: true,
+    digestMatches: true,
+    signedDigest: IMAGE,
+    reason: '',
+    note: '',
+    ...over,
+  });
+  it('says which of the three failed: the signature itself first, then the chain, then the image', () => {
+    expect(notationVerdictOf(notation({ verified: true }))).toEqual({ ok: true, words: 'Signed under this certificate, for this image' });
+    expect(notationVerdictOf(notation({ signatureValid: false, chainTrusted: false })).words).toBe(
+      'Signature does not match its own certificate: changed after signing',
+    );
+    expect(notationVerdictOf(notation({ chainTrusted: false, digestMatches: false })).words).toBe('Not signed under this certificate');
+    expect(notationVerdictOf(notation({ digestMatches: false, signedDigest: OTHER }))).toEqual({
+      ok: false,
+      words: `Signature is valid but for another image ${OTHER}`,
+    });
   });
 });
 

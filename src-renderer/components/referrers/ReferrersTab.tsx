@@ -31,8 +31,8 @@ export function ReferrersTab({ image, view, referrers }: ReferrersTabProps) {
   if (referrers.isError) return <ErrorNotice error={referrers.error} onRetry={() => void referrers.refetch()} />;
   const list = referrers.data?.referrers ?? [];
   const selected = list.find((r) => r.digest === open);
-  // Verify… checks cosign signatures against a key; a Notation signature shows its own chain when opened.
-  const hasSignatures = list.some((r) => r.kind === 'signature' && !isNotationSignature(r));
+  const hasSignatures = list.some((r) => r.kind === 'signature');
+  const notationSignatures = list.filter(isNotationSignature).length;
   return (
     <div className="referrers-tab">
       <div className="tab-tools">
@@ -43,7 +43,7 @@ export function ReferrersTab({ image, view, referrers }: ReferrersTabProps) {
           type="button"
           onClick={() => setVerifying(true)}
           disabled={!hasSignatures}
-          title={hasSignatures ? undefined : 'No cosign signature to check against a key'}
+          title={hasSignatures ? undefined : 'No signature to check'}
         >
           Verify…
         </button>
@@ -100,6 +100,7 @@ export function ReferrersTab({ image, view, referrers }: ReferrersTabProps) {
           connectionId={image.connectionId}
           repository={image.repository}
           digest={referrers.data.digest}
+          notationSignatures={notationSignatures}
           onClose={() => setVerifying(false)}
         />
       )}

@@ -130,5 +130,8 @@ describe('verifyNotationSignature', () => {
     await expect(
       verifyNotationSignature(repo, good.digest, { trustedCertificates: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }),
     ).rejects.toThrow(/Certificate 1 of the PEM cannot be read/);
+    await expect(verifyNotationSignature(repo, 'good', { trustedCertificates: ca(rsa) })).rejects.toThrow(
+      'verifyNotationSignature needs the image digest ("sha256:..."), not "good"',
+    );
   });
 });

@@ -11,12 +11,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Client } from '../client';
-import { InvalidReferenceError } from '../errors';
-import { parseDigest } from '../reference';
 import { InvalidPublicKeyError } from './errors';
 import { NOTATION_SIGNATURE } from './media-types';
 import { decodeAttachment } from './read';
 import type { NotationCheck, Referrer, VerifyNotationOptions } from './types';
+import { imageDigestOf } from './verify-signature';
 
 /** A trust store of a few CA certificates; a PEM bundle larger than this is not one. */
 const MAX_TRUSTED = 20;
@@ -26,7 +25,7 @@ export const NOTATION_VERIFY_NOTE =
   'Not checked: a trust policy (which identities may sign), revocation, expiry and timestamps, as notation verify would.';
 
 export async function verifyNotationSignature(client: Client, imageDigest: string, opts: VerifyNotationOptions): Promise<NotationCheck[]> {
-  const digest = imageDigestOf(imageDigest);
+  const digest = imageDigestOf(imageDigest, 'verifyNotationSignature');
   const trusted = loadTrustedCertificates(opts?.trustedCertificates);
   const referrers = (await client.listReferrers(digest, { signal: opts.signal })).filter(isNotation);
   const checks: NotationCheck[] = [];
@@ -56,14 +55,6 @@ export async function verifyNotationSignature(client: Client, imageDigest: strin
     }
   }
   return checks;
-}
-
-function imageDigestOf(value: string): string {
-  const digest = typeof value === 'string' && value.startsWith('@') ? value.slice(1) : value;
-  if (typeof digest !== 'string' || !digest.includes(':')) {
-    throw new InvalidReferenceError(`verifyNotationSignature needs the image digest ("sha256:..."), not ${JSON.stringify(value)}`);
-  }
-  return parseDigest(digest);
 }
 
 function isNotation(r: Referrer): boolean {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './lib/paths.js';
 
-const ALL = ['read', 'mirror', 'extract', 'files'];
+const ALL = ['read', 'mirror', 'extract', 'files', 'mirror-repository', 'archive'];
 const KNOWN = [...ALL, 'file-writes', 'layers', 'zstd'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 const unknown = chosen.filter((name) => !KNOWN.includes(name));

@@ -11,10 +11,11 @@ import { z } from 'zod';
 import type { AppError } from './errors';
 import { publicKeySchema, type AttachmentView, type MirroredReferrerView, type ReferrersView, type SavedAttachment, type VerificationView } from './referrers';
 import {
-  absolutePathSchema, authKindSchema, caPemSchema, childNameSchema, connectionIdSchema, DEFAULT_PAGE_LIMIT, digestSchema,
+  absolutePathSchema, archiveNameSchema, authKindSchema, caPemSchema, childNameSchema, connectionIdSchema, DEFAULT_PAGE_LIMIT, digestSchema,
   displayNameSchema, filterSchema, importKeySchema, jobIdSchema, limitSchema, namespaceSchema, platformSchema,
   referenceSchema, registryHostSchema, repositorySchema, secretSchema, tagSchema, tokenTypeSchema, usernameSchema,
 } from './schemas';
+import { tagSelectionSchema } from './tag-selection';
 
 // ---------------------------------------------------------------------------
 // Result types
@@ -206,7 +207,7 @@ export interface ConfigView {
   raw: string;
 }
 
-export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror';
+export type JobKind = 'saveLayers' | 'saveLayout' | 'extract' | 'mirror' | 'mirrorRepository' | 'saveArchive';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface BlobProgressEntry {
@@ -217,11 +218,37 @@ export interface BlobProgressEntry {
   state: 'pending' | 'running' | 'done' | 'exists' | 'mounted' | 'failed';
 }
 
+/** A blob download that broke and was picked up again with Range, where it went on from. */
+export interface ResumeNote {
+  digest: string;
+  size: number;
+  /** Bytes received before the break. */
+  offset: number;
+  /** 1 for the blob's first resume. */
+  attempt: number;
+  /** The registry ignored Range and sent the blob from its start again (the bytes already received were skipped). */
+  restarted: boolean;
+}
+
+/** A repository mirror's tags: how many are done, and the ones in progress. */
+export interface TagsProgress {
+  total: number;
+  done: number;
+  copied: number;
+  skipped: number;
+  failed: number;
+  active: { name: string; state: 'checking' | 'copying'; bytesDone: number; bytesTotal: number }[];
+}
+
 export interface JobProgress {
-  /** The sum of the blobs' `done`. */
+  /** The sum of the blobs' `done` (a repository mirror: of every blob of the tags started, each counted once). */
   bytesDone: number;
   bytesTotal: number;
   blobs: BlobProgressEntry[];
+  /** Downloads that broke and were resumed (at most 20 are kept). */
+  resumes?: ResumeNote[];
+  /** A repository mirror's tags. */
+  tags?: TagsProgress;
 }
 
 export interface SaveLayersResult {
@@ -274,7 +301,57 @@ export interface MirrorJobResult {
   referrerNotes?: string[];
 }
 
-export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult;
+export interface MirroredTagView {
+  tag: string;
+  /** What the target's tag points at now. */
+  digest: string;
+}
+
+export interface MirrorRepositoryJobResult {
+  kind: 'mirrorRepository';
+  /** `host/repository` copied from and to. */
+  source: string;
+  target: string;
+  /** The tags asked for, in words (`tags matching v1\..*`). */
+  selection: string;
+  copied: MirroredTagView[];
+  skipped: MirroredTagView[];
+  failed: { tag: string; error: AppError }[];
+  /** Blobs uploaded and mounted over the run, each counted once; bytes uploaded. */
+  blobsUploaded: number;
+  blobsMounted: number;
+  bytesCopied: number;
+}
+
+export interface SaveArchiveJobResult {
+  kind: 'saveArchive';
+  /** The archive file. */
+  path: string;
+  format: 'docker' | 'oci';
+  /** The manifest or index saved. */
+  digest: string;
+  /** The name in the archive (`name:tag`), when one was given. */
+  name?: string;
+  images: { digest: string; platform?: string }[];
+  bytesWritten: number;
+  /** The command that loads it, e.g. `docker load -i /home/me/app.tar`. */
+  loadCommand: string;
+}
+
+/** How many tags a repository mirror's selection picks, before it starts. */
+export interface TagSelectionPreview {
+  repository: string;
+  /** Tags in the repository. */
+  total: number;
+  /** Tags the selection picks (for a list: those named that exist). */
+  selected: number;
+  /** The first few picked, byte-sorted. */
+  sample: string[];
+  /** For a list: tags named that the repository does not have (the first few). */
+  missing: string[];
+}
+
+export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult | MirrorRepositoryJobResult | SaveArchiveJobResult;
 
 export interface JobInfo {
   id: string;
@@ -289,6 +366,8 @@ export interface JobInfo {
   bytesTotal: number;
   result?: JobResult;
   error?: AppError;
+  /** Downloads of the job that broke and were resumed. */
+  resumes?: ResumeNote[];
 }
 
 export interface JobStarted {
@@ -529,6 +608,36 @@ export const operations = {
       platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
       /** Also copy signatures, SBOMs and attestations (and what is attached to those). Default true. */
       referrers: z.boolean({ error: 'referrers must be true or false' }).optional(),
+    }),
+  ),
+  'browse.selectTags': operation<TagSelectionPreview>()(
+    'query',
+    "How many of a repository's tags a selection picks (all, a list, a pattern, a semantic version range), with the first few",
+    z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema, tags: tagSelectionSchema }),
+  ),
+  'jobs.mirrorRepository': operation<JobStarted>()(
+    'command',
+    "Copies a repository's tags (all, a list, a pattern or a version range) to a repository of another (or the same) connection",
+    z.strictObject({
+      source: z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
+      target: z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
+      tags: tagSelectionSchema,
+      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+      /** Copy signatures, SBOMs and attestations too. */
+      referrers: z.boolean().optional(),
+    }),
+  ),
+  'jobs.saveArchive': operation<JobStarted>()(
+    'command',
+    'Saves an image as one tar file: docker (what docker load takes; one platform of an index) or oci (an OCI layout; an index whole)',
+    z.strictObject({
+      ...imageRef,
+      file: absolutePathSchema,
+      format: z.enum(['docker', 'oci'], { error: 'Format must be "docker" or "oci"' }),
+      /** The name in the archive, `name:tag`. */
+      name: archiveNameSchema.optional(),
+      /** For an index: the platform to save (docker: default linux/amd64; oci: the whole index without one). */
+      platform: platformSchema.optional(),
     }),
   ),
   'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),

@@ -12,7 +12,10 @@ export function resultFolder(result: JobResult | undefined): string | undefined 
     case 'saveLayout':
     case 'extract':
       return result.path;
+    case 'saveArchive':
+      return result.path.replace(/[\\/][^\\/]*$/, '') || '/';
     case 'mirror':
+    case 'mirrorRepository':
       return undefined;
   }
 }

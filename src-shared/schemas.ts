@@ -75,6 +75,18 @@ export const referenceSchema = z
   .max(200, 'Reference is too long')
   .refine((v) => TAG_PATTERN.test(v) || DIGEST_PATTERN.test(v), 'Reference must be a tag (e.g. "v1.2") or a digest ("sha256:" and 64 hex digits)');
 
+/**
+ * An image's name in an archive, `[host[:port]/]path[:tag]`, as `docker load`
+ * takes it in RepoTags (a name without a tag means `:latest`).
+ */
+export const archiveNameSchema = z
+  .string({ error: 'Name must be a string' })
+  .max(400, 'Name is too long')
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/,
+    'Name must look like "registry.example.com/team/app:v1" (lower-case path, optional tag)',
+  );
+
 export const platformSchema = z
   .string({ error: 'Platform must be a string' })
   .regex(PLATFORM_PATTERN, 'Platform must look like "linux/amd64" or "linux/arm64/v8"');

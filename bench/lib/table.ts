@@ -51,3 +51,26 @@ export function header(title: string, lines: string[]): void {
   for (const l of lines) console.log(l);
   console.log('');
 }
+
+/** "all targets met", or which were not. */
+export function printConclusion(verdicts: Verdict[]): void {
+  const missed = verdicts.filter((v) => !v.met).map((v) => v.label);
+  console.log(`\n${missed.length === 0 ? 'all targets met' : `targets not met: ${missed.join('; ')}`}`);
+}
+
+/**
+ * The closing part of a benchmark of Lading against one peer tool: both
+ * series, `notes`, the time ratio against its target (at most 1.0x), and CPU
+ * and peak RSS for reference.
+ */
+export function printVersusPeer(lading: Series, peer: Series, ratioLabel: string, notes: string[] = []): void {
+  console.log('');
+  printSeries([lading, peer]);
+  console.log(`  Lading's time is the operation inside its child; "process wall" adds Node's start-up. Peer times are process wall.`);
+  for (const note of notes) console.log(`  ${note}`);
+  console.log('');
+  const ratio = medianMs(lading) / medianMs(peer);
+  const verdicts = [printTarget(ratioLabel, times(ratio), '<= 1.00x', ratio <= 1.0)];
+  console.log(`  for reference: CPU Lading / ${peer.name.split(' ')[0]} ${times(medianCpuMs(lading) / medianCpuMs(peer))}; peak RSS Lading ${mib(peakRssMB(lading))}`);
+  printConclusion(verdicts);
+}

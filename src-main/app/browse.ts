@@ -192,6 +192,11 @@ export class BrowseService {
     });
   }
 
+  /** Every tag of the repository, byte-sorted (the list the tags pane pages through, cached for a few seconds). */
+  repositoryTags(connectionId: string, repository: string, signal?: AbortSignal): Promise<string[]> {
+    return this.allTags(connectionId, repository, false, signal);
+  }
+
   private async allTags(connectionId: string, repository: string, refresh: boolean, signal?: AbortSignal): Promise<string[]> {
     const key = `${connectionId}\0${repository}`;
     const now = this.options.now?.() ?? Date.now();

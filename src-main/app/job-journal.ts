@@ -42,7 +42,7 @@ export interface JournalEntry {
 const placeSchema = z.strictObject({ dir: z.string().min(1).max(4096), names: z.array(z.string().min(1).max(255)).max(16).optional() });
 const entrySchema = z.strictObject({
   jobId: z.string().regex(/^job-[0-9a-f]{16}$/),
-  kind: z.enum(['saveLayers', 'saveLayout', 'extract', 'mirror']),
+  kind: z.enum(['saveLayers', 'saveLayout', 'extract', 'mirror', 'mirrorRepository', 'saveArchive']),
   title: z.string().max(4096),
   startedAt: z.string().max(64),
   places: z.array(placeSchema).max(16),

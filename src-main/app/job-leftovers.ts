@@ -28,7 +28,7 @@ import { JobJournal, journalFolder, readJournals, rewriteJournal, type Journal, 
 import type { JobRunner } from './jobs';
 
 /** The jobs that write to a folder. */
-export type FolderJobKind = Exclude<JobKind, 'mirror'>;
+export type FolderJobKind = Exclude<JobKind, 'mirror' | 'mirrorRepository'>;
 
 /** Entries counted when measuring leftovers, over all of them: a bound on the time a listing takes. */
 const MEASURE_BUDGET = 1_000_000;
@@ -39,6 +39,7 @@ const TAR_STREAM_HIDDEN_STORE = 'lading-extract-hidden';
  * Where a job's temporaries go. Saved layers: beside the files, in the target
  * folder. An extraction or a new layout: a sibling of the target folder, named
  * for it. Adding to an existing layout: its own folder and its blob folder.
+ * An archive: `targetDir` is the archive file, its temporary a sibling named for it.
  */
 export function placesOf(kind: FolderJobKind, targetDir: string): JournalPlace[] {
   const beside: JournalPlace = { dir: dirname(targetDir), names: [basename(targetDir)] };
@@ -46,6 +47,7 @@ export function placesOf(kind: FolderJobKind, targetDir: string): JournalPlace[]
     case 'saveLayers':
       return [{ dir: targetDir }];
     case 'extract':
+    case 'saveArchive':
       return [beside];
     case 'saveLayout':
       return [beside, { dir: targetDir }, { dir: join(targetDir, 'blobs', 'sha256') }];

@@ -4,7 +4,10 @@
  * once, the latest state always delivered). A blob's `done` never goes back,
  * even when an upload is restarted, so a progress bar never jumps backwards.
  */
-import type { BlobProgressEntry, JobProgress } from '../../src-shared/contract';
+import type { BlobProgressEntry, JobProgress, ResumeNote, TagsProgress } from '../../src-shared/contract';
+
+/** Resumes kept per job: they are rare, and a job that keeps breaking says enough with these. */
+const MAX_RESUME_NOTES = 20;
 
 export type BlobState = BlobProgressEntry['state'];
 
@@ -12,6 +15,10 @@ export class JobProgressReporter {
   private readonly blobs = new Map<string, BlobProgressEntry>();
   /** When set, the total; otherwise the sum of the blobs' sizes. */
   private fixedTotal: number | undefined;
+  /** When set, the bytes done; otherwise the sum of the blobs' (a repository mirror reports totals, not blobs). */
+  private fixedDone: number | undefined;
+  private readonly resumes: ResumeNote[] = [];
+  private tags: TagsProgress | undefined;
   private lastEmit = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
@@ -36,6 +43,25 @@ export class JobProgressReporter {
     this.changed();
   }
 
+  /** Bytes done and in all, for a job that does not report blob by blob. */
+  setBytes(done: number, total: number): void {
+    this.fixedDone = done;
+    this.fixedTotal = total;
+    this.changed();
+  }
+
+  setTags(tags: TagsProgress): void {
+    this.tags = tags;
+    this.changed();
+  }
+
+  /** A download broke and went on from `offset` (the library's onResume). */
+  noteResume(note: ResumeNote): void {
+    if (this.resumes.length >= MAX_RESUME_NOTES) return;
+    this.resumes.push({ digest: note.digest, size: note.size, offset: note.offset, attempt: note.attempt, restarted: note.restarted });
+    this.changed();
+  }
+
   update(digest: string, size: number, done: number, state: BlobState): void {
     const entry = this.blobs.get(digest) ?? { digest, size, done: 0, state: 'pending' as BlobState };
     entry.size = size;
@@ -52,14 +78,21 @@ export class JobProgressReporter {
       entry.done = entry.size;
       if (entry.state === 'pending' || entry.state === 'running') entry.state = 'done';
     }
+    if (this.fixedDone !== undefined) this.fixedDone = Math.max(this.fixedDone, this.fixedTotal ?? 0);
     this.dirty = true;
   }
 
   snapshot(): JobProgress {
     const blobs = [...this.blobs.values()].map((b) => ({ ...b }));
-    const bytesDone = blobs.reduce((n, b) => n + b.done, 0);
+    const bytesDone = this.fixedDone ?? blobs.reduce((n, b) => n + b.done, 0);
     const sum = blobs.reduce((n, b) => n + b.size, 0);
-    return { bytesDone, bytesTotal: Math.max(this.fixedTotal ?? sum, bytesDone), blobs };
+    return {
+      bytesDone,
+      bytesTotal: Math.max(this.fixedTotal ?? sum, bytesDone),
+      blobs,
+      ...(this.resumes.length ? { resumes: this.resumes.map((r) => ({ ...r })) } : {}),
+      ...(this.tags ? { tags: { ...this.tags, active: this.tags.active.map((t) => ({ ...t })) } } : {}),
+    };
   }
 
   /** Sends what has not been sent yet, now. */

@@ -96,6 +96,7 @@ export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
               decompress,
               signal,
               onProgress: (done) => ctx.progress.update(layer.digest, layer.size, done, 'running'),
+              onResume: (e) => ctx.progress.noteResume(e),
             });
             saved.push(result.path);
             ctx.progress.update(layer.digest, layer.size, layer.size, 'done');
@@ -155,6 +156,7 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
         const result = await mirror(from, input.source.reference, to, targetTag, {
           signal: ctx.signal,
           onProgress: mirrorProgress(ctx),
+          onResume: (e) => ctx.progress.noteResume(e),
           ...(input.platforms?.length ? { platforms: input.platforms } : {}),
           referrers: input.referrers !== false,
         });
@@ -200,6 +202,7 @@ export function saveLayoutJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
         const result = await mirror(from, input.reference, openLayout(target.path), tag, {
           signal: ctx.signal,
           onProgress: mirrorProgress(ctx),
+          onResume: (e) => ctx.progress.noteResume(e),
           ...(input.platforms?.length ? { platforms: input.platforms } : {}),
         });
         ctx.signal.throwIfAborted();
@@ -244,6 +247,7 @@ export function extractJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.extract'
       const result = await extract(image, input.targetDir, {
         signal: ctx.signal,
         onProgress: (p) => report(p.bytesRead),
+        onResume: (e) => ctx.progress.noteResume(e),
       });
       const platform = platformOf(image);
       return {

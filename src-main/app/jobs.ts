@@ -184,6 +184,7 @@ export class JobManager {
     if (r.endedAt) info.endedAt = r.endedAt.toISOString();
     if (r.result) info.result = r.result;
     if (r.error) info.error = r.error;
+    if (r.last.resumes?.length) info.resumes = r.last.resumes;
     return info;
   }
 

@@ -10,6 +10,10 @@ import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
 import { ReferrersService } from './referrers';
+import { describeTagSelection } from '../../src-shared/tag-selection';
+import { mirrorRepositoryJob } from './mirror-repository-job';
+import { saveArchiveJob } from './save-archive-job';
+import { previewSelection } from './tag-selection';
 import type { Services } from './services';
 
 export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<ResultOf<N>> };
@@ -52,6 +56,10 @@ export function createOperationHandlers(services: Services): OperationHandlers {
     'browse.tags': (input) => browse.tags(input),
     'browse.manifest': (input) => browse.manifest(input),
     'browse.config': (input) => browse.config(input),
+    'browse.selectTags': async (input) => {
+      await store.require(input.connectionId);
+      return previewSelection(input.repository, await browse.repositoryTags(input.connectionId, input.repository), input.tags);
+    },
 
     'jobs.saveLayers': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
@@ -75,6 +83,18 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const runner = mirrorJob(runnerDeps, input);
       const tag = input.target.tag ?? input.source.reference;
       return jobs.start('mirror', `Mirror ${describeImage(from, input.source.reference)} to ${describeImage(to, tag)}`, runner);
+    },
+    'jobs.mirrorRepository': async (input) => {
+      const from = await registryName(input.source.connectionId, input.source.repository);
+      const to = await registryName(input.target.connectionId, input.target.repository);
+      const runner = mirrorRepositoryJob(runnerDeps, input);
+      return jobs.start('mirrorRepository', `Mirror ${describeTagSelection(input.tags)} of ${from} to ${to}`, runner);
+    },
+    'jobs.saveArchive': async (input) => {
+      const name = await registryName(input.connectionId, input.repository);
+      const what = input.format === 'docker' ? 'a docker archive' : 'an OCI archive';
+      const title = `Save ${describeImage(name, input.reference)} as ${what} ${input.file}`;
+      return jobs.start('saveArchive', title, leftovers.track({ kind: 'saveArchive', title, targetDir: input.file }, saveArchiveJob(runnerDeps, input)));
     },
     'jobs.cancel': (input) => jobs.cancel(input.jobId),
     'jobs.list': async () => jobs.list(),

@@ -22,7 +22,8 @@ import {
 import { readImage, readImageConfig, type ManifestReader } from './select-image';
 import { Session } from './session';
 import { discardBody, header, toConnectionError, type HttpResponse } from './transport/http';
-import type { CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
+import { ResumableBody } from './transport/resumable';
+import type { BlobReadOptions, CallOptions, ClientOptions, ConfigFile, Descriptor, ImageOptions, ListOptions, PushOptions } from './types';
 import { RepositoryWriter } from './upload';
 import { OPEN_WRITER, type WritableClient } from './writer';
 import { listReferrers } from './referrers/list';
@@ -49,8 +50,8 @@ export interface Client {
   listRepositories(opts?: ListOptions): Promise<string[]>;
   /** Signatures, SBOMs and attestations that point at `digest`, from every place tools put them (see referrers/). */
   listReferrers(digest: string, opts?: ListReferrersOptions): Promise<Referrer[]>;
-  /** Opens a blob of this repository as a verified stream. */
-  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  /** Opens a blob of this repository as a verified stream; a connection that breaks mid-blob is resumed with Range. */
+  openBlob(descriptor: Descriptor, opts?: BlobReadOptions): Promise<Readable>;
   /** Releases connections. The client and its children cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -152,13 +153,12 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
     return new RepositoryWriter(this.session, this.repository, this.getRegistry());
   }
 
-  async openBlob(descriptor: Descriptor, opts: CallOptions = {}): Promise<Readable> {
+  async openBlob(descriptor: Descriptor, opts: BlobReadOptions = {}): Promise<Readable> {
     this.requireRepository();
     const subject = `blob ${descriptor.digest} of ${this.getRegistry()}`;
-    const res = await this.session.request(
-      { method: 'GET', url: this.url(`blobs/${descriptor.digest}`), signal: opts.signal },
-      [repositoryScope(this.repository, ['pull'])],
-    );
+    const scopes = [repositoryScope(this.repository, ['pull'])];
+    const url = this.url(`blobs/${descriptor.digest}`);
+    const res = await this.session.request({ method: 'GET', url, signal: opts.signal }, scopes);
     await this.session.check(res, [200], { subject, notFound: 'other', readBody: true });
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
@@ -170,15 +170,31 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
         descriptor.digest, `unknown (${length} bytes)`, { method: 'GET', url: res.url },
       );
     }
-    const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
-    // Registered before pipeline's own listener, so the consumer sees this error, not undici's:
-    // a cancelled download surfaces as the caller's abort reason, a connection lost
-    // mid-body as a ConnectionError (every error the client throws is a RegistryError).
-    res.body.once('error', (err) => {
-      verifier.destroy(opts.signal?.aborted ? (opts.signal.reason as Error)
-        : err instanceof RegistryError ? err : toConnectionError(err, { method: 'GET', url: res.url }, this.session.timeoutMs));
+    // A connection that breaks mid-blob is picked up again with Range (transport/resumable.ts).
+    const body = new ResumableBody({
+      digest: descriptor.digest,
+      size: descriptor.size,
+      first: res,
+      subject,
+      signal: opts.signal,
+      reopen: (offset) => this.session.request({ method: 'GET', url, headers: { range: `bytes=${offset}-` }, signal: opts.signal }, scopes),
+      reject: async (answer) => {
+        await this.session.check(answer, [200, 206], { subject, notFound: 'other' });
+        throw new RegistryError(`${subject}: unexpected answer ${answer.status} on resuming`, { status: answer.status, url: answer.url });
+      },
+      // A cancelled download surfaces as the caller's abort reason, a lost connection as a ConnectionError
+      // (every error the client throws is a RegistryError).
+      describe: (err, answer) => (opts.signal?.aborted ? opts.signal.reason as Error
+        : err instanceof RegistryError ? err : toConnectionError(err, { method: 'GET', url: answer.url }, this.session.timeoutMs)),
+      onResume: (event) => {
+        this.session.logger?.warn(`${subject}: the connection broke at byte ${event.offset} of ${event.size} (${event.reason}); resumed`, {
+          digest: event.digest, offset: event.offset, attempt: event.attempt, restarted: event.restarted,
+        });
+        opts.onResume?.(event);
+      },
     });
-    pipeline(res.body, verifier, () => undefined);
+    const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
+    pipeline(body, verifier, () => undefined);
     return verifier;
   }
 

@@ -9,7 +9,7 @@ import { InvalidManifestError } from './errors';
 import type { ManifestResult } from './manifest';
 import { raceAbort } from './transport/retry';
 import { readBounded } from './verify';
-import type { CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './types';
+import type { BlobReadOptions, CallOptions, ConfigFile, Descriptor, Manifest, Platform } from './types';
 
 /** Configs with long histories reach a few MiB; this is far above any real one. */
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
@@ -22,7 +22,7 @@ export interface BlobLocation {
 
 export interface BlobSource {
   /** Opens a blob as a digest- and length-verified stream. */
-  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  openBlob(descriptor: Descriptor, opts?: BlobReadOptions): Promise<Readable>;
   /** Words for messages, e.g. `localhost:5000/app`. */
   readonly name: string;
   /** Where the blobs live, when on a registry: lets a push within that registry mount instead of copy. */
@@ -36,7 +36,7 @@ export interface Layer {
   annotations?: Record<string, string>;
   urls?: string[];
   /** The stored (usually gzip-compressed) bytes, verified while they stream. */
-  open(opts?: CallOptions): Promise<Readable>;
+  open(opts?: BlobReadOptions): Promise<Readable>;
 }
 
 export interface Image {
@@ -58,7 +58,7 @@ export interface Image {
   getConfig(opts?: CallOptions): Promise<ConfigFile>;
   getRawConfig(opts?: CallOptions): Promise<Uint8Array>;
   /** Opens any blob of the image (config or layer) by descriptor. */
-  openBlob(descriptor: Descriptor, opts?: CallOptions): Promise<Readable>;
+  openBlob(descriptor: Descriptor, opts?: BlobReadOptions): Promise<Readable>;
   /** A tar stream of the flattened filesystem: layers applied oldest first, whiteouts honoured. */
   extract(opts?: CallOptions): Readable;
 }
@@ -82,7 +82,7 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
       mediaType: d.mediaType,
       ...(d.annotations ? { annotations: d.annotations } : {}),
       ...(d.urls ? { urls: d.urls } : {}),
-      open: (opts?: CallOptions) => source.openBlob(d, opts),
+      open: (opts?: BlobReadOptions) => source.openBlob(d, opts),
     })),
     openBlob: (d, opts) => source.openBlob(d, opts),
     getRawConfig(opts) {

@@ -18,9 +18,20 @@ export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, normalizePlatform, isA
 export { parseReference, formatReference, type Reference } from './reference';
 export * as mediaTypes from './mediatypes';
 export { mirror, type MirrorOptions, type MirrorProgress, type MirrorResult } from './mirror';
+export {
+  mirrorRepository, selectTags, MAX_LISTED_TAGS,
+  type BlobCounts, type MirrorRepositoryOptions, type MirrorRepositoryProgress, type MirrorRepositoryResult, type MirroredTag,
+  type TagSelection, type TagState,
+} from './mirror-repository';
 export type { ImageWriter, BlobOutcome } from './writer';
-export type { BlobProgress, PushOptions } from './types';
+export type { BlobProgress, BlobReadOptions, BlobResume, PushOptions } from './types';
+/** Blob downloads resume after a dropped connection (Range), at most this many times per blob. */
+export { MAX_RESUMES } from './transport/resumable';
 export { saveLayer, type SaveLayerOptions, type SaveLayerResult } from './save-layer';
+export {
+  saveArchive, saveReferenceArchive, ArchiveError, MAX_ARCHIVE_MANIFESTS,
+  type ArchiveFormat, type SaveArchiveOptions, type SaveArchiveProgress, type SaveArchiveResult, type SaveReferenceArchiveOptions,
+} from './archive';
 /** What a crash leaves (temporaries of a process that has gone), found and removed; never those of a running job. */
 export { findTemporaries, removeStaleTemporaries, type FoundTemporary, type SweepResult } from './disk/index';
 export { openLayout, LayoutClient } from './layout/client';

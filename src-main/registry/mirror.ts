@@ -14,7 +14,7 @@ import { formatPlatform, isAttestation, listPlatforms, normalizePlatform, parseP
 import { copyBlobs, imageBlobs } from './push';
 import { ReferrerCopy, type MirroredReferrer, type MirroredReferrers } from './referrers/copy';
 import { parseReference, referencePath } from './reference';
-import type { BlobProgress, CallOptions, Descriptor, IndexManifest, Platform } from './types';
+import type { BlobProgress, BlobReadOptions, Descriptor, IndexManifest, Platform } from './types';
 import { writerOf, type BlobOutcome } from './writer';
 
 export interface MirrorProgress {
@@ -25,7 +25,7 @@ export interface MirrorProgress {
   blob: BlobProgress;
 }
 
-export interface MirrorOptions extends CallOptions {
+export interface MirrorOptions extends BlobReadOptions {
   /** Copy only these platforms of an index (`linux/arm64`, ...); the result is then a new index. */
   platforms?: (string | Platform)[];
   onProgress?: (progress: MirrorProgress) => void;
@@ -83,7 +83,12 @@ export async function mirror(
 
   const writer = writerOf(target);
   const progress = new MirrorByteTotals([...plan.images.flatMap(imageBlobs), ...(referrers?.blobs ?? [])], opts.onProgress);
-  const copyOptions = { signal: opts.signal, concurrency: opts.concurrency, onBlobProgress: (p: BlobProgress) => progress.update(p) };
+  const copyOptions = {
+    signal: opts.signal,
+    concurrency: opts.concurrency,
+    onBlobProgress: (p: BlobProgress) => progress.update(p),
+    ...(opts.onResume ? { onResume: opts.onResume } : {}),
+  };
   const blobs = await copyBlobs(writer, plan.images, copyOptions);
 
   // Children by digest, then what is attached, then the top manifest under the tag.

@@ -70,7 +70,7 @@ export async function copyBlobsFrom(writer: ImageWriter, blobs: BlobToCopy[], op
       opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
     report('running', 0);
     try {
-      const outcome = await writer.putBlob(blob, () => source.openBlob(blob, { signal }), {
+      const outcome = await writer.putBlob(blob, () => source.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }), {
         signal,
         from: source.location,
         onBytes: (sent) => report('running', sent),

@@ -11,6 +11,7 @@ import { diskError } from './disk/failure-words';
 import { RegistryError } from './errors';
 import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES, type Compression } from './extract/decompress';
 import type { Layer } from './image';
+import type { BlobReadOptions } from './types';
 
 export interface SaveLayerOptions {
   /** Write the uncompressed tar instead of the stored bytes. */
@@ -18,6 +19,8 @@ export interface SaveLayerOptions {
   signal?: AbortSignal;
   /** Compressed bytes read so far, and the layer's size. */
   onProgress?: (done: number, total: number) => void;
+  /** The download broke and was resumed (transport/resumable.ts). */
+  onResume?: BlobReadOptions['onResume'];
 }
 
 export interface SaveLayerResult {
@@ -29,7 +32,7 @@ export interface SaveLayerResult {
 export async function saveLayer(layer: Layer, path: string, opts: SaveLayerOptions = {}): Promise<SaveLayerResult> {
   let written = 0;
   try {
-    const opened = await layer.open({ signal: opts.signal });
+    const opened = await layer.open({ signal: opts.signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) });
     let source: Readable = opened;
     let decompression: { stage: Transform; compression: Compression } | undefined;
     if (opts.decompress) {

@@ -37,6 +37,26 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A blob download that broke and was picked up again with Range (transport/resumable.ts). */
+export interface BlobResume {
+  digest: string;
+  /** The blob's size. */
+  size: number;
+  /** Bytes received before the break: where the download went on from. */
+  offset: number;
+  /** 1 for the first resume of this blob, 2 for the second... */
+  attempt: number;
+  /** The registry ignored Range and sent the blob again from its start; the bytes already passed on were skipped. */
+  restarted: boolean;
+  /** What broke, in words. */
+  reason: string;
+}
+
+/** For calls that read blobs: `onResume` hears of each download that broke and was picked up again. */
+export interface BlobReadOptions extends CallOptions {
+  onResume?: (event: BlobResume) => void;
+}
+
 export interface ImageOptions extends CallOptions {
   /** `os/arch[/variant]`, or a Platform; picks one image from an index. Default `linux/amd64`. */
   platform?: string | Platform;
@@ -50,7 +70,7 @@ export interface BlobProgress {
   state: 'pending' | 'running' | 'exists' | 'mounted' | 'uploaded' | 'failed';
 }
 
-export interface PushOptions extends CallOptions {
+export interface PushOptions extends BlobReadOptions {
   /** Blobs uploaded at once. Default 4. */
   concurrency?: number;
   onBlobProgress?: (progress: BlobProgress) => void;

@@ -22,14 +22,16 @@ export type OpenDialog =
   | { kind: 'saveLayers'; image: ImageRef; layers?: string[] }
   | { kind: 'saveLayout'; image: ImageRef }
   | { kind: 'extract'; image: ImageRef }
-  | { kind: 'mirror'; image: ImageRef };
+  | { kind: 'mirror'; image: ImageRef }
+  | { kind: 'saveArchive'; image: ImageRef }
+  | { kind: 'mirrorRepository'; connectionId: string; repository: string };
 
 interface UiContextValue {
   dialog: OpenDialog | null;
-  open(dialog: OpenDialog): void;
-  close(): void;
+  open: (dialog: OpenDialog) => void;
+  close: () => void;
   jobsOpen: boolean;
-  setJobsOpen(open: boolean): void;
+  setJobsOpen: (open: boolean) => void;
 }
 
 const [UiContextProvider, useUi] = createStrictContext<UiContextValue>('useUi');

@@ -47,7 +47,7 @@ export function useChildren(connectionId: string, namespace: string, filter: str
         ...(pageParam ? { last: pageParam } : {}),
         ...(filter ? { filter } : {}),
       }),
-    initialPageParam: '' as string,
+    initialPageParam: '',
     getNextPageParam: (page) => page.next,
     enabled,
     placeholderData: keepPreviousData,
@@ -75,7 +75,7 @@ export function useTags(connectionId: string, repository: string, filter: string
         ...(refresh ? { refresh: true } : {}),
       });
     },
-    initialPageParam: '' as string,
+    initialPageParam: '',
     getNextPageParam: (page) => page.next,
     placeholderData: filter ? keepPreviousData : undefined,
   });

@@ -4,7 +4,7 @@
  * A plain store outside React (one subscription to the bridge), read with
  * useSyncExternalStore.
  */
-import type { JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState } from '../../src-shared/contract';
+import type { JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
 import type { AppError } from '../../src-shared/errors';
 
 export interface JobView {
@@ -24,6 +24,10 @@ export interface JobView {
   eta?: number;
   result?: JobResult;
   error?: AppError;
+  /** Downloads that broke and were resumed. */
+  resumes?: ResumeNote[];
+  /** A repository mirror's tags. */
+  tags?: TagsProgress;
   lastSeq: number;
 }
 
@@ -66,6 +70,7 @@ export class JobsStore {
         bytesTotal: info.bytesTotal,
         ...(info.result ? { result: info.result } : {}),
         ...(info.error ? { error: info.error } : {}),
+        ...(info.resumes ? { resumes: info.resumes } : {}),
       });
     }
     this.emit();
@@ -99,6 +104,8 @@ export class JobsStore {
         job.bytesTotal = p.bytesTotal;
         job.blobsTotal = p.blobs.length;
         job.blobsDone = p.blobs.filter((b) => b.state === 'done' || b.state === 'exists' || b.state === 'mounted').length;
+        if (p.resumes) job.resumes = p.resumes;
+        if (p.tags) job.tags = p.tags;
         const t = this.now();
         const list = (this.samples.get(job.id) ?? []).filter((s) => t - s.t <= WINDOW_MS);
         list.push({ t, bytes: p.bytesDone });

@@ -24,11 +24,11 @@ afterAll(async () => {
 describe('the operation table', () => {
   it('names every operation the design lists, each with a strict input schema', () => {
     expect(OPERATION_NAMES.sort()).toEqual([
-      'browse.children', 'browse.config', 'browse.manifest', 'browse.tags',
+      'browse.children', 'browse.config', 'browse.manifest', 'browse.selectTags', 'browse.tags',
       'connections.import', 'connections.importCandidates', 'connections.list', 'connections.remove', 'connections.save', 'connections.test',
       'credentials.status',
-      'jobs.cancel', 'jobs.extract', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.openFolder', 'jobs.removeLeftovers', 'jobs.saveLayers',
-      'jobs.saveLayout',
+      'jobs.cancel', 'jobs.extract', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder', 'jobs.removeLeftovers',
+      'jobs.saveArchive', 'jobs.saveLayers', 'jobs.saveLayout',
       'referrers.list', 'referrers.read', 'referrers.save', 'referrers.verify',
     ]);
     for (const name of OPERATION_NAMES) {
@@ -56,6 +56,16 @@ describe('the operation table', () => {
 
 describe('input validation', () => {
   const cases: [string, OperationName, unknown, RegExp][] = [
+    ['a tag pattern that does not compile', 'browse.selectTags', { connectionId: 'conn-0123456789abcdef', repository: 'a/b', tags: { kind: 'pattern', pattern: '(' } }, /tags\.pattern: Not a regular expression/],
+    ['an unknown kind of tag selection', 'jobs.mirrorRepository', {
+      source: { connectionId: 'conn-0123456789abcdef', repository: 'a' }, target: { connectionId: 'conn-0123456789abcdef', repository: 'b' }, tags: { kind: 'glob' },
+    }, /Tags must be one of: all, a list, a pattern, a version range/],
+    ['an archive format other than docker or oci', 'jobs.saveArchive', {
+      connectionId: 'conn-0123456789abcdef', repository: 'a', reference: 'v1', file: '/tmp/a.tar', format: 'zip',
+    }, /format: Format must be "docker" or "oci"/],
+    ['an archive name with upper-case letters', 'jobs.saveArchive', {
+      connectionId: 'conn-0123456789abcdef', repository: 'a', reference: 'v1', file: '/tmp/a.tar', format: 'docker', name: 'Team/App:v1',
+    }, /name: Name must look like/],
     ['a number for a name', 'connections.save', { name: 123, host: 'ghcr.io', authKind: 'anonymous' }, /name: Name must be a string/],
     ['an unknown auth kind', 'connections.save', { name: 'x', host: 'ghcr.io', authKind: 'kerberos' }, /authKind: Auth kind must be/],
     ['basic auth without a username', 'connections.save', { name: 'x', host: 'ghcr.io', authKind: 'basic' }, /username: Basic auth needs a username/],

@@ -190,6 +190,25 @@ export function sendBytes(
   res.end(res.req.method === 'HEAD' ? undefined : buf);
 }
 
+/**
+ * A blob whose first answer breaks its connection half way; every later one
+ * honours `Range: bytes=N-` (206 with a true Content-Range) or sends it whole.
+ * What distribution cannot be made to do on cue: the resume tests' fault.
+ */
+export function dropsOnceThenRange(bytes: Buffer): Handler {
+  return (req, res, { hit }) => {
+    const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1] ?? 0);
+    const rest = bytes.subarray(start);
+    res.writeHead(start ? 206 : 200, {
+      'content-type': 'application/octet-stream',
+      'content-length': rest.length,
+      ...(start ? { 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
+    if (hit === 1) res.write(rest.subarray(0, rest.length >> 1), () => setTimeout(() => req.socket.destroy(), 20));
+    else res.end(rest);
+  };
+}
+
 /** A registry's `{"errors":[...]}` answer. */
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { errors: [{ code, message }] }, headers);

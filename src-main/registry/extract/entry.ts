@@ -1,9 +1,9 @@
 /**
  * An entry of the flattened filesystem, as the flattener hands it to a writer
  * (the tar stream, or the safe directory writer). Plain data plus the content
- * stream, independent of tar-stream's header type.
+ * stream, independent of the tar reader's header type.
  */
-import type tar from 'tar-stream';
+import type { TarEntryType } from './tar-reader';
 
 export type FlatType = 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'block-device' | 'fifo';
 
@@ -60,8 +60,8 @@ export interface LayerEnd {
 
 export type FlatItem = FlatEntry | HiddenFile | FromHidden | LayerEnd;
 
-/** Reads a tar-stream header as a flattened entry's type; undefined for what a filesystem cannot hold. */
-export function flatTypeOf(type: tar.Header['type'] | null): FlatType | undefined {
+/** Reads a tar header's type as a flattened entry's type; undefined for what a filesystem cannot hold. */
+export function flatTypeOf(type: TarEntryType | null | undefined): FlatType | undefined {
   switch (type) {
     case 'file':
     case 'contiguous-file':

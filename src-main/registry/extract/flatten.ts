@@ -23,10 +23,10 @@
  * Whiteout files themselves never appear in the output.
  */
 import type { Image } from '../image';
-import type tar from 'tar-stream';
+import type { BlobReadOptions } from '../types';
 import { flatTypeOf, type FlatHeader, type FlatItem, type FlatType } from './entry';
 import { PendingLinks, type WaitingLink } from './hardlinks';
-import { readLayerEntries, type EntryBody } from './layer-entries';
+import { readLayerEntries, type TarHeader } from './layer-entries';
 import { normalizeName, parseWhiteout, unsafeNameReason } from './paths';
 import { LayerCuts, Visibility } from './visibility';
 
@@ -34,6 +34,8 @@ export interface FlattenOptions {
   signal?: AbortSignal;
   /** Compressed layer bytes, as they are read. */
   onBytes?: (count: number) => void;
+  /** A layer's download broke and was resumed. */
+  onResume?: BlobReadOptions['onResume'];
   /** An entry of the image that will not appear in the output, and why (dangling hard links, unknown entry types). */
   onDrop?: (path: string, reason: string) => void;
   /** Offer hidden regular files (`hidden` items) so later links of their layer can still use them. */
@@ -51,7 +53,7 @@ function placed(layer: number, type: FlatType): Placed {
   return layer * 2 + (type === 'directory' ? 1 : 0);
 }
 
-function flatHeader(header: tar.Header, name: string, type: FlatType): FlatHeader {
+function flatHeader(header: TarHeader, name: string, type: FlatType): FlatHeader {
   return {
     name,
     type,
@@ -158,7 +160,8 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       // Links waiting for this path resolve to this entry, visible or not: it is what they saw.
       const waiting = pending.take(name);
       const visible = visibility.isVisible(name, layer, type === 'directory');
-      if (visible) visibility.addEntry(name, layer, type === 'directory');
+      // The lowest layer hides nothing: no layer below it asks.
+      if (visible && layer > 0) visibility.addEntry(name, layer, type === 'directory');
       if (type !== 'directory') cuts.nonDirectory(name);
 
       if (type === 'link') {
@@ -170,7 +173,7 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
       }
       if (visible) {
         emitted.set(name, placed(layer, type));
-        yield type === 'file' ? { kind: 'entry', header, body: body as EntryBody } : { kind: 'entry', header };
+        yield type === 'file' ? { kind: 'entry', header, body } : { kind: 'entry', header };
         for (const link of waiting ?? []) {
           if (type === 'directory') drop(link.header.name, `hard link to a directory (${name})`);
           else yield emitLink(link, name);
@@ -184,14 +187,14 @@ export async function* flattenImage(image: Image, opts: FlattenOptions = {}): As
         emitted.set(first.header.name, placed(first.layer, type));
         materialized.set(name, first.header.name);
         const stand: FlatHeader = { ...header, name: first.header.name };
-        yield type === 'file' ? { kind: 'entry', header: stand, body: body as EntryBody } : { kind: 'entry', header: stand };
+        yield type === 'file' ? { kind: 'entry', header: stand, body } : { kind: 'entry', header: stand };
         for (const link of rest) yield emitLink(link, first.header.name);
         continue;
       }
       for (const link of waiting ?? []) drop(link.header.name, `hard link to a directory (${name})`);
       if (opts.keepHidden && type === 'file' && unsafeNameReason(name) === undefined) {
         offered.add(name);
-        yield { kind: 'hidden', header, body: body as EntryBody };
+        yield { kind: 'hidden', header, body };
       }
     }
     for (const { link, reason } of pending.dropCut(cuts)) drop(link.header.name, reason);

@@ -1,20 +1,25 @@
 /**
  * One layer as a sequence of tar entries, streamed: the blob is opened once
  * through `layer.open()` (which verifies length and digest as bytes pass),
- * decompressed, and parsed by tar-stream. The sequence only ends after the
- * blob's digest has been checked, so nothing downstream can count a layer as
- * done when its last bytes were wrong.
+ * decompressed, and parsed by TarReader as the decompressed chunks arrive.
+ * The sequence only ends after the blob's digest has been checked, so nothing
+ * downstream can count a layer as done when its last bytes were wrong.
+ *
+ * Entry contents are subarrays of the decompressor's chunks, handed on as
+ * they are: no stream, queue or promise per entry beyond the one `yield`, and
+ * a consumer that can take bytes synchronously (hashing) reads a small file
+ * with no promise at all (EntryBody.consume()).
  */
 import type { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import tar from 'tar-stream';
 import type { Layer } from '../image';
+import type { BlobReadOptions } from '../types';
 import { RegistryError } from '../errors';
-import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES } from './decompress';
+import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES, type Compression } from './decompress';
 import { LayerFormatError } from './errors';
+import { TarEvent, TarReader, type TarHeader } from './tar-reader';
 
-/** tar-stream's header; `type` may also be null at run time, for typeflags it does not know. */
-export type TarHeader = tar.Header;
+export type { TarHeader };
 
 export interface LayerEntry {
   header: TarHeader;
@@ -25,31 +30,35 @@ export interface LayerReadOptions {
   signal?: AbortSignal;
   /** Called with each count of compressed bytes read from the blob. */
   onBytes?: (count: number) => void;
+  /** The blob's download broke and was resumed. */
+  onResume?: BlobReadOptions['onResume'];
 }
 
 /**
  * An entry's content. It may be read once, partly or wholly; whatever is left
- * is drained by the layer reader before the next entry, because tar-stream
- * stalls on an entry nobody reads. Stopping early (break in `for await`) does
- * not destroy the underlying entry: with tar-stream that would kill the whole
- * layer stream.
+ * is skipped by the layer reader before the next entry. Chunks are valid
+ * until the next read from the layer: copy what must outlive that (hashing
+ * and writing need not).
  */
 export class EntryBody implements AsyncIterable<Buffer> {
-  private readonly source: AsyncIterator<unknown>;
   private ended = false;
 
-  constructor(entry: AsyncIterable<unknown>) {
-    this.source = entry[Symbol.asyncIterator]();
-  }
+  constructor(
+    private readonly source: TarSource,
+    /** Which entry of the layer this is: a body read after its entry was left reads nothing. */
+    private readonly ordinal: number,
+  ) {}
 
   async next(): Promise<IteratorResult<Buffer, undefined>> {
-    if (this.ended) return { done: true, value: undefined };
-    const result = await this.source.next();
-    if (result.done) {
-      this.ended = true;
-      return { done: true, value: undefined };
+    const { reader } = this.source;
+    for (;;) {
+      if (this.ended || !this.current()) {
+        this.ended = true;
+        return { done: true, value: undefined };
+      }
+      if (this.source.read() === TarEvent.data) return { done: false, value: reader.data };
+      await this.source.more();
     }
-    return { done: false, value: result.value as Buffer };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer, undefined> {
@@ -59,11 +68,86 @@ export class EntryBody implements AsyncIterable<Buffer> {
     };
   }
 
+  /**
+   * Hands every remaining chunk to `take`, synchronously as far as the bytes
+   * already decompressed go; returns the number of bytes taken.
+   */
+  async consume(take: (chunk: Buffer) => void): Promise<number> {
+    const { reader } = this.source;
+    let length = 0;
+    while (!this.ended && this.current()) {
+      if (this.source.read() === TarEvent.data) {
+        take(reader.data);
+        length += reader.data.length;
+      } else {
+        await this.source.more();
+      }
+    }
+    this.ended = true;
+    return length;
+  }
+
   /** Reads and discards what is left. */
   async drain(): Promise<void> {
-    while (!(await this.next()).done) {
-      // discard
+    await this.consume(() => undefined);
+  }
+
+  private current(): boolean {
+    return this.source.entries === this.ordinal && this.source.reader.contentLeft;
+  }
+}
+
+/**
+ * The decompressed bytes of one layer and their parser. Every failure, from
+ * wherever it is noticed (the parser, the decompressor, the blob), becomes
+ * one error, the same for every later call.
+ */
+class TarSource {
+  readonly reader = new TarReader();
+  /** Entries seen so far. */
+  entries = 0;
+  private ended = false;
+  private failure: Promise<never> | undefined;
+
+  constructor(
+    private readonly chunks: AsyncIterator<Buffer>,
+    private readonly describe: (err: unknown) => Promise<unknown>,
+  ) {}
+
+  /** The parser's next event. A parse error reads as needMore: more() then rejects with the layer's error. */
+  read(): TarEvent {
+    if (this.failure) return TarEvent.needMore;
+    try {
+      return this.reader.read();
+    } catch (err) {
+      void this.fail(err);
+      return TarEvent.needMore;
     }
+  }
+
+  /** Feeds the parser the next decompressed chunk; at the end of the bytes, false (or the error of an unfinished archive). */
+  async more(): Promise<boolean> {
+    if (this.failure) return this.failure;
+    if (this.ended) return false;
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await this.chunks.next();
+      if (next.done) {
+        this.ended = true;
+        this.reader.end();
+        return false;
+      }
+    } catch (err) {
+      return this.fail(err);
+    }
+    this.reader.feed(next.value);
+    return true;
+  }
+
+  private fail(err: unknown): Promise<never> {
+    this.failure ??= this.describe(err).then((described) => Promise.reject(described));
+    this.failure.catch(() => undefined); // looked at by whoever called; never an unhandled rejection
+    return this.failure;
   }
 }
 
@@ -75,52 +159,82 @@ export class EntryBody implements AsyncIterable<Buffer> {
 export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
-  const opened = await layer.open(signal ? { signal } : {});
-  const extract = tar.extract();
+  const opened = await layer.open({ ...(signal ? { signal } : {}), ...(opts.onResume ? { onResume: opts.onResume } : {}) });
   let blob: Readable = opened;
   let decompressor: Transform | undefined;
   const onAbort = (): void => {
     opened.destroy(signal?.reason as Error);
-    extract.destroy(signal?.reason as Error);
+    decompressor?.destroy(signal?.reason as Error);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   // Ends only after the verifier has checked length and digest; rejects when they are wrong.
   let blobDone: Promise<void> | undefined;
+  let compression: Compression = 'none';
+  /** The decompressor's own errors (bad gzip or zstd data), told apart from the blob's errors it is stopped with. */
+  const fromDecompressor = new WeakSet<object>();
+  const fromBlob = new WeakSet<object>();
 
-  try {
-    const peeked = await peek(opened, SNIFF_BYTES);
-    blob = peeked.stream;
-    blobDone = finished(blob);
-    blobDone.catch(() => undefined); // looked at below; never an unhandled rejection
-    const compression = detectCompression(peeked.head);
-    decompressor = decompressorFor(compression, layer.digest);
-    const onBytes = opts.onBytes;
-    if (onBytes) blob.on('data', (chunk: Buffer) => onBytes(chunk.length));
-    // pipe() does not pass errors on: a failing blob or decompressor must stop the parser itself.
-    blob.on('error', (err) => extract.destroy(err));
-    decompressor.on('error', (err) => extract.destroy(describeDecompressError(err, compression, layer.digest)));
-    blob.pipe(decompressor).pipe(extract);
-
-    for await (const entry of extract) {
-      const body = new EntryBody(entry);
-      yield { header: entry.header, body };
-      await body.drain();
-    }
-    await blobDone;
-  } catch (err) {
-    if (signal?.aborted) throw signal.reason;
+  /** The one error a failure of this layer's read becomes. */
+  const describe = async (err: unknown): Promise<unknown> => {
+    if (signal?.aborted) return signal.reason;
     // Corrupt bytes usually break gzip or tar before the digest check at the blob's end
     // has a chance to run: read the rest, and let a wrong digest name the real cause.
     const blobError = blobDone ? await settle(blob, decompressor, blobDone) : undefined;
-    if (signal?.aborted) throw signal.reason;
-    throw blobError ?? describeFormatError(err, layer.digest);
+    if (signal?.aborted) return signal.reason;
+    if (blobError !== undefined) return blobError;
+    if (err instanceof Error && fromDecompressor.has(err)) return describeDecompressError(err, compression, layer.digest);
+    return describeFormatError(err, layer.digest);
+  };
+
+  try {
+    let source: TarSource;
+    try {
+      const peeked = await peek(opened, SNIFF_BYTES);
+      blob = peeked.stream;
+      blobDone = finished(blob);
+      blobDone.catch(() => undefined); // looked at in describe(); never an unhandled rejection
+      compression = detectCompression(peeked.head);
+      decompressor = decompressorFor(compression, layer.digest);
+      const onBytes = opts.onBytes;
+      if (onBytes) blob.on('data', (chunk: Buffer) => onBytes(chunk.length));
+      // pipe() does not pass errors on: a failing blob must stop the decompressor itself.
+      const inflating = decompressor;
+      blob.on('error', (err) => {
+        fromBlob.add(err);
+        inflating.destroy(err);
+      });
+      inflating.on('error', (err) => {
+        if (!fromBlob.has(err)) fromDecompressor.add(err);
+      });
+      blob.pipe(decompressor);
+      source = new TarSource(decompressor[Symbol.asyncIterator]() as AsyncIterator<Buffer>, describe);
+    } catch (err) {
+      throw await describe(err);
+    }
+
+    for (;;) {
+      const event = source.read();
+      if (event === TarEvent.needMore) {
+        if (!(await source.more())) break;
+        continue;
+      }
+      if (event !== TarEvent.header) continue; // content nobody asked for (a directory's, say): skipped below
+      const header = source.reader.header!;
+      const body = new EntryBody(source, ++source.entries);
+      yield { header, body };
+      await body.drain();
+    }
+    try {
+      await blobDone;
+    } catch (err) {
+      throw await describe(err);
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    // Also reached when the consumer stops early: close the connection and the parser.
+    // Also reached when the consumer stops early: close the connection and the decompressor.
     if (!opened.destroyed) opened.destroy();
     if (!blob.destroyed) blob.destroy();
     decompressor?.destroy();
-    if (!extract.destroyed) extract.destroy();
   }
 }
 
@@ -136,7 +250,7 @@ async function settle(blob: Readable, decompressor: Transform | undefined, done:
   }
 }
 
-/** zlib's and tar-stream's messages do not say which layer they came from. */
+/** The tar reader's messages do not say which layer they came from. */
 function describeFormatError(err: unknown, digest: string): unknown {
   if (err instanceof RegistryError) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -52,7 +52,7 @@ export function extractImage(image: Image, opts: CallOptions = {}): Readable {
     },
   });
   pack.on('data', (chunk) => {
-    if (!output.push(chunk as Buffer)) pack.pause();
+    if (!output.push(chunk)) pack.pause();
   });
   pack.on('end', () => output.push(null));
   pack.on('error', (err: Error) => output.destroy(err));

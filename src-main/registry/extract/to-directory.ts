@@ -11,6 +11,7 @@ import { describeDiskFailure } from '../disk/failure-words';
 import { stageFolder } from '../disk/staged-folder';
 import { TargetFolderError, requireNewOrEmptyFolder } from '../disk/target-folder';
 import type { Image } from '../image';
+import type { BlobReadOptions } from '../types';
 import { ExtractError } from './errors';
 import { flattenImage } from './flatten';
 import { SafeWriter, type SkippedEntry, type WriteCounts } from './safe-writer';
@@ -27,6 +28,8 @@ export interface ExtractProgress {
 export interface ExtractToDirectoryOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ExtractProgress) => void;
+  /** A layer's download broke and was resumed (transport/resumable.ts). */
+  onResume?: BlobReadOptions['onResume'];
 }
 
 export interface ExtractResult extends WriteCounts {
@@ -58,6 +61,7 @@ export async function extractToDirectory(
     const entries = flattenImage(image, {
       ...(signal ? { signal } : {}),
       onBytes: (count) => progress.addBytes(count),
+      ...(opts.onResume ? { onResume: opts.onResume } : {}),
       onDrop: (path, reason) => writer.skip(path, reason),
       keepHidden: true,
     });

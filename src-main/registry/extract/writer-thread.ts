@@ -178,7 +178,7 @@ export class WriterThread {
   private handOver(): void {
     if (this.ops.length === 0 || this.closed || this.failure) return;
     const worker = this.start();
-    const buffer = this.buffer.buffer as ArrayBuffer;
+    const buffer = this.buffer.buffer;
     const batch: WriterBatch = { id: this.nextId++, ops: this.ops, buffer };
     worker.postMessage(batch, [buffer]);
     if (this.inFlight++ === 0) worker.ref();

@@ -135,11 +135,7 @@ export async function indexLayer(layer: Layer, opts: IndexLayerOptions = {}): Pr
 
 async function hashBody(body: EntryBody): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of body) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
+  const size = await body.consume((chunk) => hash.update(chunk));
   return { size, sha256: hash.digest('hex') };
 }
 

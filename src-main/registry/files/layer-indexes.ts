@@ -26,16 +26,24 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 const LAYERS_AT_ONCE = 1;
 
+/** Index by digest of every layer in `layers` (duplicates read once). */
+export async function indexLayers(layers: readonly Layer[], opts: ListFilesOptions = {}): Promise<Map<string, LayerIndex>> {
+  const indexes = new Map<string, LayerIndex>();
+  await forEachLayerIndex(layers, opts, (index) => indexes.set(index.digest, index));
+  return indexes;
+}
+
 /**
- * Index by digest of every layer in `layers` (duplicates read once), oldest
- * first; `onIndexed` is called with each as soon as it is there, so it can be
- * used while the next layer is read.
+ * Hands `onIndexed` the index of every layer in `layers` (duplicates read
+ * once), oldest first, each as soon as it is there, so it can be used while
+ * the next layer is read. Nothing is kept here: an index the consumer lets go
+ * is freed at once.
  */
-export async function indexLayers(
+export async function forEachLayerIndex(
   layers: readonly Layer[],
-  opts: ListFilesOptions = {},
-  onIndexed?: (index: LayerIndex) => void,
-): Promise<Map<string, LayerIndex>> {
+  opts: ListFilesOptions,
+  onIndexed: (index: LayerIndex) => void,
+): Promise<void> {
   const { cache } = opts;
   if (opts.signal?.aborted) throw opts.signal.reason;
   const distinct = [...new Map(layers.map((l) => [l.digest, l])).values()];
@@ -67,13 +75,11 @@ export async function indexLayers(
       );
     }
     progress.check();
-    onIndexed?.(index);
-    return index;
+    onIndexed(index);
   }, signal);
   try {
-    const indexes = await indexing;
+    await indexing;
     progress.finish();
-    return new Map(indexes.map((index) => [index.digest, index]));
   } finally {
     await Promise.all(stores);
   }

@@ -6,7 +6,7 @@
  * the result is cached for the next time.
  */
 import type { Image } from '../image';
-import { indexLayers, reportCached } from './layer-indexes';
+import { forEachLayerIndex, reportCached } from './layer-indexes';
 import type { LayerIndex } from './layer-index';
 import { Overlay, type ImageView } from './overlay';
 import type { ImageFiles, ListFilesOptions } from './types';
@@ -30,20 +30,28 @@ export async function imageView(image: Image, opts: ListFilesOptions = {}): Prom
  * are indexed, while the next one is still being read.
  */
 export async function buildView(image: Image, opts: ListFilesOptions = {}): Promise<ImageView> {
+  // The overlay is out of reach once its result is made: encoding the view for the cache does not hold both.
+  return keepView(image, await flattenIndexes(image, opts), opts);
+}
+
+async function flattenIndexes(image: Image, opts: ListFilesOptions): Promise<ImageView> {
   const { layers } = image;
   const overlay = new Overlay();
   const ready = new Map<string, LayerIndex>();
   let next = 0;
+  /** Where each digest is used last: its index is let go after that (the overlay keeps what it needs). */
+  const lastUse = new Map(layers.map((l, i) => [l.digest, i]));
   const applyReady = (): void => {
     for (let found = ready.get(layers[next]?.digest ?? ''); found; found = ready.get(layers[next]?.digest ?? '')) {
       overlay.apply(found);
+      if (lastUse.get(found.digest) === next) ready.delete(found.digest);
       next++;
     }
   };
   // Applied on a later turn of the event loop: the next layer's download and inflating start first.
   let applying = Promise.resolve();
   try {
-    await indexLayers(layers, opts, (index) => {
+    await forEachLayerIndex(layers, opts, (index) => {
       ready.set(index.digest, index);
       applying = applying.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(applyReady);
     });
@@ -53,7 +61,7 @@ export async function buildView(image: Image, opts: ListFilesOptions = {}): Prom
   }
   await applying;
   if (next !== layers.length) throw new Error(`${layers.length - next} layers were not applied`);
-  return keepView(image, overlay.result(), opts);
+  return overlay.result();
 }
 
 /** The view the cache has for this image's layers, if any, not yet decoded. */

@@ -1,7 +1,9 @@
 /** Picks the open action dialog. */
 import { useUi } from '../../context/ui';
 import { ExtractDialog } from './ExtractDialog';
+import { MirrorRepositoryDialog } from '../mirror-repository/MirrorRepositoryDialog';
 import { MirrorDialog } from './MirrorDialog';
+import { SaveArchiveDialog } from './SaveArchiveDialog';
 import { SaveLayersDialog } from './SaveLayersDialog';
 import { SaveLayoutDialog } from './SaveLayoutDialog';
 
@@ -17,6 +19,10 @@ export function ActionDialogs() {
       return <ExtractDialog image={dialog.image} />;
     case 'mirror':
       return <MirrorDialog image={dialog.image} />;
+    case 'saveArchive':
+      return <SaveArchiveDialog image={dialog.image} />;
+    case 'mirrorRepository':
+      return <MirrorRepositoryDialog connectionId={dialog.connectionId} repository={dialog.repository} />;
     default:
       return null;
   }

@@ -12,6 +12,9 @@ export function ImageActions({ image }: { image: ImageRef; view: ManifestView })
       <button type="button" onClick={() => ui.open({ kind: 'saveLayout', image })}>
         Save as OCI layout…
       </button>
+      <button type="button" onClick={() => ui.open({ kind: 'saveArchive', image })}>
+        Save as archive…
+      </button>
       <button type="button" onClick={() => ui.open({ kind: 'extract', image })}>
         Extract filesystem…
       </button>

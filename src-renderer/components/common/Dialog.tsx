@@ -19,8 +19,11 @@ interface DialogProps {
 
 export function Dialog({ title, onClose, children, footer, onSubmit, wide, name }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // The latest onClose, for the listeners added once below (a new function each render must not re-add them).
   const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  useEffect(() => {
+    closeRef.current = onClose;
+  });
 
   useEffect(() => {
     const dialog = ref.current;

@@ -14,18 +14,22 @@ interface TabsProps<T extends string> {
   children: ReactNode;
 }
 
+/** Where each key moves the selection, from the selected tab's index among `count` tabs. */
+const TAB_KEYS: Record<string, (index: number, count: number) => number> = {
+  ArrowRight: (index, count) => (index + 1) % count,
+  ArrowLeft: (index, count) => (index - 1 + count) % count,
+  Home: () => 0,
+  End: (_index, count) => count - 1,
+};
+
 export function Tabs<T extends string>({ tabs, current, onChange, label, children }: TabsProps<T>) {
   const listRef = useRef<HTMLDivElement>(null);
   const selected = tabs.some((t) => t.id === current) ? current : tabs[0]?.id;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const index = tabs.findIndex((t) => t.id === selected);
-    let next = index;
-    if (e.key === 'ArrowRight') next = (index + 1) % tabs.length;
-    else if (e.key === 'ArrowLeft') next = (index - 1 + tabs.length) % tabs.length;
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = tabs.length - 1;
-    else return;
+    const next = TAB_KEYS[e.key]?.(index, tabs.length);
+    if (next === undefined) return;
     e.preventDefault();
     const tab = tabs[next];
     if (!tab) return;

@@ -1,6 +1,8 @@
 /** A finished job's result in one or two lines. */
 import type { JobResult } from '../../../src-shared/contract';
 import { formatBytes, formatCount, plural, shortDigest } from '../../lib/format';
+import { CopyButton } from '../common/CopyButton';
+import { MirrorRepositoryResultView } from '../mirror-repository/MirrorRepositoryResultView';
 import { MirroredReferrers } from './MirroredReferrers';
 
 export function JobResultView({ result }: { result: JobResult }) {
@@ -30,6 +32,16 @@ export function JobResultView({ result }: { result: JobResult }) {
           {result.bytesWritten !== undefined ? `, ${formatBytes(result.bytesWritten)}` : ''}
           {result.platform ? ` (${result.platform})` : ''}
           {result.skipped?.length ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : ''}
+        </span>
+      );
+    case 'mirrorRepository':
+      return <MirrorRepositoryResultView result={result} />;
+    case 'saveArchive':
+      return (
+        <span>
+          Saved {result.format === 'docker' ? 'a docker archive' : 'an OCI archive'} ({formatBytes(result.bytesWritten)}
+          {result.images.length > 1 ? `, ${plural(result.images.length, 'image')}` : result.images[0]?.platform ? `, ${result.images[0].platform}` : ''}): <code>{result.path}</code>.
+          Load it with <code data-testid="load-command">{result.loadCommand}</code> <CopyButton value={result.loadCommand} label="Copy command" what="load command" />
         </span>
       );
     case 'mirror':

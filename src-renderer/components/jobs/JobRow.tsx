@@ -1,11 +1,33 @@
 /** One job: progress, speed, ETA, and then its result, error or cancellation. */
 import { useMutation } from '@tanstack/react-query';
 import { useLading } from '../../context/lading';
-import { formatBytes, formatDuration, formatCount } from '../../lib/format';
+import { formatBytes, formatDuration, formatCount, shortDigest } from '../../lib/format';
 import { resultFolder, type JobView } from '../../lib/jobs';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { JobResultView } from './JobResultView';
+
+/** `12/50 tags · 2 failed`. */
+function tagsLine(t: NonNullable<JobView['tags']>): string {
+  return [`${formatCount(t.done)}/${formatCount(t.total)} tags`, ...(t.skipped ? [`${formatCount(t.skipped)} unchanged`] : []), ...(t.failed ? [`${formatCount(t.failed)} failed`] : [])].join(' · ');
+}
+
+/** A job cut off by a dropped connection says that it resumed, and from where. */
+function ResumeNotes({ resumes }: { resumes: NonNullable<JobView['resumes']> }) {
+  return (
+    <div className="job-resumes" data-testid="job-resumes">
+      {resumes.map((r) => (
+        <div key={`${r.digest}-${r.attempt}`}>
+          The connection dropped: blob <code title={r.digest}>{shortDigest(r.digest)}</code>{' '}
+          {r.restarted
+            ? `was read again from the start (the registry ignored the resume at ${formatBytes(r.offset)} of ${formatBytes(r.size)}; nothing was written twice)`
+            : `resumed at ${formatBytes(r.offset)} of ${formatBytes(r.size)}`}
+          {r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}.
+        </div>
+      ))}
+    </div>
+  );
+}
 
 const STATE_LABEL: Record<JobView['state'], string> = {
   running: 'Running',
@@ -23,6 +45,7 @@ export function JobRow({ job }: { job: JobView }) {
   const openFolder = useMutation({ mutationFn: () => lading['jobs.openFolder']({ jobId: job.id }) });
   const numbers = [
     ...(job.state === 'running' || job.bytesTotal > 0 ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
+    ...(job.tags ? [tagsLine(job.tags)] : []),
     ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),
     ...(job.state === 'running' && job.speed !== undefined ? [`${formatBytes(job.speed)}/s`] : []),
     ...(job.state === 'running' && job.eta !== undefined ? [`${formatDuration(job.eta)} left`] : []),
@@ -71,6 +94,16 @@ export function JobRow({ job }: { job: JobView }) {
           )}
         </div>
       )}
+      {job.state === 'running' && job.tags && job.tags.active.length > 0 && (
+        <div className="job-tags" data-testid="job-active-tags">
+          {job.tags.active.map((t) => (
+            <span key={t.name} className="job-tag">
+              {t.name} {t.state === 'checking' ? 'checking' : t.bytesTotal > 0 ? `${Math.round((t.bytesDone / t.bytesTotal) * 100)}%` : 'copying'}
+            </span>
+          ))}
+        </div>
+      )}
+      {job.resumes && job.resumes.length > 0 && <ResumeNotes resumes={job.resumes} />}
       {job.state === 'failed' && job.error && <ErrorNotice compact error={job.error} />}
       {cancel.isError && <ErrorNotice compact error={cancel.error} />}
       {openFolder.isError && <ErrorNotice compact error={openFolder.error} />}

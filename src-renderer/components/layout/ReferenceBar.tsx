@@ -14,7 +14,6 @@ export function ReferenceBar() {
   const connections = useConnections();
   const { state, dispatch } = useNavigation();
   const ui = useUi();
-  const [text, setText] = useState('');
   const [problem, setProblem] = useState<{ message: string; host?: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -25,10 +24,14 @@ export function ReferenceBar() {
       ? formatReference(connection.host, state.repository, image.reference)
       : `${connection.host}/${state.repository}`
     : '';
-  useEffect(() => {
+  // What was typed gives way to the place navigated to (React's "adjust state when a prop changes", without an effect).
+  const [text, setText] = useState(shown);
+  const [shownBefore, setShownBefore] = useState(shown);
+  if (shown !== shownBefore) {
+    setShownBefore(shown);
     setText(shown);
     setProblem(null);
-  }, [shown]);
+  }
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -8,6 +8,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigation } from '../../context/navigation';
+import { useUi } from '../../context/ui';
 import { useTags } from '../../hooks/queries';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useListKeyboard } from '../../hooks/useListKeyboard';
@@ -29,6 +30,7 @@ export function TagList({ connectionId, repository, host }: Props) {
   const debounced = useDebounced(filter.trim(), 200);
   const query = useTags(connectionId, repository, debounced);
   const { state, dispatch } = useNavigation();
+  const ui = useUi();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
 
@@ -97,6 +99,15 @@ export function TagList({ connectionId, repository, host }: Props) {
         <h2 title={`${host}/${repository}`}>{repository}</h2>
         <button type="button" className="small-button" title="Read the tag list from the registry again" onClick={query.refresh}>
           Refresh
+        </button>
+        <button
+          type="button"
+          className="small-button"
+          aria-label="Mirror repository…"
+          title="Mirror repository: copy some or all tags to another registry"
+          onClick={() => ui.open({ kind: 'mirrorRepository', connectionId, repository })}
+        >
+          Mirror…
         </button>
       </div>
       <div className="tag-tools">

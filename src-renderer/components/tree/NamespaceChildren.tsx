@@ -102,6 +102,7 @@ export function NamespaceChildren({ connection, namespace, level, parentId }: Pr
 function ChildNode({ connection, child, level, parentId }: { connection: Connection; child: ChildEntry; level: number; parentId: string }) {
   const [expanded, setExpanded] = useState(false);
   const { state, dispatch } = useNavigation();
+  const ui = useUi();
   const id = treeId(connection.id, child.path);
   const isRepository = child.kind !== 'namespace';
   const hasChildren = child.kind !== 'repository';
@@ -120,6 +121,21 @@ function ChildNode({ connection, child, level, parentId }: { connection: Connect
         className={isRepository ? 'repository' : 'namespace'}
         {...(isRepository ? { onActivate: () => dispatch({ type: 'openRepository', connectionId: connection.id, repository: child.path }) } : {})}
         {...(hasChildren ? { onToggle: () => setExpanded((v) => !v) } : {})}
+        {...(isRepository
+          ? {
+              actions: (
+                <button
+                  type="button"
+                  className="small-button"
+                  aria-label={`Mirror repository ${child.path}…`}
+                  title="Copy some or all tags to another registry"
+                  onClick={() => ui.open({ kind: 'mirrorRepository', connectionId: connection.id, repository: child.path })}
+                >
+                  Mirror…
+                </button>
+              ),
+            }
+          : {})}
       />
       {hasChildren && expanded && <NamespaceChildren connection={connection} namespace={child.path} level={level + 1} parentId={id} />}
     </>

@@ -5,7 +5,7 @@
  * Left collapses or steps to the parent. Rows register what they do; their
  * order is the DOM's, so lazily loaded levels need no bookkeeping.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createStrictContext } from '../../context/strict-context';
 import { useListKeyboard } from '../../hooks/useListKeyboard';
 import { rowsPerPage } from '../../lib/list-keys';
@@ -59,11 +59,6 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
     el.scrollIntoView({ block: 'nearest' });
   };
 
-  // The active row disappeared (collapsed, filtered away): fall back to the first row.
-  useEffect(() => {
-    if (activeId && !document.getElementById(activeId)) setActiveId(null);
-  });
-
   const keys = useListKeyboard({
     position: () => {
       const all = items();
@@ -84,7 +79,7 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
       const all = items();
       const current = all[index]!;
       const h = handlersOf(current);
-      if (!activeId) setActiveId(current.id);
+      if (current.id !== activeId) setActiveId(current.id);
       if (key === 'ArrowRight') {
         if (h.toggle && !h.expanded) h.toggle();
         else if (h.expanded) moveTo(all[index + 1]);
@@ -95,7 +90,15 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
   });
 
   const value = useMemo<TreeContextValue>(() => ({ activeId, setActive: setActiveId, register }), [activeId, register]);
-  const shownActive = activeId ?? (ref.current?.querySelector<HTMLElement>(ITEM)?.id || null);
+  // The row announced as active: the active one, or the first row when there is none or it disappeared (collapsed,
+  // filtered away). Set on the element after each render, as it depends on which rows are in the DOM now.
+  useLayoutEffect(() => {
+    const tree = ref.current;
+    if (!tree) return;
+    const shown = (activeId && document.getElementById(activeId)?.id) || tree.querySelector<HTMLElement>(ITEM)?.id;
+    if (shown) tree.setAttribute('aria-activedescendant', shown);
+    else tree.removeAttribute('aria-activedescendant');
+  });
 
   return (
     <TreeContextProvider value={value}>
@@ -105,11 +108,10 @@ export function TreeView({ label, children }: { label: string; children: ReactNo
         aria-label={label}
         tabIndex={0}
         className={keys.keyboard ? 'tree keyboard' : 'tree'}
-        aria-activedescendant={shownActive ?? undefined}
         onKeyDown={keys.onKeyDown}
         onMouseDown={keys.onMouseDown}
         onFocus={(e) => {
-          if (e.target === ref.current && !activeId) {
+          if (e.target === ref.current && !(activeId && document.getElementById(activeId))) {
             const first = ref.current.querySelector<HTMLElement>(ITEM);
             if (first) setActiveId(first.id);
           }
@@ -143,11 +145,14 @@ interface TreeRowProps {
 export function TreeRow({ id, level, parentId, label, meta, icon, selected, expanded, onActivate, onToggle, actions, className, title }: TreeRowProps) {
   const tree = useTree();
   const h = useRef<TreeItemHandlers>({});
-  h.current = {
-    ...(onActivate ? { activate: onActivate } : {}),
-    ...(onToggle ? { toggle: onToggle } : {}),
-    ...(expanded !== undefined ? { expanded } : {}),
-  };
+  // The tree's key handlers call the latest of these; they are read only in events, after this has run.
+  useLayoutEffect(() => {
+    h.current = {
+      ...(onActivate ? { activate: onActivate } : {}),
+      ...(onToggle ? { toggle: onToggle } : {}),
+      ...(expanded !== undefined ? { expanded } : {}),
+    };
+  });
   useEffect(() => tree.register(id, h), [tree, id]);
   const active = tree.activeId === id;
   return (

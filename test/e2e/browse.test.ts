@@ -269,7 +269,9 @@ describe('the repository tree', () => {
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Manifest' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate('document.activeElement.id')).toBe('tab-manifest');
-    await page.keyboard.press('End');
+    await page.keyboard.press('End'); // the last tab: Referrers
+    expect(await page.getByRole('tab', { name: /^Referrers/ }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
     expect(await page.getByRole('tab', { name: /^Layers/ }).getAttribute('aria-selected')).toBe('true');
   });
 });

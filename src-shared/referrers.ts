@@ -155,12 +155,7 @@ export interface OtherPartView extends PartViewBase {
 }
 
 export type AttachmentPartView =
-  | CosignSignaturePartView
-  | InTotoPartView
-  | SbomPartView
-  | MessageSignaturePartView
-  | NotationSignaturePartView
-  | OtherPartView;
+  CosignSignaturePartView | InTotoPartView | SbomPartView | MessageSignaturePartView | NotationSignaturePartView | OtherPartView;
 
 export interface AttachmentView {
   /** The referrer's manifest digest. */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { AppError } from './errors';
+import { publicKeySchema, type AttachmentView, type MirroredReferrerView, type ReferrersView, type SavedAttachment, type VerificationView } from './referrers';
 import {
   imagePathSchema, type FilePreview, type FilesDiffResult, type FilesListResult, type IndexFilesResult, type SaveFilesResult,
 } from './files';
@@ -410,6 +411,10 @@ export interface MirrorJobResult {
   skipped: number;
   mounted: number;
   bytesCopied: number;
+  /** With referrers on: the signatures, SBOMs and attestations that came along. */
+  referrers?: MirroredReferrerView[];
+  /** What was left as it was on the target, or could not come along, in words. */
+  referrerNotes?: string[];
 }
 
 export interface TagFactsJobResult {
@@ -745,6 +750,8 @@ export const operations = {
         tag: referenceSchema.optional(),
       }),
       platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+      /** Also copy signatures, SBOMs and attestations (and what is attached to those). Default true. */
+      referrers: z.boolean({ error: 'referrers must be true or false' }).optional(),
     }),
   ),
   'browse.selectTags': operation<TagSelectionPreview>()(
@@ -821,6 +828,38 @@ export const operations = {
     'command',
     "Shows a finished job's target folder in the file manager (the path comes from the job, never from the caller)",
     z.strictObject({ jobId: jobIdSchema }),
+  ),
+
+  'referrers.list': operation<ReferrersView>()(
+    'query',
+    "What is attached to an image or index (signatures, SBOMs, attestations) from every place tools put them; index: the index the image was opened from, for its BuildKit attestations",
+    z.strictObject({ ...imageRef, index: digestSchema.optional() }),
+  ),
+  'referrers.read': operation<AttachmentView>()(
+    'query',
+    'One attachment decoded: signatures with payload and identity, in-toto statements (provenance summed up), SBOM packages',
+    z.strictObject({
+      connectionId: connectionIdSchema,
+      repository: repositorySchema,
+      digest: digestSchema,
+      kind: z.enum(['signature', 'attestation', 'sbom', 'other'], { error: 'kind must be signature, attestation, sbom or other' }),
+    }),
+  ),
+  'referrers.verify': operation<VerificationView>()(
+    'query',
+    "Checks each cosign signature of an image against a PEM public key: does it match the key, and is it about this image",
+    z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema, digest: digestSchema, publicKey: publicKeySchema }),
+  ),
+  'referrers.save': operation<SavedAttachment>()(
+    'command',
+    "Saves a layer of an attachment (an SBOM's original document) to a new file, whole or not at all",
+    z.strictObject({
+      connectionId: connectionIdSchema,
+      repository: repositorySchema,
+      referrer: digestSchema,
+      layer: digestSchema,
+      path: absolutePathSchema,
+    }),
   ),
   'jobs.leftovers': operation<JobLeftoversResult>()(
     'query',

@@ -273,7 +273,7 @@ function upperBound(sorted: string[], value: string): number {
   return lo;
 }
 
-function descriptorView(d: Descriptor): DescriptorView {
+export function descriptorView(d: Descriptor): DescriptorView {
   const view: DescriptorView = { mediaType: d.mediaType, digest: d.digest, size: d.size };
   if (d.artifactType) view.artifactType = d.artifactType;
   if (d.annotations && Object.keys(d.annotations).length) view.annotations = { ...d.annotations };

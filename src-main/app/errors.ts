@@ -7,7 +7,7 @@
 import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
 import {
   AccessDeniedError, CatalogNotSupportedError, ConnectionError, DeleteNotSupportedError, DigestMismatchError, ExtractError, FileDeletedError, FileNotInImageError,
-  ImageFileError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, RegistryError,
+  ImageFileError, ImageNotFoundError, InvalidManifestError, InvalidPublicKeyError, InvalidReferenceError, RegistryError,
 } from '../registry/index';
 import { causeChain, errorCode } from '../registry/error-code';
 import { TargetFolderError, type FolderProblem } from '../registry/disk/index';
@@ -93,7 +93,7 @@ export function appErrorFromThrown(err: unknown): AppError {
   if (err instanceof TargetFolderError) return make(FOLDER_PROBLEM_CODES[err.problem], err.message);
   if (err instanceof RegistryError) {
     const details = registryDetails(err);
-    if (err instanceof InvalidReferenceError) return make('invalid-input', err.message, details);
+    if (err instanceof InvalidReferenceError || err instanceof InvalidPublicKeyError) return make('invalid-input', err.message, details);
     if (err instanceof ImageNotFoundError) return make('not-found', err.message, details);
     if (err instanceof AccessDeniedError) return make('access-denied', err.message, details);
     if (err instanceof CatalogNotSupportedError) return make('catalog-unsupported', err.message, details);

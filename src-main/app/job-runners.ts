@@ -158,6 +158,7 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
           onProgress: mirrorProgress(ctx),
           onResume: (e) => ctx.progress.noteResume(e),
           ...(input.platforms?.length ? { platforms: input.platforms } : {}),
+          referrers: input.referrers !== false,
         });
         return {
           kind: 'mirror',
@@ -171,6 +172,7 @@ export function mirrorJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.mirror'>)
           skipped: result.skipped.length,
           mounted: result.mounted.length,
           bytesCopied: result.bytesCopied,
+          ...(result.referrers ? { referrers: result.referrers, referrerNotes: result.referrerNotes ?? [] } : {}),
         };
       }),
     );

@@ -10,6 +10,7 @@ import { profileFromDraft } from './connections';
 import { AppFailure } from './errors';
 import { indexFilesJob, indexKey } from './index-files-job';
 import { describeImage, extractJob, mirrorJob, saveLayersJob, saveLayoutJob } from './job-runners';
+import { ReferrersService } from './referrers';
 import { describeTagSelection } from '../../src-shared/tag-selection';
 import { mirrorRepositoryJob } from './mirror-repository-job';
 import { saveArchiveJob } from './save-archive-job';
@@ -23,6 +24,7 @@ export type OperationHandlers = { [N in OperationName]: (input: ParsedInputOf<N>
 export function createOperationHandlers(services: Services): OperationHandlers {
   const { connections, browse, jobs, credentials, importer, runnerDeps, files, tagFacts, leftovers } = services;
   const store = connections.store;
+  const referrers = new ReferrersService(services.clients);
 
   /** A job names an existing connection before it is started: an unknown id is an input error, not a failed job. */
   async function registryName(connectionId: string, repository: string): Promise<string> {
@@ -132,6 +134,11 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       await services.openFolder(folder);
       return { path: folder };
     },
+
+    'referrers.list': (input) => referrers.list(input),
+    'referrers.read': (input) => referrers.read(input),
+    'referrers.verify': (input) => referrers.verify(input),
+    'referrers.save': (input) => referrers.save(input),
     'jobs.leftovers': () => leftovers.list(),
     'jobs.removeLeftovers': (input) => leftovers.remove(input.jobIds),
 

@@ -27,7 +27,7 @@ import type { BlobReadOptions, CallOptions, ClientOptions, ConfigFile, Descripto
 import { RepositoryWriter } from './upload';
 import { OPEN_WRITER, type WritableClient } from './writer';
 import { listReferrers } from './referrers/list';
-import { RegistryAccess } from './referrers/registry-access';
+import { REFERRERS_ACCESS, RegistryAccess, type ReferrersAccessible } from './referrers/registry-access';
 import type { ListReferrersOptions, Referrer } from './referrers/types';
 import type { RateLimit } from './rate-limit';
 import { deleteImage, getImageSummary, tagImage } from './tags/index';
@@ -91,7 +91,7 @@ const MAX_TAG_LIST_PAGE_BYTES = 64 * 1024 * 1024;
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export class RegistryClient implements Client, BlobSource, WritableClient {
+export class RegistryClient implements Client, BlobSource, WritableClient, ReferrersAccessible {
   /** The repository path as the registry knows it (`library/` added on Docker Hub). */
   private readonly repository: string;
   /** What getImage reads manifests with (select-image.ts); kept off the public surface. */
@@ -297,8 +297,13 @@ export class RegistryClient implements Client, BlobSource, WritableClient {
   }
 
   listReferrers(digest: string, opts: ListReferrersOptions = {}): Promise<Referrer[]> {
+    return listReferrers(this, digest, opts, this[REFERRERS_ACCESS]());
+  }
+
+  /** The Referrers API and HEAD probes of this repository: how listReferrers and a mirror's referrer copy reach it. */
+  [REFERRERS_ACCESS](): RegistryAccess {
     this.requireRepository();
-    return listReferrers(this, digest, opts, new RegistryAccess(this.session, this.repository, this.getRegistry()));
+    return new RegistryAccess(this.session, this.repository, this.getRegistry());
   }
 
   getImageSummary(tag: string, opts: CallOptions = {}): Promise<ImageSummary> {

@@ -40,11 +40,14 @@ export {
   readAttachment, verifyCosignSignature, planReferrers, referrersTag, cosignTag,
   AttachmentError, AttachmentTooLargeError, InvalidAttachmentError, InvalidPublicKeyError, ReferrersLimitError,
   DEFAULT_MAX_PART_BYTES, MAX_PART_BYTES, MAX_ATTACHMENT_BYTES, MAX_REFERRERS, MAX_REFERRER_PAGES, DEFAULT_MAX_REFERRER_DEPTH,
-  MAX_PLANNED_REFERRERS, KEYLESS_NOTE,
+  MAX_PLANNED_REFERRERS, KEYLESS_NOTE, NOTATION_NOTE, verifyNotationSignature, NOTATION_VERIFY_NOTE,
   type Attachment, type AttachmentPart, type CertificateInfo, type CosignSignaturePart, type InTotoPart, type InTotoStatement,
-  type InTotoSubject, type ListReferrersOptions, type MessageSignaturePart, type OtherPart, type Provenance, type ReadAttachmentOptions,
+  type InTotoSubject, type ListReferrersOptions, type MessageSignaturePart, type NotationSignaturePart, type NotationCheck,
+  type VerifyNotationOptions, type OtherPart,
+  type Provenance, type ReadAttachmentOptions,
   type Referrer, type ReferrerKind, type ReferrerSource, type Sbom, type SbomPackage, type SbomPart, type SignatureCheck, type SignerInfo,
   type VerifyCosignOptions, type PlanReferrersOptions, type PlannedManifest, type PlannedReferrer, type ReferrerPlan,
+  type MirroredReferrer, type MirroredReferrerOutcome, type MirroredReferrers,
 } from './referrers';
 export {
   DeleteNotSupportedError, SummaryLimitError, MAX_SUMMARY_IMAGES, MAX_CACHED_SUMMARIES, MAX_REMEMBERED_TAGS, PLACEHOLDER_LABEL,

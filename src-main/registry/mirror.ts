@@ -12,6 +12,7 @@ import type { Image } from './image';
 import type { ManifestResult } from './manifest';
 import { formatPlatform, isAttestation, listPlatforms, normalizePlatform, parsePlatform, platformMatches } from './platform';
 import { copyBlobs, imageBlobs } from './push';
+import { ReferrerCopy, type MirroredReferrer, type MirroredReferrers } from './referrers/copy';
 import { parseReference, referencePath } from './reference';
 import type { BlobProgress, BlobReadOptions, Descriptor, IndexManifest, Platform } from './types';
 import { writerOf, type BlobOutcome } from './writer';
@@ -30,6 +31,13 @@ export interface MirrorOptions extends BlobReadOptions {
   onProgress?: (progress: MirrorProgress) => void;
   /** Blobs copied at once. Default 4. */
   concurrency?: number;
+  /**
+   * Also copy what is attached to the image (signatures, SBOMs, attestations, and what is attached to those),
+   * so that the target lists the same referrers: see referrers/copy.ts. Default false.
+   */
+  referrers?: boolean;
+  /** How deep to follow referrers of referrers. Default 4 (DEFAULT_MAX_REFERRER_DEPTH). */
+  referrerDepth?: number;
 }
 
 export interface MirrorResult {
@@ -48,6 +56,10 @@ export interface MirrorResult {
   mounted: string[];
   /** Bytes actually transferred (copied blobs). */
   bytesCopied: number;
+  /** With `referrers`: what came along, breadth first. */
+  referrers?: MirroredReferrer[];
+  /** With `referrers`: what was left as it was on the target, or could not come along, in words. */
+  referrerNotes?: string[];
 }
 
 
@@ -65,18 +77,29 @@ export async function mirror(
     throw new InvalidReferenceError(`Cannot store ${plan.digest} under digest ${targetRef.digest}: a digest names its own bytes`);
   }
 
+  const referrers = opts.referrers
+    ? await ReferrerCopy.forMirror(source, top, plan, { signal: opts.signal, maxDepth: opts.referrerDepth })
+    : undefined;
+
   const writer = writerOf(target);
-  const progress = new MirrorByteTotals(plan.images, opts.onProgress);
-  const blobs = await copyBlobs(writer, plan.images, {
+  const progress = new MirrorByteTotals([...plan.images.flatMap(imageBlobs), ...(referrers?.blobs ?? [])], opts.onProgress);
+  const copyOptions = {
     signal: opts.signal,
     concurrency: opts.concurrency,
-    onBlobProgress: (p) => progress.update(p),
+    onBlobProgress: (p: BlobProgress) => progress.update(p),
     ...(opts.onResume ? { onResume: opts.onResume } : {}),
-  });
+  };
+  const blobs = await copyBlobs(writer, plan.images, copyOptions);
 
-  // Children by digest, then the top manifest under the tag.
+  // Children by digest, then what is attached, then the top manifest under the tag.
   for (const image of plan.images) {
     if (plan.top !== image) await writer.putManifest(image.digest, image.rawManifest, image.mediaType, opts.signal);
+  }
+  let copiedReferrers: MirroredReferrers | undefined;
+  if (referrers) {
+    // By digest first: a referrers index may list the image itself (a loop), and only what exists can be listed.
+    if (!referrers.isEmpty) await writer.putManifest(plan.digest, plan.raw, plan.mediaType, opts.signal);
+    copiedReferrers = await referrers.write(target, copyOptions);
   }
   await writer.putManifest(referencePath(targetRef), plan.raw, plan.mediaType, opts.signal);
 
@@ -91,6 +114,7 @@ export async function mirror(
     skipped: byOutcome('exists'),
     mounted: byOutcome('mounted'),
     bytesCopied: blobs.filter((b) => b.outcome === 'uploaded').reduce((n, b) => n + b.descriptor.size, 0),
+    ...(copiedReferrers ? { referrers: copiedReferrers.referrers, referrerNotes: copiedReferrers.notes } : {}),
   };
 }
 
@@ -162,9 +186,9 @@ class MirrorByteTotals {
   private readonly done = new Map<string, number>();
   private readonly total: number;
 
-  constructor(images: Image[], private readonly listener?: (p: MirrorProgress) => void) {
+  constructor(blobs: Descriptor[], private readonly listener?: (p: MirrorProgress) => void) {
     const sizes = new Map<string, number>();
-    for (const image of images) for (const b of imageBlobs(image)) sizes.set(b.digest, b.size);
+    for (const b of blobs) sizes.set(b.digest, b.size);
     this.total = [...sizes.values()].reduce((a, b) => a + b, 0);
   }
 

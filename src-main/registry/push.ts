@@ -3,7 +3,7 @@
  * blobs, config and layers, each once, a few at a time, each skipped, mounted
  * or uploaded; then the manifest.
  */
-import type { Image } from './image';
+import type { BlobSource, Image } from './image';
 import { mapLimit } from './concurrency';
 import { InvalidReferenceError } from './errors';
 import { parseReference, referencePath } from './reference';
@@ -44,23 +44,35 @@ export async function pushImage(writer: ImageWriter, tag: string, image: Image, 
 
 /** Makes sure every blob of `images` is in `writer`; each is mounted when the writer can mount it from where it lives. */
 export async function copyBlobs(writer: ImageWriter, images: Image[], opts: PushOptions): Promise<CopiedBlob[]> {
-  const jobs: { image: Image; blob: Descriptor }[] = [];
+  return copyBlobsFrom(writer, images.flatMap((image) => imageBlobs(image).map((blob) => ({ blob, source: image.source }))), opts);
+}
+
+/** One blob to copy, and where to read it. */
+export interface BlobToCopy {
+  blob: Descriptor;
+  source: BlobSource;
+}
+
+/**
+ * Makes sure every blob is in `writer` (each once, foreign layers never), a few at a time: skipped when it is
+ * there, mounted when the writer can mount it from where it lives, uploaded otherwise.
+ */
+export async function copyBlobsFrom(writer: ImageWriter, blobs: BlobToCopy[], opts: PushOptions): Promise<CopiedBlob[]> {
+  const jobs: BlobToCopy[] = [];
   const queued = new Set<string>();
-  for (const image of images) {
-    for (const blob of imageBlobs(image)) {
-      if (queued.has(blob.digest)) continue;
-      queued.add(blob.digest);
-      jobs.push({ image, blob });
-    }
+  for (const job of blobs) {
+    if (queued.has(job.blob.digest) || isForeignLayer(job.blob)) continue;
+    queued.add(job.blob.digest);
+    jobs.push(job);
   }
-  return mapLimit(jobs, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ image, blob }, _i, signal) => {
+  return mapLimit(jobs, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ source, blob }, _i, signal) => {
     const report = (state: BlobProgress['state'], done: number) =>
       opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
     report('running', 0);
     try {
-      const outcome = await writer.putBlob(blob, () => image.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }), {
+      const outcome = await writer.putBlob(blob, () => source.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }), {
         signal,
-        from: image.source.location,
+        from: source.location,
         onBytes: (sent) => report('running', sent),
       });
       report(outcome, blob.size);

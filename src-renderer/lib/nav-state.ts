@@ -3,7 +3,7 @@
  * the manifests opened from it (index children, subjects), and the tab.
  * A plain reducer (navigation.tsx provides it to the panes).
  */
-export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers' | 'files' | 'compare';
+export type TabId = 'overview' | 'manifest' | 'index' | 'config' | 'layers' | 'files' | 'compare' | 'referrers';
 
 /** The other image of a comparison (Compare tab): on any connection. */
 export interface CompareWith {

@@ -31,6 +31,7 @@ describe('the operation table', () => {
       'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder',
       'jobs.removeLeftovers', 'jobs.saveArchive', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout', 'jobs.tagFacts',
       'tags.delete', 'tags.deletePlan', 'tags.facts', 'tags.rateLimit', 'tags.retag',
+      'referrers.list', 'referrers.read', 'referrers.save', 'referrers.verify',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });

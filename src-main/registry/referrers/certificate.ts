@@ -43,6 +43,9 @@ export function readCertificate(pem: string, where: string): CertificateInfo {
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo: new Date(cert.validTo).toISOString(),
   };
+  // Node gives no subject at all for an empty one (Fulcio's).
+  const subject = (cert.subject ?? '').split('\n').join(', ');
+  if (subject) info.subject = subject;
   if (sans[0] !== undefined) info.identity = sans[0];
   const issuer = derString(extensions.get(ISSUER_V2)) ?? rawString(extensions.get(ISSUER_V1));
   if (issuer) info.oidcIssuer = issuer;

@@ -85,7 +85,7 @@ function merge(found: Referrer[], registry: string, subject: string): Referrer[]
  * The manifest under `reference`, or undefined when there is none. A HEAD
  * answers first when the client is a registry: a miss costs no GET.
  */
-async function probe(client: Client, reference: string, opts: CallOptions, access?: RegistryAccess): Promise<ManifestResult | undefined> {
+export async function probe(client: Client, reference: string, opts: CallOptions, access?: RegistryAccess): Promise<ManifestResult | undefined> {
   if (access) {
     const presence = await access.manifestPresence(reference, opts);
     if (presence.exists === false) return undefined;

@@ -16,6 +16,7 @@ import { envelopePart, readEnvelope, statementPart, type DsseEnvelope } from './
 import {
   COSIGN_SIMPLESIGNING, CYCLONEDX_JSON_TYPES, DSSE_ENVELOPE, IN_TOTO, OCI_TITLE_ANNOTATION, SPDX_JSON_TYPES, isSigstoreBundle,
 } from './media-types';
+import { NOTATION_JWS, readNotationJws } from './notation';
 import { readSbom } from './sbom';
 import { readBundle } from './sigstore-bundle';
 import type { Attachment, AttachmentPart, OtherPart, ReadAttachmentOptions, Referrer } from './types';
@@ -93,6 +94,9 @@ async function decodeLayer(reader: LayerReader, referrer: Referrer, layer: Descr
   }
   if (type === IN_TOTO) {
     return { part: statementPart({ descriptor: layer }, await reader.read(layer, where), where) };
+  }
+  if (type === NOTATION_JWS) {
+    return { part: readNotationJws(layer, await reader.read(layer, where), where) };
   }
   if (isSigstoreBundle(type)) {
     const bundle = readBundle(json(await reader.read(layer, where), where, 'sigstore bundle'), where);

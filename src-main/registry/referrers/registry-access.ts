@@ -22,6 +22,7 @@
  * MAX_REFERRER_PAGES and MAX_REFERRERS.
  */
 import { repositoryScope } from '../auth/scope';
+import type { Client } from '../client';
 import { InvalidManifestError, RegistryError } from '../errors';
 import { MAX_MANIFEST_BYTES } from '../manifest';
 import { MANIFEST_ACCEPT, OCI_INDEX, isIndexType, normalizeMediaType } from '../mediatypes';
@@ -171,6 +172,23 @@ export class RegistryAccess {
     }
     return checkReferrersIndex(doc, where, init);
   }
+}
+
+/**
+ * How the referrers code reaches a registry client's RegistryAccess (a mirror
+ * asks its target whether it has the Referrers API): a symbol, kept off the
+ * public Client as OPEN_WRITER is (writer.ts). A layout has none.
+ */
+export const REFERRERS_ACCESS = Symbol('lading.referrersAccess');
+
+export interface ReferrersAccessible {
+  [REFERRERS_ACCESS](): RegistryAccess;
+}
+
+/** The client's RegistryAccess, or undefined when it is not a registry (an OCI layout). */
+export function accessOf(client: Client): RegistryAccess | undefined {
+  const open = (client as Partial<ReferrersAccessible>)[REFERRERS_ACCESS];
+  return typeof open === 'function' ? open.call(client) : undefined;
 }
 
 /** The index of a Referrers API answer or a tag-schema tag, checked entry by entry. */

@@ -94,6 +94,8 @@ export interface CertificateInfo {
   oidcIssuer?: string;
   /** The certificate's own issuer (the CA), as a distinguished name. */
   certificateIssuer: string;
+  /** The certificate's subject, as a distinguished name (empty for Fulcio's: their identity is the SAN). */
+  subject?: string;
   validFrom: string;
   validTo: string;
   /** Fulcio's extensions for CI builds, when present. */
@@ -165,7 +167,36 @@ export interface MessageSignaturePart extends PartBase {
   signature: string;
 }
 
-/** Anything else: a Notation signature, an SBOM in a format Lading does not decode, a tarball. */
+/**
+ * A Notation signature in its JWS envelope: what it signs, when, and its
+ * certificate chain. The signature is checked against the leaf certificate's
+ * key and the chain for being linked, but nothing decides whether to trust it
+ * (no trust store or policy): `note` says so.
+ */
+export interface NotationSignaturePart extends PartBase {
+  type: 'notation-signature';
+  envelope: 'jws';
+  /** JWS `alg`: PS256, ES384, ... */
+  algorithm: string;
+  /** The target artifact's digest, media type and size, as signed. */
+  signedDigest: string;
+  signedMediaType?: string;
+  signedSize?: number;
+  /** `notary.x509` or `notary.x509.signingAuthority`. */
+  signingScheme?: string;
+  signingTime?: string;
+  expiry?: string;
+  signingAgent?: string;
+  /** The chain, leaf first. */
+  certificates: CertificateInfo[];
+  /** The signature verifies against the leaf certificate's key. */
+  signatureMatchesCertificate: boolean;
+  /** Each certificate is issued and signed by the next one. */
+  chainLinked: boolean;
+  note: string;
+}
+
+/** Anything else: a Notation signature in a COSE envelope, an SBOM in a format Lading does not decode, a tarball. */
 export interface OtherPart extends PartBase {
   type: 'other';
   mediaType: string;
@@ -174,7 +205,7 @@ export interface OtherPart extends PartBase {
   title?: string;
 }
 
-export type AttachmentPart = CosignSignaturePart | InTotoPart | SbomPart | MessageSignaturePart | OtherPart;
+export type AttachmentPart = CosignSignaturePart | InTotoPart | SbomPart | MessageSignaturePart | NotationSignaturePart | OtherPart;
 
 export interface Attachment {
   referrer: Referrer;
@@ -220,4 +251,31 @@ export interface SignatureCheck {
 export interface VerifyCosignOptions extends CallOptions {
   /** PEM public key: ECDSA (P-256, P-384, P-521), RSA or Ed25519, as `cosign generate-key-pair` and KMS keys make them. */
   publicKey: string;
+}
+
+export interface VerifyNotationOptions extends CallOptions {
+  /** PEM certificate(s) you trust: the CA (or the signing certificate itself), as a Notation trust store holds them. */
+  trustedCertificates: string;
+}
+
+/** One Notation signature checked against trusted certificates. */
+export interface NotationCheck {
+  referrer: Referrer;
+  layer: Descriptor;
+  /** All three checks passed. */
+  verified: boolean;
+  /** The signature matches its leaf certificate's key. */
+  signatureValid: boolean;
+  /** The certificate chain leads to one of the trusted certificates. */
+  chainTrusted: boolean;
+  digestMatches: boolean;
+  signedDigest: string;
+  /** The leaf certificate's subject. */
+  signer?: string;
+  /** The trusted certificate the chain leads to. */
+  trustedBy?: string;
+  /** The outcome in plain words. */
+  reason: string;
+  /** What was not checked. */
+  note: string;
 }

@@ -45,10 +45,11 @@ export async function verifyCosignSignature(client: Client, imageDigest: string,
   return checks;
 }
 
-function imageDigestOf(value: string): string {
+/** The image digest a verify function was given (`sha256:...` or `@sha256:...`); `caller` names it in the error. */
+export function imageDigestOf(value: string, caller = 'verifyCosignSignature'): string {
   const digest = typeof value === 'string' && value.startsWith('@') ? value.slice(1) : value;
   if (typeof digest !== 'string' || !digest.includes(':')) {
-    throw new InvalidReferenceError(`verifyCosignSignature needs the image digest ("sha256:..."), not ${JSON.stringify(value)}: a signature is about a digest`);
+    throw new InvalidReferenceError(`${caller} needs the image digest ("sha256:..."), not ${JSON.stringify(value)}: a signature is about a digest`);
   }
   return parseDigest(digest);
 }

@@ -8,7 +8,7 @@ import { useFieldErrors } from '../../hooks/useFieldErrors';
 import { useStartJob } from '../../hooks/useStartJob';
 import { tagOf } from '../../lib/reference';
 import { lastMirrorTarget, rememberMirrorTarget } from '../../lib/storage';
-import { Field } from '../form/Field';
+import { ChoiceField, Field } from '../form/Field';
 import { TextField } from '../form/TextField';
 import { ActionDialog, imageSource, useActionImage } from './ActionDialog';
 import { PlatformChecks, usePlatformPicks } from './PlatformChoice';
@@ -27,6 +27,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
   const [repository, setRepository] = useState(image.repository);
   const [tag, setTag] = useState(sourceTag ?? '');
   const platforms = usePlatformPicks(index);
+  const [referrers, setReferrers] = useState(true);
   const { errors, check } = useFieldErrors<'target' | 'repository' | 'tag' | 'platforms'>();
   const start = useStartJob();
 
@@ -46,6 +47,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
         source: imageSource(image),
         target: { connectionId: target, repository: repo, ...(t ? { tag: t } : {}) },
         ...(platforms.filter ? { platforms: platforms.filter } : {}),
+        referrers,
       }),
     );
   };
@@ -73,6 +75,12 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
       <TextField id="mirror-repository" label="Repository" value={repository} onChange={setRepository} error={errors.repository} />
       <TextField id="mirror-tag" label="Tag" value={tag} onChange={setTag} error={errors.tag} placeholder={sourceTag ?? 'required'} />
       {index && <PlatformChecks view={index} value={platforms.picked} onChange={platforms.setPicked} />}
+      <ChoiceField id="mirror-referrers" label="Attached" hint="What points at the image, and what points at those, written so the target lists them too.">
+        <label className="check">
+          <input type="checkbox" checked={referrers} onChange={(e) => setReferrers(e.target.checked)} />
+          Include signatures, SBOMs and attestations
+        </label>
+      </ChoiceField>
     </ActionDialog>
   );
 }

@@ -1,12 +1,14 @@
 /** Right pane: the selected tag or digest, in tabs, with the actions on it. */
 import { currentImage, useNavigation, type TabId } from '../../context/navigation';
 import { useManifest } from '../../hooks/queries';
+import { useReferrers } from '../../hooks/referrer-queries';
 import { ImageActions } from '../actions/ImageActions';
 import { CompareTab } from '../compare/CompareTab';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { FilesTab } from '../files/FilesTab';
 import { Loading } from '../common/Spinner';
+import { ReferrersTab } from '../referrers/ReferrersTab';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConfigTab } from './ConfigTab';
 import { IndexTab } from './IndexTab';
@@ -35,6 +37,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
   const { state, dispatch } = useNavigation();
   const manifest = useManifest(image.connectionId, image.repository, image.reference);
   const view = manifest.data;
+  const referrers = useReferrers(image.connectionId, image.repository, image.reference);
   const isIndex = view?.kind === 'index';
   const tabs: TabSpec<TabId>[] = [
     { id: 'overview', label: 'Overview' },
@@ -44,6 +47,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
     { id: 'layers', label: view?.layers ? `Layers (${view.layers.length})` : 'Layers' },
     { id: 'files', label: 'Files' },
     { id: 'compare', label: 'Compare' },
+    { id: 'referrers', label: referrers.data ? `Referrers (${referrers.data.referrers.length})` : 'Referrers' },
   ];
   const tab = !isIndex && state.tab === 'index' ? 'overview' : state.tab;
   return (
@@ -64,6 +68,7 @@ function ImageDetail({ image }: { image: NonNullable<ReturnType<typeof currentIm
             {tab === 'layers' && <LayersTab image={image} view={view} />}
             {tab === 'files' && <FilesTab image={image} view={view} />}
             {tab === 'compare' && <CompareTab image={image} view={view} />}
+            {tab === 'referrers' && <ReferrersTab image={image} view={view} referrers={referrers} />}
           </ErrorBoundary>
         </Tabs>
       )}

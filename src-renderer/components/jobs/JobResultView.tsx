@@ -3,6 +3,7 @@ import type { JobResult } from '../../../src-shared/contract';
 import { formatBytes, formatCount, plural, shortDigest } from '../../lib/format';
 import { CopyButton } from '../common/CopyButton';
 import { MirrorRepositoryResultView } from '../mirror-repository/MirrorRepositoryResultView';
+import { MirroredReferrers } from './MirroredReferrers';
 
 export function JobResultView({ result }: { result: JobResult }) {
   switch (result.kind) {
@@ -54,11 +55,14 @@ export function JobResultView({ result }: { result: JobResult }) {
       );
     case 'mirror':
       return (
-        <span>
-          Mirrored to <code>{result.target}</code> (<code title={result.digest}>{shortDigest(result.digest)}</code>): {formatCount(result.copied)} blobs
-          copied, {formatCount(result.skipped)} already there, {formatCount(result.mounted)} mounted, {formatBytes(result.bytesCopied)} sent
-          {result.rewritten ? '; the index was rewritten for the chosen platforms' : ''}
-        </span>
+        <>
+          <span>
+            Mirrored to <code>{result.target}</code> (<code title={result.digest}>{shortDigest(result.digest)}</code>): {formatCount(result.copied)} blobs
+            copied, {formatCount(result.skipped)} already there, {formatCount(result.mounted)} mounted, {formatBytes(result.bytesCopied)} sent
+            {result.rewritten ? '; the index was rewritten for the chosen platforms' : ''}
+          </span>
+          {result.referrers && <MirroredReferrers referrers={result.referrers} notes={result.referrerNotes ?? []} />}
+        </>
       );
     case 'tagFacts':
       return (

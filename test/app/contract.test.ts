@@ -30,8 +30,8 @@ describe('the operation table', () => {
       'files.diff', 'files.list', 'files.read',
       'jobs.cancel', 'jobs.extract', 'jobs.indexFiles', 'jobs.leftovers', 'jobs.list', 'jobs.mirror', 'jobs.mirrorRepository', 'jobs.openFolder',
       'jobs.removeLeftovers', 'jobs.saveArchive', 'jobs.saveFiles', 'jobs.saveLayers', 'jobs.saveLayout', 'jobs.tagFacts',
-      'tags.delete', 'tags.deletePlan', 'tags.facts', 'tags.rateLimit', 'tags.retag',
       'referrers.list', 'referrers.read', 'referrers.save', 'referrers.verify',
+      'tags.delete', 'tags.deletePlan', 'tags.facts', 'tags.rateLimit', 'tags.retag',
     ]);
     for (const name of OPERATION_NAMES) {
       const result = operations[name].input.safeParse({ surely: 'not a field' });

@@ -42,14 +42,21 @@ await runBench('bench/extract', async (session) => {
   await pushBenchImage(image, registry.host, REPO, TAG);
   const work = await session.tempDir('lading-bench-extract-');
   const layout = join(work, 'layout');
-  await run(skopeoBin(), ['--insecure-policy', 'copy', '--quiet', '--src-tls-verify=false', `docker://${registry.host}/${REPO}:${TAG}`, `oci:${layout}:${TAG}`], { timeoutMs: 300_000 });
+  await run(
+    skopeoBin(),
+    ['--insecure-policy', 'copy', '--quiet', '--src-tls-verify=false', `docker://${registry.host}/${REPO}:${TAG}`, `oci:${layout}:${TAG}`],
+    { timeoutMs: 300_000 },
+  );
   const bundle = await bundleChild('extract');
 
-  header(`Extract: the flattened filesystem of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar) to a directory`, [
-    machineLine(),
-    `layout: ${layout} (skopeo copy docker:// oci:); registry: distribution at ${registry.host}, plain HTTP on loopback`,
-    `median of ${runCount()} runs (no warm-up); destinations removed between runs`,
-  ]);
+  header(
+    `Extract: the flattened filesystem of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar) to a directory`,
+    [
+      machineLine(),
+      `layout: ${layout} (skopeo copy docker:// oci:); registry: distribution at ${registry.host}, plain HTTP on loopback`,
+      `median of ${runCount()} runs (no warm-up); destinations removed between runs`,
+    ],
+  );
 
   const out = (name: string): string => join(work, `out-${name}`);
   const tarScript = [
@@ -58,10 +65,12 @@ await runBench('bench/extract', async (session) => {
   ].join(' && ');
   const trees = new Map<string, TreeSummary>();
   /** After the first run: summarise the tree; then remove it. */
-  const done = (name: string, root: string) => async (round: number): Promise<void> => {
-    if (round === 1) trees.set(name, await summarizeTree(root));
-    await rm(out(name), { recursive: true, force: true });
-  };
+  const done =
+    (name: string, root: string) =>
+    async (round: number): Promise<void> => {
+      if (round === 1) trees.set(name, await summarizeTree(root));
+      await rm(out(name), { recursive: true, force: true });
+    };
   const clear = (name: string) => (): Promise<void> => rm(out(name), { recursive: true, force: true });
 
   const contenders: Contender[] = [
@@ -115,10 +124,23 @@ await runBench('bench/extract', async (session) => {
     printTarget('time Lading (layout) / tar', times(vsTar), `<= ${TAR_TARGET}x (${TAR_ACCEPTED}x accepted)`, vsTar <= TAR_ACCEPTED),
     printTarget('peak RSS Lading', mib(rss), `< ${RSS_TARGET_MB} MB`, rss < RSS_TARGET_MB),
   ];
-  console.log(`  time Lading (layout) / umoci         ${times(medianMs(fromLayout) / medianMs(umociSeries))}     CPU ${times(medianCpuMs(fromLayout) / medianCpuMs(umociSeries))}`);
-  console.log(`  time Lading (layout) / tar           ${times(medianMs(fromLayout) / medianMs(tarSeries))}     CPU ${times(medianCpuMs(fromLayout) / medianCpuMs(tarSeries))}`);
+  console.log(
+    `  time Lading (layout) / umoci         ${times(medianMs(fromLayout) / medianMs(umociSeries))}     CPU ${times(medianCpuMs(fromLayout) / medianCpuMs(umociSeries))}`,
+  );
+  console.log(
+    `  time Lading (layout) / tar           ${times(medianMs(fromLayout) / medianMs(tarSeries))}     CPU ${times(medianCpuMs(fromLayout) / medianCpuMs(tarSeries))}`,
+  );
   console.log(`  time Lading (registry) / umoci       ${times(medianMs(fromRegistry) / medianMs(umociSeries))}`);
   console.log(`  time Lading (registry) / tar         ${times(medianMs(fromRegistry) / medianMs(tarSeries))}`);
   if (!treesAgree) verdicts.push({ label: 'trees differ', met: false });
-  console.log(`\n${verdicts.every((v) => v.met) ? 'all targets met' : `not met: ${verdicts.filter((v) => !v.met).map((v) => v.label).join('; ')}`}`);
+  console.log(
+    `\n${
+      verdicts.every((v) => v.met)
+        ? 'all targets met'
+        : `not met: ${verdicts
+            .filter((v) => !v.met)
+            .map((v) => v.label)
+            .join('; ')}`
+    }`,
+  );
 });

@@ -22,7 +22,17 @@ import { bundleChild } from './lib/bundle.js';
 import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
 import {
-  compete, median, medianCpuMs, medianMs, peakRssMB, runCount, spawnCollect, timeChild, timeCommand, type Contender, type Sample,
+  compete,
+  median,
+  medianCpuMs,
+  medianMs,
+  peakRssMB,
+  runCount,
+  spawnCollect,
+  timeChild,
+  timeCommand,
+  type Contender,
+  type Sample,
 } from './lib/measure.js';
 import { benchTmpRoot } from './lib/paths.js';
 import { summarizeProfile } from './lib/profile.js';
@@ -45,11 +55,14 @@ await runBench('bench/files', async (session) => {
   const bundle = await bundleChild('files');
   const blob = (digest: string): string => join(image.layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
 
-  header(`Files: the file index of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`, [
-    machineLine(),
-    `registry: distribution at ${registry.host}, plain HTTP on loopback; layout: ${image.layoutDir}`,
-    `median of ${runCount()} runs after 1 warm-up; every Lading run is a new process with an empty cache folder`,
-  ]);
+  header(
+    `Files: the file index of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`,
+    [
+      machineLine(),
+      `registry: distribution at ${registry.host}, plain HTTP on loopback; layout: ${image.layoutDir}`,
+      `median of ${runCount()} runs after 1 warm-up; every Lading run is a new process with an empty cache folder`,
+    ],
+  );
 
   const cacheOf = (name: string): string => join(work, `cache-${name}`);
   const fromRegistry = ['--host', registry.host, '--repo', REPO, '--tag', TAG];
@@ -94,12 +107,18 @@ await runBench('bench/files', async (session) => {
   const lastIndex = await layoutCache.load(image.layers[last]!.digest);
   if (!lastIndex) throw new Error('the last layer is not in the cache');
   const listed = new Map(files.entries.map((e) => [e.path, e]));
-  const first = lastIndex.paths.findIndex((path, i) => lastIndex.kinds[i] === Kind.file && listed.get(path)?.layer === last
-    && (lastIndex.sizes[i] ?? 0) > 0 && (lastIndex.sizes[i] ?? 0) < 16 * 1024);
+  const first = lastIndex.paths.findIndex(
+    (path, i) =>
+      lastIndex.kinds[i] === Kind.file &&
+      listed.get(path)?.layer === last &&
+      (lastIndex.sizes[i] ?? 0) > 0 &&
+      (lastIndex.sizes[i] ?? 0) < 16 * 1024,
+  );
   const small = listed.get(lastIndex.paths[first] ?? '');
   if (!small) throw new Error('no small file in the last layer');
   const reads: Sample[] = [];
-  for (let i = 0; i < REOPEN_RUNS; i++) reads.push(await opTime(['--op', 'read', ...fromRegistry, '--cache', cacheOf('registry'), '--path', small.path]));
+  for (let i = 0; i < REOPEN_RUNS; i++)
+    reads.push(await opTime(['--op', 'read', ...fromRegistry, '--cache', cacheOf('registry'), '--path', small.path]));
   const readMs = median(reads.map((s) => s.ms));
   const againMs = median(reads.map((s) => Number(s.details?.againMs)));
   const layerMs = median(reads.map((s) => Number(s.details?.layerMs)));
@@ -109,11 +128,17 @@ await runBench('bench/files', async (session) => {
   printSeries(series, { [peer.name]: '(largest process)' });
   console.log(`  Lading's time is listImageFiles() inside its child; the peer's is its process wall time. ${String(entries)} entries.`);
   console.log('');
-  console.log(`  reopen from the cache, new process: first call ${secs(median(reopen.map((s) => s.ms)))} (min ${secs(Math.min(...reopen.map((s) => s.ms)))}), `
-    + `second call ${secs(median(second))}`);
-  console.log(`  readImageFile ${small.path} (${small.size} bytes, entry ${first + 1} of ${lastIndex.count} of layer ${last + 1}, `
-    + `${mb(image.layers[last]!.size)} MiB), new process: ${secs(readMs)}; again in that process: ${secs(againMs)}`);
-  console.log(`  that whole layer: read, decompressed, parsed, hashed ${secs(parsedMs)}; its blob alone read and verified ${secs(layerMs)}`);
+  console.log(
+    `  reopen from the cache, new process: first call ${secs(median(reopen.map((s) => s.ms)))} (min ${secs(Math.min(...reopen.map((s) => s.ms)))}), ` +
+      `second call ${secs(median(second))}`,
+  );
+  console.log(
+    `  readImageFile ${small.path} (${small.size} bytes, entry ${first + 1} of ${lastIndex.count} of layer ${last + 1}, ` +
+      `${mb(image.layers[last]!.size)} MiB), new process: ${secs(readMs)}; again in that process: ${secs(againMs)}`,
+  );
+  console.log(
+    `  that whole layer: read, decompressed, parsed, hashed ${secs(parsedMs)}; its blob alone read and verified ${secs(layerMs)}`,
+  );
   console.log('');
 
   const rss = Math.max(peakRssMB(coldRegistry), peakRssMB(coldLayout));
@@ -125,12 +150,25 @@ await runBench('bench/files', async (session) => {
     printTarget('reopen: listImageFiles, first call', `${reopenMs.toFixed(1)} ms`, '< 50 ms', reopenMs < 50),
     printTarget('readImageFile / whole layer read', times(readMs / parsedMs), '< 1.00x', readMs < parsedMs),
   ];
-  console.log(`  readImageFile / the layer's blob alone               ${times(readMs / layerMs)}   (again in the process: ${times(againMs / layerMs)})`);
-  console.log(`  cold index (layout) / peer             ${times(medianMs(coldLayout) / medianMs(peer))}     CPU ${times(medianCpuMs(coldLayout) / medianCpuMs(peer))}`);
+  console.log(
+    `  readImageFile / the layer's blob alone               ${times(readMs / layerMs)}   (again in the process: ${times(againMs / layerMs)})`,
+  );
+  console.log(
+    `  cold index (layout) / peer             ${times(medianMs(coldLayout) / medianMs(peer))}     CPU ${times(medianCpuMs(coldLayout) / medianCpuMs(peer))}`,
+  );
   console.log(`  cold index (registry) / peer, CPU      ${times(medianCpuMs(coldRegistry) / medianCpuMs(peer))}`);
 
   if (process.argv.includes('--profile')) await profileColdIndex(bundle, fromLayout);
-  console.log(`\n${verdicts.every((v) => v.met) ? 'all targets met' : `not met: ${verdicts.filter((v) => !v.met).map((v) => v.label).join('; ')}`}`);
+  console.log(
+    `\n${
+      verdicts.every((v) => v.met)
+        ? 'all targets met'
+        : `not met: ${verdicts
+            .filter((v) => !v.met)
+            .map((v) => v.label)
+            .join('; ')}`
+    }`,
+  );
 });
 
 /** One cold index from the layout under --cpu-prof: where the main thread's time goes, and what ran elsewhere. */
@@ -142,9 +180,14 @@ async function profileColdIndex(bundle: string, source: string[]): Promise<void>
     if (run.code !== 0) throw new Error(`profiled run failed: ${run.stderr}`);
     const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { opMs: number; cpuMs: number };
     const { buckets, busyMs, totalMs } = await summarizeProfile(dir);
-    console.log(`\nwhere the cold index's time goes (one run from the layout, profiled: ${secs(report.opMs)} wall, ${secs(report.cpuMs)} CPU):`);
-    for (const b of buckets) console.log(`  ${b.name.padEnd(56)} ${secs(b.ms).padStart(9)}  ${((100 * b.ms) / totalMs).toFixed(0).padStart(3)} %`);
-    console.log(`  main thread busy ${secs(busyMs)}; off the main thread (zlib inflate on the thread pool, GC helpers): about ${secs(Math.max(0, report.cpuMs - busyMs))}`);
+    console.log(
+      `\nwhere the cold index's time goes (one run from the layout, profiled: ${secs(report.opMs)} wall, ${secs(report.cpuMs)} CPU):`,
+    );
+    for (const b of buckets)
+      console.log(`  ${b.name.padEnd(56)} ${secs(b.ms).padStart(9)}  ${((100 * b.ms) / totalMs).toFixed(0).padStart(3)} %`);
+    console.log(
+      `  main thread busy ${secs(busyMs)}; off the main thread (zlib inflate on the thread pool, GC helpers): about ${secs(Math.max(0, report.cpuMs - busyMs))}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -37,17 +37,24 @@ await runBench('bench/layers', async (session) => {
   const shell = (script: string) => () => timeCommand('/bin/sh', ['-c', script]);
   const lading = (op: string) => () => timeChild(bundle, ['--op', op, '--layout', image.layoutDir, '--tag', image.tag, '--dest', saved]);
 
-  header(`Layers: the tar stream, saving decompressed, and listing entries of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`, [
-    machineLine(),
-    `layout: ${image.layoutDir} (page-cached); saved files under ${work}`,
-    `median of ${runCount()} runs after 1 warm-up; contenders take turns within a round`,
-  ]);
+  header(
+    `Layers: the tar stream, saving decompressed, and listing entries of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`,
+    [
+      machineLine(),
+      `layout: ${image.layoutDir} (page-cached); saved files under ${work}`,
+      `median of ${runCount()} runs after 1 warm-up; contenders take turns within a round`,
+    ],
+  );
 
   const contenders: Contender[] = [
     { name: 'Lading Image.extract() (drained)', run: lading('stream') },
     { name: `gzip -dc (x${layers.length}) > /dev/null`, run: shell(layers.map((l) => `${gzip} -dc ${l} > /dev/null`).join(' && ')) },
     { name: 'Lading saveLayer decompressed', prepare: fresh, run: lading('save') },
-    { name: `gzip -dc LAYER > FILE (x${layers.length})`, prepare: fresh, run: shell(layers.map((l, i) => `${gzip} -dc ${l} > ${join(saved, `${i}.tar`)}`).join(' && ')) },
+    {
+      name: `gzip -dc LAYER > FILE (x${layers.length})`,
+      prepare: fresh,
+      run: shell(layers.map((l, i) => `${gzip} -dc ${l} > ${join(saved, `${i}.tar`)}`).join(' && ')),
+    },
     { name: 'Lading readLayerEntries (list)', run: lading('list') },
     { name: `tar -tzf (x${layers.length}) > /dev/null`, run: shell(layers.map((l) => `${tar} -tzf ${l} > /dev/null`).join(' && ')) },
   ];
@@ -55,10 +62,16 @@ await runBench('bench/layers', async (session) => {
   console.log('');
   printSeries(series);
   console.log('');
-  const pairs: [Series | undefined, Series | undefined][] = [[series[0], series[1]], [series[2], series[3]], [series[4], series[5]]];
+  const pairs: [Series | undefined, Series | undefined][] = [
+    [series[0], series[1]],
+    [series[2], series[3]],
+    [series[4], series[5]],
+  ];
   for (const [ours, peer] of pairs) {
     if (!ours || !peer) continue;
-    console.log(`  ${`${ours.name} / ${peer.name}`.padEnd(72)} ${times(medianMs(ours) / medianMs(peer))}   CPU ${times(medianCpuMs(ours) / medianCpuMs(peer))}   peak RSS ${mib(peakRssMB(ours))}`);
+    console.log(
+      `  ${`${ours.name} / ${peer.name}`.padEnd(72)} ${times(medianMs(ours) / medianMs(peer))}   CPU ${times(medianCpuMs(ours) / medianCpuMs(peer))}   peak RSS ${mib(peakRssMB(ours))}`,
+    );
   }
   await rm(saved, { recursive: true, force: true });
 });

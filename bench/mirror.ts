@@ -41,8 +41,12 @@ await runBench('bench/mirror', async (session) => {
     timeChild(bundle, ['--src-host', source.host, '--src-repo', REPO, '--tag', TAG, '--dst-host', dstHost, '--dst-repo', dstRepo]);
   const skopeoCopy = (dstHost: string, dstRepo: string): Promise<Sample & { stdout: string; stderr: string }> =>
     timeCommand(skopeoBin(), [
-      '--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false',
-      `docker://${source.host}/${REPO}:${TAG}`, `docker://${dstHost}/${dstRepo}:${TAG}`,
+      '--insecure-policy',
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${source.host}/${REPO}:${TAG}`,
+      `docker://${dstHost}/${dstRepo}:${TAG}`,
     ]);
   /** What Lading's child says it did with the blobs. */
   const expectOutcome = (sample: Sample, key: 'copied' | 'mounted', who: string): void => {
@@ -100,7 +104,8 @@ await runBench('bench/mirror', async (session) => {
   console.log('');
   printSeries([lading, skopeo, mount, skopeoSame]);
   console.log(`  Lading's time is the operation inside its child; "process wall" adds Node's start-up. Peer times are process wall.`);
-  if (skopeoReuses > 0) console.log(`  WARNING: skopeo reported ${skopeoReuses} reused blobs in the cross-registry runs: it did not upload everything.`);
+  if (skopeoReuses > 0)
+    console.log(`  WARNING: skopeo reported ${skopeoReuses} reused blobs in the cross-registry runs: it did not upload everything.`);
   console.log('');
   const vsSkopeo = medianMs(lading) / medianMs(skopeo);
   const rss = Math.max(peakRssMB(lading), peakRssMB(mount));
@@ -109,6 +114,17 @@ await runBench('bench/mirror', async (session) => {
     printTarget('same-registry mirror (mount)', secs(medianMs(mount)), '< 0.2 s', medianMs(mount) < 200),
     printTarget('peak RSS Lading', mib(rss), '< 150 MB', rss < 150),
   ];
-  console.log(`  for reference: CPU Lading / skopeo (cross) ${times(medianCpuMs(lading) / medianCpuMs(skopeo))}; same registry: time Lading / skopeo ${times(medianMs(mount) / medianMs(skopeoSame))}`);
-  console.log(`\n${verdicts.every((v) => v.met) ? 'all targets met' : `targets not met: ${verdicts.filter((v) => !v.met).map((v) => v.label).join('; ')}`}`);
+  console.log(
+    `  for reference: CPU Lading / skopeo (cross) ${times(medianCpuMs(lading) / medianCpuMs(skopeo))}; same registry: time Lading / skopeo ${times(medianMs(mount) / medianMs(skopeoSame))}`,
+  );
+  console.log(
+    `\n${
+      verdicts.every((v) => v.met)
+        ? 'all targets met'
+        : `targets not met: ${verdicts
+            .filter((v) => !v.met)
+            .map((v) => v.label)
+            .join('; ')}`
+    }`,
+  );
 });

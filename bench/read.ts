@@ -74,7 +74,19 @@ await runBench('bench/read', async (session) => {
     {
       name: `Lading (${CONCURRENCY} at a time)`,
       prepare: () => fresh(dest('lading')),
-      run: () => timeChild(readBundle, ['--host', registry.host, '--repo', REPO, '--tag', TAG, '--dest', dest('lading'), '--concurrency', String(CONCURRENCY)]),
+      run: () =>
+        timeChild(readBundle, [
+          '--host',
+          registry.host,
+          '--repo',
+          REPO,
+          '--tag',
+          TAG,
+          '--dest',
+          dest('lading'),
+          '--concurrency',
+          String(CONCURRENCY),
+        ]),
       after: async () => {
         await checkFiles(dest('lading'), 'Lading');
         await rm(dest('lading'), { recursive: true, force: true });
@@ -88,8 +100,12 @@ await runBench('bench/read', async (session) => {
       },
       run: () =>
         timeCommand(skopeoBin(), [
-          '--insecure-policy', 'copy', '--quiet', '--src-tls-verify=false',
-          `docker://${registry.host}/${REPO}:${TAG}`, `dir:${dest('skopeo')}`,
+          '--insecure-policy',
+          'copy',
+          '--quiet',
+          '--src-tls-verify=false',
+          `docker://${registry.host}/${REPO}:${TAG}`,
+          `dir:${dest('skopeo')}`,
         ]),
       after: async () => {
         await checkFiles(dest('skopeo'), 'skopeo');
@@ -113,7 +129,19 @@ await runBench('bench/read', async (session) => {
       // Not a target: what Node itself costs for this work, so Lading's own overhead can be told apart.
       name: 'plain Node: undici+sha256+file',
       prepare: () => fresh(dest('floor')),
-      run: () => timeChild(floorBundle, ['--host', registry.host, '--repo', REPO, '--tag', TAG, '--dest', dest('floor'), '--concurrency', String(CONCURRENCY)]),
+      run: () =>
+        timeChild(floorBundle, [
+          '--host',
+          registry.host,
+          '--repo',
+          REPO,
+          '--tag',
+          TAG,
+          '--dest',
+          dest('floor'),
+          '--concurrency',
+          String(CONCURRENCY),
+        ]),
       after: async () => {
         await checkFiles(dest('floor'), 'plain Node');
         await rm(dest('floor'), { recursive: true, force: true });
@@ -127,7 +155,9 @@ await runBench('bench/read', async (session) => {
   printSeries([lading, skopeo, curlSeries, floor], { [curlSeries.name]: '(largest process)' });
   console.log(`  Lading's time is the operation inside its child; "process wall" adds Node's start-up. Peer times are process wall.`);
   console.log(`  A Lading child that only loads the library peaks at ${mib(baseline.rssMB)}.`);
-  console.log(`  "plain Node" (not a target) does the same reads with undici, a sha256 Transform and files, nothing else: the runtime's floor.`);
+  console.log(
+    `  "plain Node" (not a target) does the same reads with undici, a sha256 Transform and files, nothing else: the runtime's floor.`,
+  );
   console.log('');
   const vsSkopeo = medianMs(lading) / medianMs(skopeo);
   const vsCurl = medianMs(lading) / medianMs(curlSeries);
@@ -137,7 +167,20 @@ await runBench('bench/read', async (session) => {
     printTarget('time Lading / curl', times(vsCurl), '<= 1.15x', vsCurl <= 1.15),
     printTarget('peak RSS Lading', mib(rss), '< 150 MB', rss < 150),
   ];
-  console.log(`  for reference: Lading / plain Node: time ${times(medianMs(lading) / medianMs(floor))}, CPU ${times(medianCpuMs(lading) / medianCpuMs(floor))}, peak RSS ${times(rss / peakRssMB(floor))}`);
-  console.log(`                CPU Lading / skopeo ${times(medianCpuMs(lading) / medianCpuMs(skopeo))}, CPU Lading / curl ${times(medianCpuMs(lading) / medianCpuMs(curlSeries))}`);
-  console.log(`\n${verdicts.every((v) => v.met) ? 'all targets met' : `targets not met: ${verdicts.filter((v) => !v.met).map((v) => v.label).join('; ')}`}`);
+  console.log(
+    `  for reference: Lading / plain Node: time ${times(medianMs(lading) / medianMs(floor))}, CPU ${times(medianCpuMs(lading) / medianCpuMs(floor))}, peak RSS ${times(rss / peakRssMB(floor))}`,
+  );
+  console.log(
+    `                CPU Lading / skopeo ${times(medianCpuMs(lading) / medianCpuMs(skopeo))}, CPU Lading / curl ${times(medianCpuMs(lading) / medianCpuMs(curlSeries))}`,
+  );
+  console.log(
+    `\n${
+      verdicts.every((v) => v.met)
+        ? 'all targets met'
+        : `targets not met: ${verdicts
+            .filter((v) => !v.met)
+            .map((v) => v.label)
+            .join('; ')}`
+    }`,
+  );
 });

@@ -79,7 +79,12 @@ await runBench('bench/ui-tags', async (session) => {
 
   const app = await startWebApp();
   session.defer('stop the web app', () => app.close());
-  const connection = await app.ok('connections.save', { name: 'Bench registry', host: registry.host, authKind: 'anonymous', plainHttp: true });
+  const connection = await app.ok('connections.save', {
+    name: 'Bench registry',
+    host: registry.host,
+    authKind: 'anonymous',
+    plainHttp: true,
+  });
   const browser = await launchChromium();
   session.defer('close chromium', () => browser.close());
   const { page, problems } = await openPage(browser, app.url);
@@ -149,7 +154,9 @@ await runBench('bench/ui-tags', async (session) => {
 
   console.log(`  first tag rows after the click, cold   ${ms(median(cold)).padStart(9)}   (runs: ${cold.map(ms).join(', ')})`);
   console.log(`  first tag rows after the click, warm   ${ms(median(warm)).padStart(9)}   (runs: ${warm.map(ms).join(', ')})`);
-  console.log(`  browse.tags alone (Node, cold)         ${ms(median(api)).padStart(9)}   (registry read of ${TAGS.toLocaleString('en-US')} tags, sort, first 500)`);
+  console.log(
+    `  browse.tags alone (Node, cold)         ${ms(median(api)).padStart(9)}   (registry read of ${TAGS.toLocaleString('en-US')} tags, sort, first 500)`,
+  );
   console.log(`  scroll to the last tag                 ${ms(scrollMs).padStart(9)}   (${steps} steps of 1,000 rows, ${TAGS / 500} pages)`);
   console.log('');
   const verdicts = [

@@ -48,17 +48,20 @@ await runBench('bench/zstd', async (session) => {
 
   const candidates = CANDIDATES.filter(installed);
   const missing = CANDIDATES.filter((c) => !installed(c));
-  header(`zstd: decoders on one ${mb(largest.size)} MiB layer, and extraction of the ${mb(image.totalBytes)} MiB zstd image (${image.layers.length} layers)`, [
-    machineLine(),
-    `layout: ${image.layoutDir} (skopeo copy --dest-compress-format zstd of the gzip bench image)`,
-    `median of ${runCount()} runs after 1 warm-up${missing.length ? `; candidates not installed (npm i --no-save ${missing.join(' ')}): ${missing.join(', ')}` : ''}`,
-  ]);
+  header(
+    `zstd: decoders on one ${mb(largest.size)} MiB layer, and extraction of the ${mb(image.totalBytes)} MiB zstd image (${image.layers.length} layers)`,
+    [
+      machineLine(),
+      `layout: ${image.layoutDir} (skopeo copy --dest-compress-format zstd of the gzip bench image)`,
+      `median of ${runCount()} runs after 1 warm-up${missing.length ? `; candidates not installed (npm i --no-save ${missing.join(' ')}): ${missing.join(', ')}` : ''}`,
+    ],
+  );
 
   // Part 1: decoders.
   const decode = (decoder: string) => () => timeChild(decodeBundle, ['--decoder', decoder, '--file', largest.path]);
   const decoders: Contender[] = [
     { name: 'zstd -dc > /dev/null', run: () => timeCommand('/bin/sh', ['-c', `${zstd} -dc ${largest.path} > /dev/null`]) },
-    { name: 'Lading (this runtime\'s decoder)', run: decode('lading') },
+    { name: "Lading (this runtime's decoder)", run: decode('lading') },
     { name: 'fzstd (plain)', run: decode('fzstd') },
     ...candidates.map((c) => ({ name: c, run: decode(c) })),
   ];
@@ -69,7 +72,9 @@ await runBench('bench/zstd', async (session) => {
   const cli = decodeSeries[0];
   if (cli) {
     for (const s of decodeSeries.slice(1)) {
-      console.log(`  ${`${s.name} / zstd -dc`.padEnd(44)} ${times(medianMs(s) / medianMs(cli))}   CPU ${times(medianCpuMs(s) / medianCpuMs(cli))}`);
+      console.log(
+        `  ${`${s.name} / zstd -dc`.padEnd(44)} ${times(medianMs(s) / medianMs(cli))}   CPU ${times(medianCpuMs(s) / medianCpuMs(cli))}`,
+      );
     }
   }
   console.log(`  Lading's decoder on this runtime: ${String(runtime)}`);
@@ -79,10 +84,12 @@ await runBench('bench/zstd', async (session) => {
   const peerName = `zstd -dc | tar -x (x${image.layers.length}, in order)`;
   const script = [`mkdir ${out('peer')}`, ...image.layers.map((l) => `${zstd} -dc ${l.path} | ${tar} -x -C ${out('peer')}`)].join(' && ');
   const trees = new Map<string, TreeSummary>();
-  const done = (name: string, root: string) => async (round: number): Promise<void> => {
-    if (round === 1) trees.set(name, await summarizeTree(root));
-    await rm(root, { recursive: true, force: true });
-  };
+  const done =
+    (name: string, root: string) =>
+    async (round: number): Promise<void> => {
+      if (round === 1) trees.set(name, await summarizeTree(root));
+      await rm(root, { recursive: true, force: true });
+    };
   const extractors: Contender[] = [
     {
       name: 'Lading extractToDirectory (zstd)',
@@ -106,10 +113,21 @@ await runBench('bench/zstd', async (session) => {
   const a = trees.get('Lading');
   const b = trees.get('peer');
   const same = a !== undefined && b !== undefined && sameSummary(a, b);
-  console.log(`\n  trees: Lading ${a ? formatSummary(a) : '?'}${same ? ' (same as the peer\'s)' : `; peer ${b ? formatSummary(b) : '?'}: DIFFER`}`);
+  console.log(
+    `\n  trees: Lading ${a ? formatSummary(a) : '?'}${same ? " (same as the peer's)" : `; peer ${b ? formatSummary(b) : '?'}: DIFFER`}`,
+  );
   const ratio = medianMs(ours) / medianMs(peer);
   console.log(`  CPU Lading / peer ${times(medianCpuMs(ours) / medianCpuMs(peer))}; peak RSS Lading ${mib(peakRssMB(ours))}`);
   const verdicts = [printTarget(`time Lading / ${peerName}`, times(ratio), `<= ${TARGET}x`, ratio <= TARGET)];
   if (!same) verdicts.push({ label: 'trees differ', met: false });
-  console.log(`\n${verdicts.every((v) => v.met) ? 'all targets met' : `not met: ${verdicts.filter((v) => !v.met).map((v) => v.label).join('; ')}`}`);
+  console.log(
+    `\n${
+      verdicts.every((v) => v.met)
+        ? 'all targets met'
+        : `not met: ${verdicts
+            .filter((v) => !v.met)
+            .map((v) => v.label)
+            .join('; ')}`
+    }`,
+  );
 });

@@ -61,7 +61,11 @@ process.exit(strict ? 1 : 0);
 
 /** The error's first line, without a URL's user:password, clipped. */
 function firstLine(text) {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('at ')) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('at ')) ?? '';
   const clean = line.replace(/\/\/[^/@\s]*@/g, '//').replace(/^(Request)?Error: /, '');
   return clean.length > 200 ? `${clean.slice(0, 199)}…` : clean;
 }

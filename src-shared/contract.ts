@@ -9,14 +9,45 @@
  */
 import { z } from 'zod';
 import type { AppError } from './errors';
-import { publicKeySchema, type AttachmentView, type MirroredReferrerView, type ReferrersView, type SavedAttachment, type VerificationView } from './referrers';
 import {
-  imagePathSchema, type FilePreview, type FilesDiffResult, type FilesListResult, type IndexFilesResult, type SaveFilesResult,
+  publicKeySchema,
+  type AttachmentView,
+  type MirroredReferrerView,
+  type ReferrersView,
+  type SavedAttachment,
+  type VerificationView,
+} from './referrers';
+import {
+  imagePathSchema,
+  type FilePreview,
+  type FilesDiffResult,
+  type FilesListResult,
+  type IndexFilesResult,
+  type SaveFilesResult,
 } from './files';
 import {
-  absolutePathSchema, archiveNameSchema, authKindSchema, caPemSchema, childNameSchema, connectionIdSchema, DEFAULT_PAGE_LIMIT, digestSchema,
-  displayNameSchema, filterSchema, importKeySchema, jobIdSchema, limitSchema, namespaceSchema, platformSchema,
-  referenceSchema, registryHostSchema, repositorySchema, secretSchema, tagSchema, tokenTypeSchema, usernameSchema,
+  absolutePathSchema,
+  archiveNameSchema,
+  authKindSchema,
+  caPemSchema,
+  childNameSchema,
+  connectionIdSchema,
+  DEFAULT_PAGE_LIMIT,
+  digestSchema,
+  displayNameSchema,
+  filterSchema,
+  importKeySchema,
+  jobIdSchema,
+  limitSchema,
+  namespaceSchema,
+  platformSchema,
+  referenceSchema,
+  registryHostSchema,
+  repositorySchema,
+  secretSchema,
+  tagSchema,
+  tokenTypeSchema,
+  usernameSchema,
 } from './schemas';
 import { tagSelectionSchema } from './tag-selection';
 import type { TagSort } from './tag-order';
@@ -306,15 +337,7 @@ export interface ConfigView {
 }
 
 export type JobKind =
-  | 'saveLayers'
-  | 'saveLayout'
-  | 'extract'
-  | 'mirror'
-  | 'mirrorRepository'
-  | 'saveArchive'
-  | 'indexFiles'
-  | 'saveFiles'
-  | 'tagFacts';
+  'saveLayers' | 'saveLayout' | 'extract' | 'mirror' | 'mirrorRepository' | 'saveArchive' | 'indexFiles' | 'saveFiles' | 'tagFacts';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface BlobProgressEntry {
@@ -477,7 +500,13 @@ export interface TagSelectionPreview {
   missing: string[];
 }
 
-export type JobResult = SaveLayersResult | SaveLayoutResult | ExtractResult | MirrorJobResult | MirrorRepositoryJobResult | SaveArchiveJobResult
+export type JobResult =
+  | SaveLayersResult
+  | SaveLayoutResult
+  | ExtractResult
+  | MirrorJobResult
+  | MirrorRepositoryJobResult
+  | SaveArchiveJobResult
   | IndexFilesResult
   | SaveFilesResult
   | TagFactsJobResult;
@@ -598,16 +627,16 @@ function checkAuth(
   }
 }
 
-export const connectionDraftSchema = z
-  .strictObject({ id: connectionIdSchema.optional(), ...connectionFields })
-  .superRefine(checkAuth);
+export const connectionDraftSchema = z.strictObject({ id: connectionIdSchema.optional(), ...connectionFields }).superRefine(checkAuth);
 
 const empty = z.strictObject({});
 
 /** Tags per tags.facts call: a screenful and more. */
 export const MAX_FACTS_PER_CALL = 200;
 
-const tagSortSchema = z.enum(['name', 'version', 'created'], { error: 'sort must be "name", "version" or "created"' }) satisfies z.ZodType<TagSort>;
+const tagSortSchema = z.enum(['name', 'version', 'created'], {
+  error: 'sort must be "name", "version" or "created"',
+}) satisfies z.ZodType<TagSort>;
 
 const offsetSchema = z
   .number({ error: 'offset must be a number' })
@@ -819,10 +848,14 @@ export const operations = {
   ),
   'jobs.tagFacts': operation<JobStarted>()(
     'command',
-    "Reads the facts (digest, date, size, platforms) of every tag of a repository whose facts are not known yet, a few at a time",
+    'Reads the facts (digest, date, size, platforms) of every tag of a repository whose facts are not known yet, a few at a time',
     z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
   ),
-  'jobs.cancel': operation<JobInfo>()('command', 'Cancels a running job; a finished job is left as it is', z.strictObject({ jobId: jobIdSchema })),
+  'jobs.cancel': operation<JobInfo>()(
+    'command',
+    'Cancels a running job; a finished job is left as it is',
+    z.strictObject({ jobId: jobIdSchema }),
+  ),
   'jobs.list': operation<JobInfo[]>()('query', 'Running and recent jobs, newest first', empty),
   'jobs.openFolder': operation<{ path: string }>()(
     'command',
@@ -832,7 +865,7 @@ export const operations = {
 
   'referrers.list': operation<ReferrersView>()(
     'query',
-    "What is attached to an image or index (signatures, SBOMs, attestations) from every place tools put them; index: the index the image was opened from, for its BuildKit attestations",
+    'What is attached to an image or index (signatures, SBOMs, attestations) from every place tools put them; index: the index the image was opened from, for its BuildKit attestations',
     z.strictObject({ ...imageRef, index: digestSchema.optional() }),
   ),
   'referrers.read': operation<AttachmentView>()(
@@ -847,7 +880,7 @@ export const operations = {
   ),
   'referrers.verify': operation<VerificationView>()(
     'query',
-    "Checks each cosign signature of an image against a PEM public key: does it match the key, and is it about this image",
+    'Checks each cosign signature of an image against a PEM public key: does it match the key, and is it about this image',
     z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema, digest: digestSchema, publicKey: publicKeySchema }),
   ),
   'referrers.save': operation<SavedAttachment>()(
@@ -868,13 +901,13 @@ export const operations = {
   ),
   'jobs.removeLeftovers': operation<RemoveLeftoversResult>()(
     'command',
-    "Removes the unfinished files of the given jobs (the paths come from the journal, never from the caller)",
+    'Removes the unfinished files of the given jobs (the paths come from the journal, never from the caller)',
     z.strictObject({ jobIds: uniqueList(jobIdSchema, 1000, 'jobIds').refine((ids) => ids.length > 0, 'Give at least one job id') }),
   ),
 
   'tags.facts': operation<TagFactsResult>()(
     'query',
-    "Facts of some tags (the rows in view): digest, size, created, platforms, aliases; cachedOnly answers from what is known without asking the registry",
+    'Facts of some tags (the rows in view): digest, size, created, platforms, aliases; cachedOnly answers from what is known without asking the registry',
     z.strictObject({
       connectionId: connectionIdSchema,
       repository: repositorySchema,
@@ -900,7 +933,11 @@ export const operations = {
   'tags.delete': operation<DeleteTagResult>()(
     'command',
     'Deletes as confirmed: the tag (the registry deletes it), the digest (and every tag at it), or the tag through a placeholder; refuses when the reference moved from the confirmed digest',
-    z.strictObject({ ...imageRef, digest: digestSchema, how: z.enum(['tag', 'digest', 'placeholder'], { error: 'how must be "tag", "digest" or "placeholder"' }) }),
+    z.strictObject({
+      ...imageRef,
+      digest: digestSchema,
+      how: z.enum(['tag', 'digest', 'placeholder'], { error: 'how must be "tag", "digest" or "placeholder"' }),
+    }),
   ),
 } as const;
 

@@ -73,7 +73,10 @@ export const digestSchema = z
 export const referenceSchema = z
   .string({ error: 'Reference must be a string' })
   .max(200, 'Reference is too long')
-  .refine((v) => TAG_PATTERN.test(v) || DIGEST_PATTERN.test(v), 'Reference must be a tag (e.g. "v1.2") or a digest ("sha256:" and 64 hex digits)');
+  .refine(
+    (v) => TAG_PATTERN.test(v) || DIGEST_PATTERN.test(v),
+    'Reference must be a tag (e.g. "v1.2") or a digest ("sha256:" and 64 hex digits)',
+  );
 
 /**
  * An image's name in an archive, `[host[:port]/]path[:tag]`, as `docker load`
@@ -125,7 +128,10 @@ export const absolutePathSchema = z
   .min(1, 'Path is required')
   .max(MAX_PATH_LENGTH, `Path is longer than ${MAX_PATH_LENGTH} characters`)
   .refine((v) => !v.includes('\0'), 'Path must not contain a NUL character')
-  .refine((v) => v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || /^\\\\[^\\]+\\[^\\]+/.test(v), 'Path must be absolute, e.g. "/home/me/images"')
+  .refine(
+    (v) => v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || /^\\\\[^\\]+\\[^\\]+/.test(v),
+    'Path must be absolute, e.g. "/home/me/images"',
+  )
   .refine(noDotDot, 'Path must not contain ".." segments');
 
 // ---- free text ----
@@ -155,9 +161,7 @@ export const caPemSchema = z
   .max(MAX_CA_LENGTH, `CA certificate is longer than ${MAX_CA_LENGTH} characters`)
   .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'CA certificate must be PEM ("-----BEGIN CERTIFICATE-----")');
 
-export const filterSchema = z
-  .string({ error: 'Filter must be a string' })
-  .max(128, 'Filter is longer than 128 characters');
+export const filterSchema = z.string({ error: 'Filter must be a string' }).max(128, 'Filter is longer than 128 characters');
 
 export const limitSchema = z
   .number({ error: 'Limit must be a number' })

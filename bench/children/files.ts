@@ -12,9 +12,7 @@
  * The times reported are of the library calls alone (getImage() before them is not counted).
  */
 import { performance } from 'node:perf_hooks';
-import {
-  createClient, FileIndexCache, listImageFiles, openLayout, readImageFile, type Image,
-} from '../../src-main/registry/index';
+import { createClient, FileIndexCache, listImageFiles, openLayout, readImageFile, type Image } from '../../src-main/registry/index';
 import { indexLayer } from '../../src-main/registry/files/layer-index';
 import { args, measure, need } from './report';
 
@@ -28,9 +26,10 @@ async function drain(stream: NodeJS.ReadableStream): Promise<number> {
 }
 
 await measure(async () => {
-  const client = a.layout !== undefined
-    ? openLayout(a.layout)
-    : createClient(need(a, 'host'), { insecure: true }).withSegment(...need(a, 'repo').split('/'));
+  const client =
+    a.layout !== undefined
+      ? openLayout(a.layout)
+      : createClient(need(a, 'host'), { insecure: true }).withSegment(...need(a, 'repo').split('/'));
   const image: Image = await client.getImage(need(a, 'tag'));
   const cache = new FileIndexCache(need(a, 'cache'));
   switch (op) {

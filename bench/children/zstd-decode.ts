@@ -45,12 +45,16 @@ await measure(async () => {
     for await (const chunk of source) d(chunk as Buffer);
     d(null);
   } else {
-    await pipeline(source, d, new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        callback();
-      },
-    }));
+    await pipeline(
+      source,
+      d,
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          callback();
+        },
+      }),
+    );
   }
   return { bytes, runtimeDecoder: zstdDecoderName() };
 });

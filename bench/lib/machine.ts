@@ -12,7 +12,9 @@ function git(args: string[]): string {
 }
 
 export function machineLine(): string {
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const head = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
   // The children are bundled from the working tree as it is at the start of the run.
   const dirty = git(['status', '--porcelain', '--', 'src-main']) !== '' ? ' + uncommitted changes in src-main/' : '';

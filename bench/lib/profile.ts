@@ -28,15 +28,31 @@ export interface Bucket {
 
 /** Functions of extract/layer-entries.ts, decompress.ts and paths.ts (the bundle keeps their names). */
 const SHARED_READER = new Set([
-  'readLayerEntries', 'next', 'drain', 'EntryBody', 'peek', 'onReadable', 'detectCompression', 'decompressorFor', 'settle',
-  'normalizeName', 'unsafeNameReason', 'parseWhiteout', 'dirnameOf', 'joinName', 'flatTypeOf',
+  'readLayerEntries',
+  'next',
+  'drain',
+  'EntryBody',
+  'peek',
+  'onReadable',
+  'detectCompression',
+  'decompressorFor',
+  'settle',
+  'normalizeName',
+  'unsafeNameReason',
+  'parseWhiteout',
+  'dirnameOf',
+  'joinName',
+  'flatTypeOf',
 ]);
 
 /** Buckets in the order they are tried; the first whose test matches a sample's frame takes it. */
 const BUCKETS: { name: string; test: (url: string, fn: string) => boolean }[] = [
   { name: 'idle (waiting: for inflate, the disk or the network)', test: (_, fn) => fn === '(idle)' },
   { name: 'garbage collection', test: (_, fn) => fn === '(garbage collector)' },
-  { name: 'tar parsing (tar-stream, streamx, b4a)', test: (url) => /node_modules\/(tar-stream|streamx|b4a|fast-fifo|text-decoder)\//.test(url) },
+  {
+    name: 'tar parsing (tar-stream, streamx, b4a)',
+    test: (url) => /node_modules\/(tar-stream|streamx|b4a|fast-fifo|text-decoder)\//.test(url),
+  },
   { name: 'sha256 (node:crypto)', test: (url) => url.includes('internal/crypto') },
   { name: 'zlib stream glue (main thread side)', test: (url) => url.includes('node:zlib') || url === 'zlib' },
   { name: 'Node streams and events', test: (url) => url.includes('internal/streams') || url.includes('node:events') || url === 'events' },

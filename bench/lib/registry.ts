@@ -26,7 +26,14 @@ export function skopeoBin(): string {
 export async function pushBenchImage(image: BenchImage, host: string, repo: string, tag: string): Promise<void> {
   await run(
     skopeoBin(),
-    ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layoutDir}:${image.tag}`, `docker://${host}/${repo}:${tag}`],
+    [
+      '--insecure-policy',
+      'copy',
+      '--quiet',
+      '--dest-tls-verify=false',
+      `oci:${image.layoutDir}:${image.tag}`,
+      `docker://${host}/${repo}:${tag}`,
+    ],
     { timeoutMs: 300_000 },
   );
 }

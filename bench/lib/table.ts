@@ -4,7 +4,10 @@ import { medianCpuMs, medianMs, medianWallMs, peakRssMB, type Series } from './m
 export function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('   ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('   ')
+      .trimEnd();
   console.log(line(headers));
   console.log(widths.map((w) => '-'.repeat(w)).join('   '));
   for (const r of rows) console.log(line(r));
@@ -71,6 +74,8 @@ export function printVersusPeer(lading: Series, peer: Series, ratioLabel: string
   console.log('');
   const ratio = medianMs(lading) / medianMs(peer);
   const verdicts = [printTarget(ratioLabel, times(ratio), '<= 1.00x', ratio <= 1.0)];
-  console.log(`  for reference: CPU Lading / ${peer.name.split(' ')[0]} ${times(medianCpuMs(lading) / medianCpuMs(peer))}; peak RSS Lading ${mib(peakRssMB(lading))}`);
+  console.log(
+    `  for reference: CPU Lading / ${peer.name.split(' ')[0]} ${times(medianCpuMs(lading) / medianCpuMs(peer))}; peak RSS Lading ${mib(peakRssMB(lading))}`,
+  );
   printConclusion(verdicts);
 }

@@ -28,10 +28,20 @@ export async function zstdBenchImage(image: BenchImage, log: (line: string) => v
   await rm(building, { recursive: true, force: true });
   await rm(layoutDir, { recursive: true, force: true });
   log('recompressing the benchmark image with zstd (once; cached) ...');
-  await run(skopeoBin(), [
-    '--insecure-policy', 'copy', '--quiet', '--dest-compress', '--dest-compress-format', 'zstd',
-    `oci:${image.layoutDir}:${image.tag}`, `oci:${building}:${image.tag}`,
-  ], { timeoutMs: 600_000 });
+  await run(
+    skopeoBin(),
+    [
+      '--insecure-policy',
+      'copy',
+      '--quiet',
+      '--dest-compress',
+      '--dest-compress-format',
+      'zstd',
+      `oci:${image.layoutDir}:${image.tag}`,
+      `oci:${building}:${image.tag}`,
+    ],
+    { timeoutMs: 600_000 },
+  );
   await rename(building, layoutDir);
   return read(layoutDir, image.tag);
 }
@@ -41,7 +51,9 @@ async function read(layoutDir: string, tag: string): Promise<ZstdBenchImage> {
   const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
   const manifestDigest = index.manifests[0]?.digest;
   if (!manifestDigest) throw new Error(`${layoutDir}: empty index`);
-  const manifest = JSON.parse(await readFile(blob(manifestDigest), 'utf8')) as { layers: { digest: string; size: number; mediaType: string }[] };
+  const manifest = JSON.parse(await readFile(blob(manifestDigest), 'utf8')) as {
+    layers: { digest: string; size: number; mediaType: string }[];
+  };
   const layers = [];
   for (const l of manifest.layers) {
     if (l.mediaType !== ZSTD_MEDIA_TYPE) throw new Error(`${layoutDir}: layer ${l.digest} is ${l.mediaType}`);

@@ -4,7 +4,14 @@
  * the UI; the registry's own JSON is included pretty-printed.
  */
 import type {
-  BrowseChildrenResult, BrowseTagsResult, ChildEntry, ConfigView, DescriptorView, HistoryEntry, IndexChildView, ManifestView,
+  BrowseChildrenResult,
+  BrowseTagsResult,
+  ChildEntry,
+  ConfigView,
+  DescriptorView,
+  HistoryEntry,
+  IndexChildView,
+  ManifestView,
   ParsedInputOf,
 } from '../../src-shared/contract';
 import { compareNatural, compareVersionsDescending, sortByCreatedDescending, type TagSort } from '../../src-shared/tag-order';
@@ -77,7 +84,11 @@ export class BrowseService {
       let lastSeen: string | undefined;
       try {
         while (true) {
-          const names = await scoped.listRepositories({ limit: batch, ...(cursor !== undefined ? { last: cursor } : {}), ...(signal ? { signal } : {}) });
+          const names = await scoped.listRepositories({
+            limit: batch,
+            ...(cursor !== undefined ? { last: cursor } : {}),
+            ...(signal ? { signal } : {}),
+          });
           scanned += names.length;
           for (const name of names) {
             const slash = name.indexOf('/');
@@ -154,7 +165,12 @@ export class BrowseService {
    * version (highest first), or by created date (newest first, unknown dates
    * last), made once per list, and for dates again whenever a date became known.
    */
-  private async sortedTags(connectionId: string, repository: string, cached: CachedTags, sort: TagSort): Promise<{ tags: string[]; missing: number }> {
+  private async sortedTags(
+    connectionId: string,
+    repository: string,
+    cached: CachedTags,
+    sort: TagSort,
+  ): Promise<{ tags: string[]; missing: number }> {
     if (sort === 'created') {
       const dates = this.options.createdDates ? await this.options.createdDates(connectionId, repository) : undefined;
       const version = dates?.version ?? 0;
@@ -190,7 +206,9 @@ export class BrowseService {
       if (doc.artifactType) view.artifactType = doc.artifactType;
       if (doc.subject) view.subject = descriptorView(doc.subject);
       if (result.isIndex()) {
-        view.manifests = result.getIndexManifest().manifests.map((d): IndexChildView => ({ ...descriptorView(d), attestation: isAttestation(d) }));
+        view.manifests = result
+          .getIndexManifest()
+          .manifests.map((d): IndexChildView => ({ ...descriptorView(d), attestation: isAttestation(d) }));
       } else {
         const manifest = result.getManifest();
         view.config = descriptorView(manifest.config);
@@ -248,9 +266,7 @@ export class BrowseService {
     const now = this.options.now?.() ?? Date.now();
     const cached = this.tagCache.get(key);
     if (!refresh && cached && now - cached.at < (this.options.tagCacheMs ?? 30_000)) return cached;
-    const tags = await this.options.pool.use(connectionId, (client) =>
-      client.withSegment(repository).listTags(signal ? { signal } : {}),
-    );
+    const tags = await this.options.pool.use(connectionId, (client) => client.withSegment(repository).listTags(signal ? { signal } : {}));
     // Byte order, so `last` paging is stable whatever order the registry answered in.
     const sorted = [...new Set(tags)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const entry: CachedTags = { tags: sorted, at: now, sorted: new Map() };

@@ -14,7 +14,10 @@ import { clientOptionsFor, USER_AGENT } from './clients';
 import type { StoredConnection } from './connections';
 import { appErrorFromThrown } from './errors';
 
-export type TestTarget = Pick<StoredConnection, 'name' | 'host' | 'authKind' | 'tokenType' | 'username' | 'plainHttp' | 'tlsSkipVerify' | 'caPem'>;
+export type TestTarget = Pick<
+  StoredConnection,
+  'name' | 'host' | 'authKind' | 'tokenType' | 'username' | 'plainHttp' | 'tlsSkipVerify' | 'caPem'
+>;
 
 /** How long the plain-HTTP probe may take at most: it only decides whether an offer is shown. */
 const PROBE_TIMEOUT_MS = 5_000;
@@ -30,20 +33,36 @@ export async function testConnection(
   const base = { registry: target.host };
   let client;
   try {
-    const options = clientOptionsFor(target, secret, { userAgent: USER_AGENT, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1, ...opts.extra });
+    const options = clientOptionsFor(target, secret, {
+      userAgent: USER_AGENT,
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      maxRetries: 1,
+      ...opts.extra,
+    });
     client = createClient(target.host, options);
   } catch (err) {
     // The profile cannot make a client (no secret stored, a malformed host or CA): nothing was sent.
     return {
-      ...base, ok: false, reachable: false, tls: 'unknown', credentials: 'unknown', catalog: 'unknown',
-      elapsedMs: Date.now() - started, error: appErrorFromThrown(err),
+      ...base,
+      ok: false,
+      reachable: false,
+      tls: 'unknown',
+      credentials: 'unknown',
+      catalog: 'unknown',
+      elapsedMs: Date.now() - started,
+      error: appErrorFromThrown(err),
     };
   }
   const registry = client.getRegistry();
   try {
     await client.listRepositories({ limit: 1, ...(opts.signal ? { signal: opts.signal } : {}) });
     return {
-      registry, ok: true, reachable: true, tls: tlsWhenOk, credentials: hasCredentials ? 'accepted' : 'anonymous', catalog: 'supported',
+      registry,
+      ok: true,
+      reachable: true,
+      tls: tlsWhenOk,
+      credentials: hasCredentials ? 'accepted' : 'anonymous',
+      catalog: 'supported',
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
@@ -52,13 +71,24 @@ export async function testConnection(
     switch (error.code) {
       case 'catalog-unsupported':
         return {
-          registry, ok: true, reachable: true, tls: tlsWhenOk, credentials: hasCredentials ? 'accepted' : 'anonymous', catalog: 'unsupported',
+          registry,
+          ok: true,
+          reachable: true,
+          tls: tlsWhenOk,
+          credentials: hasCredentials ? 'accepted' : 'anonymous',
+          catalog: 'unsupported',
           elapsedMs,
         };
       case 'access-denied':
         return {
-          registry, ok: false, reachable: true, tls: tlsWhenOk, credentials: hasCredentials ? 'rejected' : 'anonymous', catalog: 'unknown',
-          elapsedMs, error,
+          registry,
+          ok: false,
+          reachable: true,
+          tls: tlsWhenOk,
+          credentials: hasCredentials ? 'rejected' : 'anonymous',
+          catalog: 'unknown',
+          elapsedMs,
+          error,
         };
       case 'unreachable': {
         const tls = target.plainHttp ? undefined : tlsFailure(error);
@@ -68,14 +98,28 @@ export async function testConnection(
         // A connection was made; only the TLS handshake on it failed.
         const plainHttpAnswers = tls === 'not-tls' ? await answersPlainHttp(target.host, opts) : undefined;
         return {
-          registry, ok: false, reachable: true, tls: 'failed', credentials: 'unknown', catalog: 'unknown',
-          ...(plainHttpAnswers === undefined ? {} : { plainHttpAnswers }), elapsedMs: Date.now() - started, error,
+          registry,
+          ok: false,
+          reachable: true,
+          tls: 'failed',
+          credentials: 'unknown',
+          catalog: 'unknown',
+          ...(plainHttpAnswers === undefined ? {} : { plainHttpAnswers }),
+          elapsedMs: Date.now() - started,
+          error,
         };
       }
       default:
         // It answered, but with something unusable.
         return {
-          registry, ok: false, reachable: true, tls: tlsWhenOk, credentials: 'unknown', catalog: 'unknown', elapsedMs, error,
+          registry,
+          ok: false,
+          reachable: true,
+          tls: tlsWhenOk,
+          credentials: 'unknown',
+          catalog: 'unknown',
+          elapsedMs,
+          error,
         };
     }
   } finally {

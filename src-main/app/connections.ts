@@ -10,7 +10,13 @@ import { z } from 'zod';
 import type { AuthKind, Connection, TokenType } from '../../src-shared/contract';
 import { connectionDraftSchema } from '../../src-shared/contract';
 import {
-  authKindSchema, caPemSchema, connectionIdSchema, displayNameSchema, registryHostSchema, tokenTypeSchema, usernameSchema,
+  authKindSchema,
+  caPemSchema,
+  connectionIdSchema,
+  displayNameSchema,
+  registryHostSchema,
+  tokenTypeSchema,
+  usernameSchema,
 } from '../../src-shared/schemas';
 import { SerialQueue, writeFileAtomically } from './atomic-file';
 import type { CredentialStore, SecretLocation } from './credentials';
@@ -82,8 +88,28 @@ export function profileFromDraft(draft: ConnectionDraft, caPem: string | undefin
 
 function presets(now: string): StoredConnection[] {
   return [
-    { id: newConnectionId(), name: 'Docker Hub', host: 'docker.io', authKind: 'anonymous', plainHttp: false, tlsSkipVerify: false, preset: 'docker-hub', createdAt: now, updatedAt: now },
-    { id: newConnectionId(), name: 'GitHub Container Registry', host: 'ghcr.io', authKind: 'anonymous', plainHttp: false, tlsSkipVerify: false, preset: 'ghcr', createdAt: now, updatedAt: now },
+    {
+      id: newConnectionId(),
+      name: 'Docker Hub',
+      host: 'docker.io',
+      authKind: 'anonymous',
+      plainHttp: false,
+      tlsSkipVerify: false,
+      preset: 'docker-hub',
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      id: newConnectionId(),
+      name: 'GitHub Container Registry',
+      host: 'ghcr.io',
+      authKind: 'anonymous',
+      plainHttp: false,
+      tlsSkipVerify: false,
+      preset: 'ghcr',
+      createdAt: now,
+      updatedAt: now,
+    },
   ];
 }
 
@@ -217,8 +243,14 @@ export class ConnectionStore {
 /** Drops undefined and inapplicable fields, so the file stays tidy. */
 function clean(c: z.output<typeof storedSchema>): StoredConnection {
   const out: StoredConnection = {
-    id: c.id, name: c.name, host: c.host, authKind: c.authKind, plainHttp: c.plainHttp, tlsSkipVerify: c.tlsSkipVerify,
-    createdAt: c.createdAt, updatedAt: c.updatedAt,
+    id: c.id,
+    name: c.name,
+    host: c.host,
+    authKind: c.authKind,
+    plainHttp: c.plainHttp,
+    tlsSkipVerify: c.tlsSkipVerify,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
   };
   if (c.authKind === 'token') out.tokenType = c.tokenType ?? 'identity';
   if (c.authKind !== 'anonymous' && c.username) out.username = c.username;
@@ -228,7 +260,7 @@ function clean(c: z.output<typeof storedSchema>): StoredConnection {
 }
 
 export function toConnection(c: StoredConnection, secret: SecretLocation | undefined): Connection {
-  return { ...c, secret: c.authKind === 'anonymous' ? 'none' : secret ?? 'none' };
+  return { ...c, secret: c.authKind === 'anonymous' ? 'none' : (secret ?? 'none') };
 }
 
 export interface ConnectionsServiceOptions {
@@ -259,7 +291,7 @@ export class ConnectionsService {
 
   async save(draft: ConnectionDraft): Promise<Connection> {
     const previous = draft.id === undefined ? undefined : await this.options.store.require(draft.id);
-    const caPem = draft.caPem === null ? undefined : draft.caPem ?? previous?.caPem;
+    const caPem = draft.caPem === null ? undefined : (draft.caPem ?? previous?.caPem);
     const saved = await this.options.store.put({
       ...(draft.id !== undefined ? { id: draft.id } : {}),
       ...profileFromDraft(draft, caPem),

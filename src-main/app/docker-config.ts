@@ -203,10 +203,11 @@ export class DockerConfigImporter {
     if (!secret) throw new AppFailure('not-found', `The login for ${c.server} has an empty password or token`);
     const authKind = tokenType ? 'token' : 'basic';
     if (authKind === 'basic' && !username) throw new AppFailure('invalid-input', `The login for ${c.server} has no username`);
-    if (username.includes(':') || username.length > 256) throw new AppFailure('invalid-input', `The login for ${c.server} has an unusable username`);
+    if (username.includes(':') || username.length > 256)
+      throw new AppFailure('invalid-input', `The login for ${c.server} has an unusable username`);
 
     const existing = (await this.connections.list()).find(
-      (x) => x.host === c.host && x.authKind === authKind && (x.username ?? '') === (authKind === 'basic' ? username : x.username ?? ''),
+      (x) => x.host === c.host && x.authKind === authKind && (x.username ?? '') === (authKind === 'basic' ? username : (x.username ?? '')),
     );
     const name = c.host === 'docker.io' ? 'Docker Hub' : c.host;
     const connection = await this.connections.save({
@@ -230,7 +231,9 @@ export class DockerConfigImporter {
     const saved = await this.connections.list();
     const add = (f: Found) => {
       if (keys.has(f.candidate.key) || !importKeySchema.safeParse(f.candidate.key).success) return;
-      const existing = saved.find((x) => x.host === f.candidate.host && x.authKind !== 'anonymous' && (!f.candidate.username || x.username === f.candidate.username));
+      const existing = saved.find(
+        (x) => x.host === f.candidate.host && x.authKind !== 'anonymous' && (!f.candidate.username || x.username === f.candidate.username),
+      );
       if (existing) f.candidate.existing = existing.id;
       keys.add(f.candidate.key);
       found.push(f);
@@ -267,7 +270,8 @@ export class DockerConfigImporter {
       }
       let stored: Record<string, string> = {};
       if (config.credsStore) {
-        if (!isValidHelperName(config.credsStore)) errors.push(`credsStore: "${config.credsStore.slice(0, 64)}" is not a valid helper name`);
+        if (!isValidHelperName(config.credsStore))
+          errors.push(`credsStore: "${config.credsStore.slice(0, 64)}" is not a valid helper name`);
         else {
           try {
             stored = await helperList(config.credsStore, { env: this.options.env, timeoutMs: this.options.helperTimeoutMs });

@@ -6,8 +6,20 @@
  */
 import type { AppError, ErrorCode, ErrorDetails } from '../../src-shared/errors';
 import {
-  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DeleteNotSupportedError, DigestMismatchError, ExtractError, FileDeletedError, FileNotInImageError,
-  ImageFileError, ImageNotFoundError, InvalidManifestError, InvalidPublicKeyError, InvalidReferenceError, RegistryError,
+  AccessDeniedError,
+  CatalogNotSupportedError,
+  ConnectionError,
+  DeleteNotSupportedError,
+  DigestMismatchError,
+  ExtractError,
+  FileDeletedError,
+  FileNotInImageError,
+  ImageFileError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  InvalidPublicKeyError,
+  InvalidReferenceError,
+  RegistryError,
 } from '../registry/index';
 import { causeChain, errorCode } from '../registry/error-code';
 import { TargetFolderError, type FolderProblem } from '../registry/disk/index';

@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import type { ExtractResult, MirrorJobResult, ParsedInputOf, SaveLayersResult, SaveLayoutResult } from '../../src-shared/contract';
 import { mapLimit } from '../registry/concurrency';
 import {
-  extractToDirectory, formatPlatform, formatReference, mirror, openLayout, parseReference, saveLayer, type Image, type Layer,
+  extractToDirectory,
+  formatPlatform,
+  formatReference,
+  mirror,
+  openLayout,
+  parseReference,
+  saveLayer,
+  type Image,
+  type Layer,
   type MirrorProgress,
 } from '../registry/index';
 import { inspectTarget, requireFolder, requireNewOrEmptyFolder, stageFolder, type StagedFolder } from '../registry/disk/index';
@@ -73,7 +81,11 @@ export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
         const byDigest = new Map(layers.map((l) => [l.digest, l]));
         layers = input.layers.map((digest) => {
           const layer = byDigest.get(digest);
-          if (!layer) throw new AppFailure('not-found', `Layer ${digest} is not part of ${describeImage(repo.getRegistry(), input.reference)} (${image.digest})`);
+          if (!layer)
+            throw new AppFailure(
+              'not-found',
+              `Layer ${digest} is not part of ${describeImage(repo.getRegistry(), input.reference)} (${image.digest})`,
+            );
           return layer;
         });
       }
@@ -87,25 +99,30 @@ export function saveLayersJob(deps: RunnerDeps, input: ParsedInputOf<'jobs.saveL
       const saved: string[] = [];
       let files: SaveLayersResult['files'];
       try {
-        files = await mapLimit(planned, deps.layerConcurrency ?? 3, async ({ layer, path }, _index, signal) => {
-          // A cancelled job starts no further layer (its blobs stay pending, not failed).
-          signal.throwIfAborted();
-          ctx.progress.update(layer.digest, layer.size, 0, 'running');
-          try {
-            const result = await saveLayer(layer, path, {
-              decompress,
-              signal,
-              onProgress: (done) => ctx.progress.update(layer.digest, layer.size, done, 'running'),
-              onResume: (e) => ctx.progress.noteResume(e),
-            });
-            saved.push(result.path);
-            ctx.progress.update(layer.digest, layer.size, layer.size, 'done');
-            return { digest: layer.digest, path: result.path, bytes: result.bytes };
-          } catch (err) {
-            ctx.progress.update(layer.digest, layer.size, 0, 'failed');
-            throw err;
-          }
-        }, ctx.signal);
+        files = await mapLimit(
+          planned,
+          deps.layerConcurrency ?? 3,
+          async ({ layer, path }, _index, signal) => {
+            // A cancelled job starts no further layer (its blobs stay pending, not failed).
+            signal.throwIfAborted();
+            ctx.progress.update(layer.digest, layer.size, 0, 'running');
+            try {
+              const result = await saveLayer(layer, path, {
+                decompress,
+                signal,
+                onProgress: (done) => ctx.progress.update(layer.digest, layer.size, done, 'running'),
+                onResume: (e) => ctx.progress.noteResume(e),
+              });
+              saved.push(result.path);
+              ctx.progress.update(layer.digest, layer.size, layer.size, 'done');
+              return { digest: layer.digest, path: result.path, bytes: result.bytes };
+            } catch (err) {
+              ctx.progress.update(layer.digest, layer.size, 0, 'failed');
+              throw err;
+            }
+          },
+          ctx.signal,
+        );
       } catch (err) {
         // All or nothing: the layers already saved by this job go too.
         await Promise.all(saved.map((path) => rm(path, { force: true }).catch(() => undefined)));

@@ -7,9 +7,7 @@
  * is in operation-handlers.ts.
  */
 import type { z } from 'zod';
-import {
-  operations, isOperationName, type InputOf, type OperationName, type ResultOf,
-} from '../../src-shared/contract';
+import { operations, isOperationName, type InputOf, type OperationName, type ResultOf } from '../../src-shared/contract';
 import type { AppError, Outcome } from '../../src-shared/errors';
 import type { JobEventListener } from './events';
 import { appErrorFromThrown } from './errors';

@@ -68,17 +68,29 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const name = await registryName(input.connectionId, input.repository);
       const what = input.layers ? `${input.layers.length} layer${input.layers.length === 1 ? '' : 's'}` : 'layers';
       const title = `Save ${what} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
-      return jobs.start('saveLayers', title, leftovers.track({ kind: 'saveLayers', title, targetDir: input.targetDir }, saveLayersJob(runnerDeps, input)));
+      return jobs.start(
+        'saveLayers',
+        title,
+        leftovers.track({ kind: 'saveLayers', title, targetDir: input.targetDir }, saveLayersJob(runnerDeps, input)),
+      );
     },
     'jobs.saveLayout': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const title = `Save ${describeImage(name, input.reference)} as an OCI layout in ${input.targetDir}`;
-      return jobs.start('saveLayout', title, leftovers.track({ kind: 'saveLayout', title, targetDir: input.targetDir }, saveLayoutJob(runnerDeps, input)));
+      return jobs.start(
+        'saveLayout',
+        title,
+        leftovers.track({ kind: 'saveLayout', title, targetDir: input.targetDir }, saveLayoutJob(runnerDeps, input)),
+      );
     },
     'jobs.extract': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const title = `Extract ${describeImage(name, input.reference)} to ${input.targetDir}`;
-      return jobs.start('extract', title, leftovers.track({ kind: 'extract', title, targetDir: input.targetDir }, extractJob(runnerDeps, input)));
+      return jobs.start(
+        'extract',
+        title,
+        leftovers.track({ kind: 'extract', title, targetDir: input.targetDir }, extractJob(runnerDeps, input)),
+      );
     },
     'jobs.mirror': async (input) => {
       const from = await registryName(input.source.connectionId, input.source.repository);
@@ -97,7 +109,11 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const name = await registryName(input.connectionId, input.repository);
       const what = input.format === 'docker' ? 'a docker archive' : 'an OCI archive';
       const title = `Save ${describeImage(name, input.reference)} as ${what} ${input.file}`;
-      return jobs.start('saveArchive', title, leftovers.track({ kind: 'saveArchive', title, targetDir: input.file }, saveArchiveJob(runnerDeps, input)));
+      return jobs.start(
+        'saveArchive',
+        title,
+        leftovers.track({ kind: 'saveArchive', title, targetDir: input.file }, saveArchiveJob(runnerDeps, input)),
+      );
     },
     'files.list': (input) => files.list(input),
     'files.read': (input) => files.read(input),
@@ -106,15 +122,25 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const key = indexKey(input);
       const running = files.runningIndex(key);
       if (running) return running;
-      const names = await Promise.all(input.images.map(async (i) => describeImage(await registryName(i.connectionId, i.repository), i.reference)));
-      const started = jobs.start('indexFiles', `${names.length === 1 ? 'Index files of' : 'Compare files of'} ${names.join(' and ')}`, indexFilesJob(files, input));
+      const names = await Promise.all(
+        input.images.map(async (i) => describeImage(await registryName(i.connectionId, i.repository), i.reference)),
+      );
+      const started = jobs.start(
+        'indexFiles',
+        `${names.length === 1 ? 'Index files of' : 'Compare files of'} ${names.join(' and ')}`,
+        indexFilesJob(files, input),
+      );
       files.noteIndex(key, started, () => jobs.get(started.jobId).state === 'running');
       return started;
     },
     'jobs.saveFiles': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
       const title = `Save ${input.path} of ${describeImage(name, input.reference)} to ${input.targetDir}`;
-      return jobs.start('saveFiles', title, leftovers.track({ kind: 'saveFiles', title, targetDir: input.targetDir }, saveFilesJob(runnerDeps, input)));
+      return jobs.start(
+        'saveFiles',
+        title,
+        leftovers.track({ kind: 'saveFiles', title, targetDir: input.targetDir }, saveFilesJob(runnerDeps, input)),
+      );
     },
     'jobs.tagFacts': async (input) => {
       const name = await registryName(input.connectionId, input.repository);
@@ -126,7 +152,12 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       const job = jobs.get(input.jobId);
       const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
       if (!folder) {
-        throw new AppFailure('invalid-input', job.state === 'done' ? 'This job wrote no folder (a mirror writes to a registry)' : 'The job has not finished: there is no folder to show yet');
+        throw new AppFailure(
+          'invalid-input',
+          job.state === 'done'
+            ? 'This job wrote no folder (a mirror writes to a registry)'
+            : 'The job has not finished: there is no folder to show yet',
+        );
       }
       if (!services.openFolder) {
         throw new AppFailure('invalid-input', `This window cannot open folders; the folder is ${folder}`, { path: folder });

@@ -100,7 +100,9 @@ export function createServices(options: ServicesOptions): Services {
   const runnerDeps: RunnerDeps = { pool: clients, ...options.runner };
   const files = new FilesService({ pool: clients, dataDir: options.dataDir, cacheMaxBytes: options.fileIndexMaxBytes });
   const leftovers = new JobLeftovers({ dataDir: options.dataDir, logger: options.logger });
-  const startSweep = leftovers.sweepAtStart().catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
+  const startSweep = leftovers
+    .sweepAtStart()
+    .catch((err: unknown) => options.logger?.warn('The sweep of stale temporaries failed', { error: String(err) }));
   return {
     credentials,
     connections,

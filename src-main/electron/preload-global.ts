@@ -16,10 +16,7 @@ export interface PreloadIpc {
   removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): unknown;
 }
 
-export function createPreloadGlobal(
-  ipcRenderer: PreloadIpc,
-  operationNames: readonly string[],
-): PreloadGlobal {
+export function createPreloadGlobal(ipcRenderer: PreloadIpc, operationNames: readonly string[]): PreloadGlobal {
   const exposed: Record<string, unknown> = {};
   for (const name of operationNames) {
     const channel = operationChannel(name);

@@ -7,8 +7,14 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { CATALOG_SCOPE, repositoryScope } from './auth/scope';
 import {
-  AccessDeniedError, CatalogNotSupportedError, DigestMismatchError, ImageNotFoundError, InvalidManifestError,
-  InvalidReferenceError, RegistryError, RepositoryNotFoundError,
+  AccessDeniedError,
+  CatalogNotSupportedError,
+  DigestMismatchError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  InvalidReferenceError,
+  RegistryError,
+  RepositoryNotFoundError,
 } from './errors';
 import type { BlobLocation, BlobSource, Image } from './image';
 import { MANIFEST_ACCEPT } from './mediatypes';
@@ -16,8 +22,17 @@ import { MAX_MANIFEST_BYTES, parseManifest, type ManifestResult } from './manife
 import { comparePaths, pageSize, parseNextLink, walkPages } from './pagination';
 import { pushImage } from './push';
 import {
-  DOCKER_HUB_API_HOST, dockerHubPath, formatReference, isDockerHub, isValidRepositoryName, isValidTag,
-  normalizeSegments, parseHost, parseReference, referencePath, type Reference,
+  DOCKER_HUB_API_HOST,
+  dockerHubPath,
+  formatReference,
+  isDockerHub,
+  isValidRepositoryName,
+  isValidTag,
+  normalizeSegments,
+  parseHost,
+  parseReference,
+  referencePath,
+  type Reference,
 } from './reference';
 import { readImage, readImageConfig, type ManifestReader } from './select-image';
 import { Session } from './session';
@@ -185,7 +200,9 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
       res.body.destroy();
       throw new DigestMismatchError(
         `${subject} is ${length} bytes on the registry, but the manifest says ${descriptor.size}`,
-        descriptor.digest, `unknown (${length} bytes)`, { method: 'GET', url: res.url },
+        descriptor.digest,
+        `unknown (${length} bytes)`,
+        { method: 'GET', url: res.url },
       );
     }
     // A connection that breaks mid-blob is picked up again with Range (transport/resumable.ts).
@@ -202,11 +219,18 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
       },
       // A cancelled download surfaces as the caller's abort reason, a lost connection as a ConnectionError
       // (every error the client throws is a RegistryError).
-      describe: (err, answer) => (opts.signal?.aborted ? opts.signal.reason as Error
-        : err instanceof RegistryError ? err : toConnectionError(err, { method: 'GET', url: answer.url }, this.session.timeoutMs)),
+      describe: (err, answer) =>
+        opts.signal?.aborted
+          ? (opts.signal.reason as Error)
+          : err instanceof RegistryError
+            ? err
+            : toConnectionError(err, { method: 'GET', url: answer.url }, this.session.timeoutMs),
       onResume: (event) => {
         this.session.logger?.warn(`${subject}: the connection broke at byte ${event.offset} of ${event.size} (${event.reason}); resumed`, {
-          digest: event.digest, offset: event.offset, attempt: event.attempt, restarted: event.restarted,
+          digest: event.digest,
+          offset: event.offset,
+          attempt: event.attempt,
+          restarted: event.restarted,
         });
         opts.onResume?.(event);
       },
@@ -224,32 +248,37 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
     first.searchParams.set('n', String(pageSize(opts.limit, 0)));
     if (opts.last) first.searchParams.set('last', opts.last);
     const subject = `repository ${this.getRegistry()}`;
-    await walkPages(first, {
-      fetch: async (url) => {
-        const body = await this.getJson(url, [repositoryScope(this.repository, ['pull'])], subject, 'repository', opts);
-        const raw = (body.json as { tags?: unknown }).tags;
-        let entries = Array.isArray(raw) ? raw.filter(isValidTag) : [];
-        if (url === first && !parseNextLink(body.link, url.toString())) {
-          // The whole list in one answer (distribution 2.8 ignores n and last,
-          // and does not sort): sort it, so limit and last mean the same
-          // everywhere, and drop what comes up to `last`.
-          entries.sort(byteOrder);
-          if (opts.last) entries = entries.filter((t) => t > opts.last!);
-        }
-        return { entries, link: body.link };
+    await walkPages(
+      first,
+      {
+        fetch: async (url) => {
+          const body = await this.getJson(url, [repositoryScope(this.repository, ['pull'])], subject, 'repository', opts);
+          const raw = (body.json as { tags?: unknown }).tags;
+          let entries = Array.isArray(raw) ? raw.filter(isValidTag) : [];
+          if (url === first && !parseNextLink(body.link, url.toString())) {
+            // The whole list in one answer (distribution 2.8 ignores n and last,
+            // and does not sort): sort it, so limit and last mean the same
+            // everywhere, and drop what comes up to `last`.
+            entries.sort(byteOrder);
+            if (opts.last) entries = entries.filter((t) => t > opts.last!);
+          }
+          return { entries, link: body.link };
+        },
       },
-    }, (entries) => {
-      let fresh = 0;
-      for (const tag of entries) {
-        if (seen.has(tag)) continue;
-        seen.add(tag);
-        tags.push(tag);
-        fresh++;
-        if (opts.limit !== undefined && tags.length >= opts.limit) return false;
-      }
-      // A page with nothing new means the registry is going around in circles.
-      return fresh > 0 || entries.length === 0;
-    }, opts.signal);
+      (entries) => {
+        let fresh = 0;
+        for (const tag of entries) {
+          if (seen.has(tag)) continue;
+          seen.add(tag);
+          tags.push(tag);
+          fresh++;
+          if (opts.limit !== undefined && tags.length >= opts.limit) return false;
+        }
+        // A page with nothing new means the registry is going around in circles.
+        return fresh > 0 || entries.length === 0;
+      },
+      opts.signal,
+    );
     return tags;
   }
 
@@ -262,34 +291,39 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
     const start = prefix + (opts.last ?? '');
     if (start) first.searchParams.set('last', start);
     try {
-      await walkPages(first, {
-        fetch: async (url) => {
-          const body = await this.getJson(url, [CATALOG_SCOPE], `the catalog of ${this.session.displayHost}`, 'other', opts);
-          const raw = (body.json as { repositories?: unknown }).repositories;
-          return { entries: Array.isArray(raw) ? raw.filter(isValidRepositoryName) : [], link: body.link };
+      await walkPages(
+        first,
+        {
+          fetch: async (url) => {
+            const body = await this.getJson(url, [CATALOG_SCOPE], `the catalog of ${this.session.displayHost}`, 'other', opts);
+            const raw = (body.json as { repositories?: unknown }).repositories;
+            return { entries: Array.isArray(raw) ? raw.filter(isValidRepositoryName) : [], link: body.link };
+          },
         },
-      }, (entries) => {
-        for (const name of entries) {
-          if (!name.startsWith(prefix)) {
-            // The catalog is sorted: once a name is beyond the scope in both plain
-            // and path-wise order, nothing later can be inside it. And a scope's
-            // names are contiguous in either order, so an outside name after an
-            // inside one ends the scope too (distribution lists `ns1/...` before
-            // `ns1-other/...`, which plain order would put first).
-            if (prefix && (inside || (name > prefix && comparePaths(name, prefix) > 0))) {
-              return false;
+        (entries) => {
+          for (const name of entries) {
+            if (!name.startsWith(prefix)) {
+              // The catalog is sorted: once a name is beyond the scope in both plain
+              // and path-wise order, nothing later can be inside it. And a scope's
+              // names are contiguous in either order, so an outside name after an
+              // inside one ends the scope too (distribution lists `ns1/...` before
+              // `ns1-other/...`, which plain order would put first).
+              if (prefix && (inside || (name > prefix && comparePaths(name, prefix) > 0))) {
+                return false;
+              }
+              continue;
             }
-            continue;
+            inside = true;
+            const relative = name.slice(prefix.length);
+            if (opts.last && relative <= opts.last && comparePaths(relative, opts.last) <= 0) continue;
+            if (repos.includes(relative)) continue;
+            repos.push(relative);
+            if (opts.limit !== undefined && repos.length >= opts.limit) return false;
           }
-          inside = true;
-          const relative = name.slice(prefix.length);
-          if (opts.last && relative <= opts.last && comparePaths(relative, opts.last) <= 0) continue;
-          if (repos.includes(relative)) continue;
-          repos.push(relative);
-          if (opts.limit !== undefined && repos.length >= opts.limit) return false;
-        }
-        return entries.length > 0;
-      }, opts.signal);
+          return entries.length > 0;
+        },
+        opts.signal,
+      );
     } catch (err) {
       throw await this.catalogError(err);
     }
@@ -348,7 +382,9 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
 
   private requireRepository(): void {
     if (!this.repository) {
-      throw new InvalidReferenceError(`No repository: scope the client to one with withSegment(), e.g. client.withSegment("library/alpine")`);
+      throw new InvalidReferenceError(
+        `No repository: scope the client to one with withSegment(), e.g. client.withSegment("library/alpine")`,
+      );
     }
   }
 
@@ -374,12 +410,15 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
       { method: 'GET', url: this.url(`manifests/${referencePath(ref)}`), headers: { accept: MANIFEST_ACCEPT }, signal: opts.signal },
       [repositoryScope(this.repository, ['pull'])],
     );
-    await this.session.check(res, [200], { subject, notFound: 'image', readBody: true })
-      .catch(async (error: unknown) => {
-        throw await this.refineNotFound(error, opts);
-      });
-    const bytes = await this.readBody(res, MAX_MANIFEST_BYTES, opts, () =>
-      new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }));
+    await this.session.check(res, [200], { subject, notFound: 'image', readBody: true }).catch(async (error: unknown) => {
+      throw await this.refineNotFound(error, opts);
+    });
+    const bytes = await this.readBody(
+      res,
+      MAX_MANIFEST_BYTES,
+      opts,
+      () => new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB; refusing to read it`, { method: 'GET', url: res.url }),
+    );
     const headerDigest = header(res, 'docker-content-digest');
     const result = parseManifest({
       bytes,
@@ -394,7 +433,11 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
       this.session.logger?.warn(`${subject}: Docker-Content-Digest ${headerDigest} differs from the bytes' ${result.descriptor.digest}`);
     }
     if (from && from.size !== bytes.length) {
-      throw new DigestMismatchError(`${subject} is ${bytes.length} bytes, but its index entry says ${from.size}`, from.digest, result.descriptor.digest);
+      throw new DigestMismatchError(
+        `${subject} is ${bytes.length} bytes, but its index entry says ${from.size}`,
+        from.digest,
+        result.descriptor.digest,
+      );
     }
     return result;
   }
@@ -405,16 +448,18 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
    */
   private async refineNotFound(error: unknown, opts: CallOptions): Promise<unknown> {
     if (!(error instanceof ImageNotFoundError) || error instanceof RepositoryNotFoundError) return error;
-    const res = await this.session.request(
-      { method: 'GET', url: this.url('tags/list?n=1'), signal: opts.signal },
-      [repositoryScope(this.repository, ['pull'])],
-    ).catch(() => undefined);
+    const res = await this.session
+      .request({ method: 'GET', url: this.url('tags/list?n=1'), signal: opts.signal }, [repositoryScope(this.repository, ['pull'])])
+      .catch(() => undefined);
     if (!res) return error;
     // A probe: only a 404 says something here; any other answer leaves the error as it was.
     await discardBody(res);
     if (res.status !== 404) return error;
     return new RepositoryNotFoundError(`Not found: repository ${this.getRegistry()}`, {
-      status: 404, errors: error.errors, method: error.method, url: error.url,
+      status: 404,
+      errors: error.errors,
+      method: error.method,
+      url: error.url,
     });
   }
 
@@ -430,15 +475,26 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
   }
 
   private async getJson(url: URL, scopes: string[], subject: string, notFound: 'repository' | 'other', opts: CallOptions) {
-    const res = await this.session.request({ method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal }, scopes);
+    const res = await this.session.request(
+      { method: 'GET', url: url.toString(), headers: { accept: 'application/json' }, signal: opts.signal },
+      scopes,
+    );
     await this.session.check(res, [200], { subject, notFound, readBody: true });
-    const bytes = await this.readBody(res, MAX_TAG_LIST_PAGE_BYTES, opts, () =>
-      new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }));
+    const bytes = await this.readBody(
+      res,
+      MAX_TAG_LIST_PAGE_BYTES,
+      opts,
+      () => new RegistryError(`The answer for ${subject} is larger than 64 MiB`, { method: 'GET', url: res.url }),
+    );
     let json: unknown;
     try {
       json = JSON.parse(Buffer.from(bytes).toString('utf8'));
     } catch {
-      throw new RegistryError(`The registry answered ${subject} with something other than JSON`, { method: 'GET', url: res.url, status: res.status });
+      throw new RegistryError(`The registry answered ${subject} with something other than JSON`, {
+        method: 'GET',
+        url: res.url,
+        status: res.status,
+      });
     }
     if (!json || typeof json !== 'object') json = {};
     return { json: json as object, link: res.headers.link };
@@ -451,7 +507,10 @@ export class RegistryClient implements Client, BlobSource, WritableClient, Refer
     if (status !== 401 && status !== 403 && status !== 404) return err;
     if (status === 401 && this.session.auth.hasCredentials && !(await this.credentialsAccepted())) {
       return new AccessDeniedError(`${this.session.displayHost} rejected the credentials`, {
-        status, errors: err.errors, method: err.method, url: err.url,
+        status,
+        errors: err.errors,
+        method: err.method,
+        url: err.url,
       });
     }
     return new CatalogNotSupportedError(

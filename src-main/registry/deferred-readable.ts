@@ -17,18 +17,21 @@ export function deferredReadable(open: () => Promise<Readable>): Readable {
       }
       if (opening) return;
       opening = true;
-      open().then((opened) => {
-        if (output.destroyed) {
-          opened.destroy();
-          return;
-        }
-        source = opened;
-        opened.on('data', (chunk: Buffer) => {
-          if (!output.push(chunk)) opened.pause();
-        });
-        opened.on('end', () => output.push(null));
-        opened.on('error', (err) => output.destroy(err));
-      }, (err: unknown) => output.destroy(err as Error));
+      open().then(
+        (opened) => {
+          if (output.destroyed) {
+            opened.destroy();
+            return;
+          }
+          source = opened;
+          opened.on('data', (chunk: Buffer) => {
+            if (!output.push(chunk)) opened.pause();
+          });
+          opened.on('end', () => output.push(null));
+          opened.on('error', (err) => output.destroy(err));
+        },
+        (err: unknown) => output.destroy(err as Error),
+      );
     },
     destroy(err, callback) {
       source?.destroy(err ?? undefined);

@@ -106,7 +106,7 @@ export function parseErrorBody(body: string): OciErrorDetail[] {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { errors?: unknown }).errors)) {
-      return ((parsed as { errors: unknown[] }).errors)
+      return (parsed as { errors: unknown[] }).errors
         .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
         .map((e) => ({
           code: typeof e.code === 'string' ? e.code : 'UNKNOWN',
@@ -122,7 +122,5 @@ export function parseErrorBody(body: string): OciErrorDetail[] {
 
 /** `MANIFEST_UNKNOWN: manifest unknown; ...` for the end of a message. */
 export function describeErrors(errors: OciErrorDetail[]): string {
-  return errors
-    .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
-    .join('; ');
+  return errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ');
 }

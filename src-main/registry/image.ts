@@ -89,10 +89,16 @@ export function createImage(source: BlobSource, result: ManifestResult): Image {
       if (opts?.signal?.aborted) return Promise.reject(opts.signal.reason);
       if (!rawConfig) {
         // Shared by every caller: not cancelled by one caller's signal (each races its own below).
-        const pending = source.openBlob(manifest.config).then((stream) =>
-          readBounded(stream, MAX_CONFIG_BYTES, undefined, () =>
-            new InvalidManifestError(`Config of ${source.name}@${result.descriptor.digest} is larger than 32 MiB`)),
-        );
+        const pending = source
+          .openBlob(manifest.config)
+          .then((stream) =>
+            readBounded(
+              stream,
+              MAX_CONFIG_BYTES,
+              undefined,
+              () => new InvalidManifestError(`Config of ${source.name}@${result.descriptor.digest} is larger than 32 MiB`),
+            ),
+          );
         rawConfig = pending;
         // A failed or cancelled read is not cached: the next call tries again.
         pending.catch(() => {

@@ -46,7 +46,8 @@ export function parseManifest(input: ParseManifestInput): ManifestResult {
   if (input.expectedDigest && digest !== input.expectedDigest) {
     throw new DigestMismatchError(
       `Manifest of ${subject} does not match its digest: expected ${input.expectedDigest}, got ${digest}`,
-      input.expectedDigest, digest,
+      input.expectedDigest,
+      digest,
     );
   }
   let body: unknown;
@@ -142,4 +143,3 @@ function checkImageManifest(doc: Record<string, unknown>, subject: string): void
   doc.layers.forEach((l, i) => checkDescriptor(l, `layers[${i}]`, subject));
   if (doc.subject !== undefined) checkDescriptor(doc.subject, 'subject', subject);
 }
-

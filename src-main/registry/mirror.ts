@@ -62,7 +62,6 @@ export interface MirrorResult {
   referrerNotes?: string[];
 }
 
-
 export async function mirror(
   source: Client,
   sourceTag: string,
@@ -186,7 +185,10 @@ class MirrorByteTotals {
   private readonly done = new Map<string, number>();
   private readonly total: number;
 
-  constructor(blobs: Descriptor[], private readonly listener?: (p: MirrorProgress) => void) {
+  constructor(
+    blobs: Descriptor[],
+    private readonly listener?: (p: MirrorProgress) => void,
+  ) {
     const sizes = new Map<string, number>();
     for (const b of blobs) sizes.set(b.digest, b.size);
     this.total = [...sizes.values()].reduce((a, b) => a + b, 0);

@@ -58,7 +58,8 @@ export async function walkPages<T>(
     const key = url.toString();
     if (visited.has(key)) {
       throw new RegistryError(`The registry's pagination loops: it sent ${redactUrl(key)} as the next page twice`, {
-        method: 'GET', url: key,
+        method: 'GET',
+        url: key,
       });
     }
     visited.add(key);
@@ -67,15 +68,20 @@ export async function walkPages<T>(
     // endless run of them (each with a new cursor) must not hang the caller.
     emptyRun = page.entries.length === 0 ? emptyRun + 1 : 0;
     if (emptyRun >= MAX_EMPTY_PAGES) {
-      throw new RegistryError(`The registry sent ${MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopped following them`, {
-        method: 'GET', url: key,
-      });
+      throw new RegistryError(
+        `The registry sent ${MAX_EMPTY_PAGES} empty pages in a row, each pointing to another; stopped following them`,
+        {
+          method: 'GET',
+          url: key,
+        },
+      );
     }
     if (!take(page.entries)) return;
     const next = parseNextLink(page.link, key);
     if (next && next.origin !== first.origin) {
       throw new RegistryError(`The registry sent a next page on another host (${next.origin}); refusing to follow it`, {
-        method: 'GET', url: key,
+        method: 'GET',
+        url: key,
       });
     }
     url = next;

@@ -44,7 +44,11 @@ export async function pushImage(writer: ImageWriter, tag: string, image: Image, 
 
 /** Makes sure every blob of `images` is in `writer`; each is mounted when the writer can mount it from where it lives. */
 export async function copyBlobs(writer: ImageWriter, images: Image[], opts: PushOptions): Promise<CopiedBlob[]> {
-  return copyBlobsFrom(writer, images.flatMap((image) => imageBlobs(image).map((blob) => ({ blob, source: image.source }))), opts);
+  return copyBlobsFrom(
+    writer,
+    images.flatMap((image) => imageBlobs(image).map((blob) => ({ blob, source: image.source }))),
+    opts,
+  );
 }
 
 /** One blob to copy, and where to read it. */
@@ -65,21 +69,30 @@ export async function copyBlobsFrom(writer: ImageWriter, blobs: BlobToCopy[], op
     queued.add(job.blob.digest);
     jobs.push(job);
   }
-  return mapLimit(jobs, opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ source, blob }, _i, signal) => {
-    const report = (state: BlobProgress['state'], done: number) =>
-      opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
-    report('running', 0);
-    try {
-      const outcome = await writer.putBlob(blob, () => source.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }), {
-        signal,
-        from: source.location,
-        onBytes: (sent) => report('running', sent),
-      });
-      report(outcome, blob.size);
-      return { descriptor: blob, outcome };
-    } catch (err) {
-      report('failed', 0);
-      throw err;
-    }
-  }, opts.signal);
+  return mapLimit(
+    jobs,
+    opts.concurrency ?? DEFAULT_CONCURRENCY,
+    async ({ source, blob }, _i, signal) => {
+      const report = (state: BlobProgress['state'], done: number) =>
+        opts.onBlobProgress?.({ digest: blob.digest, size: blob.size, done, state });
+      report('running', 0);
+      try {
+        const outcome = await writer.putBlob(
+          blob,
+          () => source.openBlob(blob, { signal, ...(opts.onResume ? { onResume: opts.onResume } : {}) }),
+          {
+            signal,
+            from: source.location,
+            onBytes: (sent) => report('running', sent),
+          },
+        );
+        report(outcome, blob.size);
+        return { descriptor: blob, outcome };
+      } catch (err) {
+        report('failed', 0);
+        throw err;
+      }
+    },
+    opts.signal,
+  );
 }

@@ -11,7 +11,8 @@ const DIGEST = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 const SHA256_HEX = /^[a-f0-9]{64}$/;
 const SHA512_HEX = /^[a-f0-9]{128}$/;
 /** host, host:port, [v6]:port; lower-case letters, digits, dots, dashes. */
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 /** distribution refuses longer repository names. */
 const MAX_REPOSITORY_LENGTH = 255;
 
@@ -28,7 +29,9 @@ export function parseHost(input: string): { host: string; path: string[]; plainH
   if (scheme) {
     const name = scheme[1]!.toLowerCase();
     if (name !== 'http' && name !== 'https') {
-      throw new InvalidReferenceError(`Registry host "${input}" has scheme "${name}://"; use a host name such as "ghcr.io" or "localhost:5000"`);
+      throw new InvalidReferenceError(
+        `Registry host "${input}" has scheme "${name}://"; use a host name such as "ghcr.io" or "localhost:5000"`,
+      );
     }
     plainHttp = name === 'http';
     rest = rest.slice(scheme[0].length);
@@ -89,9 +92,7 @@ export function parseReference(ref: string): Reference {
     return { kind: 'digest', digest: parseDigest(value) };
   }
   if (!TAG.test(value)) {
-    throw new InvalidReferenceError(
-      `Tag "${ref}" is invalid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`,
-    );
+    throw new InvalidReferenceError(`Tag "${ref}" is invalid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
   }
   return { kind: 'tag', tag: value };
 }
@@ -118,8 +119,12 @@ export function isValidTag(value: unknown): value is string {
 }
 
 export function isValidRepositoryName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_REPOSITORY_LENGTH
-    && value.split('/').every((c) => PATH_COMPONENT.test(c));
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_REPOSITORY_LENGTH &&
+    value.split('/').every((c) => PATH_COMPONENT.test(c))
+  );
 }
 
 /** How a reference appears in a URL path: the tag, or the digest. */

@@ -33,7 +33,11 @@ export async function readImage(source: BlobSource, manifests: ManifestReader, t
   const wanted = wantedPlatform(opts.platform);
   const first = await manifests.readManifest(ref, opts);
   const result = await resolveImageManifest(
-    first, wanted, (entry) => manifests.readManifest({ kind: 'digest', digest: entry.digest }, opts, entry), manifests.describe(ref), opts.signal,
+    first,
+    wanted,
+    (entry) => manifests.readManifest({ kind: 'digest', digest: entry.digest }, opts, entry),
+    manifests.describe(ref),
+    opts.signal,
   );
   return createImage(source, result);
 }

@@ -11,10 +11,7 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export type AuthConfig =
-  | { username: string; password: string }
-  | { identityToken: string }
-  | { registryToken: string };
+export type AuthConfig = { username: string; password: string } | { identityToken: string } | { registryToken: string };
 
 export interface ClientOptions {
   /** Credentials; omit for anonymous access. */

@@ -41,10 +41,7 @@ export class RepositoryWriter implements ImageWriter {
 
   /** Is the blob already in this repository? */
   async hasBlob(descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {
-    const res = await this.session.request(
-      { method: 'HEAD', url: this.url(`blobs/${descriptor.digest}`), signal },
-      this.scopes(),
-    );
+    const res = await this.session.request({ method: 'HEAD', url: this.url(`blobs/${descriptor.digest}`), signal }, this.scopes());
     return (await this.session.check(res, [200, 404], this.blobContext(descriptor))) === 200;
   }
 
@@ -66,7 +63,9 @@ export class RepositoryWriter implements ImageWriter {
         if (opts.signal?.aborted) throw opts.signal.reason;
         const retryable = err instanceof ConnectionError || (err instanceof RegistryError && (err.status ?? 0) >= 500);
         if (!retryable || attempt >= UPLOAD_ATTEMPTS) throw err;
-        this.session.logger?.warn(`upload of ${descriptor.digest} to ${this.displayName} failed (${(err as Error).message}); starting it again`);
+        this.session.logger?.warn(
+          `upload of ${descriptor.digest} to ${this.displayName} failed (${(err as Error).message}); starting it again`,
+        );
         location = undefined;
       }
     }
@@ -113,33 +112,47 @@ export class RepositoryWriter implements ImageWriter {
 
   private location(res: HttpResponse): string {
     const value = header(res, 'location');
-    if (!value) throw new RegistryError(`${this.displayName}: the registry opened an upload without a Location`, { status: res.status, url: res.url });
+    if (!value)
+      throw new RegistryError(`${this.displayName}: the registry opened an upload without a Location`, {
+        status: res.status,
+        url: res.url,
+      });
     const resolved = new URL(value, res.url);
     if (resolved.origin !== new URL(this.session.origin).origin) {
-      throw new RegistryError(`${this.displayName}: the upload location is on another host (${resolved.origin}); refusing to send it data`, { url: res.url });
+      throw new RegistryError(
+        `${this.displayName}: the upload location is on another host (${resolved.origin}); refusing to send it data`,
+        { url: res.url },
+      );
     }
     return resolved.toString();
   }
 
-  private async upload(descriptor: Descriptor, open: () => Promise<Readable>, location: string | undefined, opts: UploadOptions): Promise<void> {
+  private async upload(
+    descriptor: Descriptor,
+    open: () => Promise<Readable>,
+    location: string | undefined,
+    opts: UploadOptions,
+  ): Promise<void> {
     const uploadUrl = location ?? (await this.startUpload(opts.signal));
     const source = await open();
     const body = counted(source, opts.onBytes);
     const put = new URL(uploadUrl);
     put.searchParams.set('digest', descriptor.digest);
-    const res = await this.session.request(
-      {
-        method: 'PUT',
-        url: put.toString(),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
-        body,
-        signal: opts.signal,
-        followRedirects: false,
-      },
-      this.scopes(),
-    ).finally(() => {
-      if (!source.destroyed && !source.readableEnded) source.destroy();
-    });
+    const res = await this.session
+      .request(
+        {
+          method: 'PUT',
+          url: put.toString(),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(descriptor.size) },
+          body,
+          signal: opts.signal,
+          followRedirects: false,
+        },
+        this.scopes(),
+      )
+      .finally(() => {
+        if (!source.destroyed && !source.readableEnded) source.destroy();
+      });
     const status = await this.session.check(res, [201, 204, ...MONOLITHIC_REFUSED], this.blobContext(descriptor));
     if (MONOLITHIC_REFUSED.includes(status)) {
       // Some registries accept only chunked uploads: PATCH the bytes, then PUT the digest.

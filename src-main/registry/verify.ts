@@ -30,10 +30,13 @@ export class VerifyingStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.received += chunk.length;
     if (this.expectedSize !== undefined && this.received > this.expectedSize) {
-      callback(new DigestMismatchError(
-        `${this.subject} is larger than its declared ${this.expectedSize} bytes`,
-        this.expectedDigest, 'unknown (too long)',
-      ));
+      callback(
+        new DigestMismatchError(
+          `${this.subject} is larger than its declared ${this.expectedSize} bytes`,
+          this.expectedDigest,
+          'unknown (too long)',
+        ),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -42,18 +45,24 @@ export class VerifyingStream extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.expectedSize !== undefined && this.received !== this.expectedSize) {
-      callback(new DigestMismatchError(
-        `${this.subject} ended after ${this.received} of ${this.expectedSize} bytes`,
-        this.expectedDigest, 'unknown (too short)',
-      ));
+      callback(
+        new DigestMismatchError(
+          `${this.subject} ended after ${this.received} of ${this.expectedSize} bytes`,
+          this.expectedDigest,
+          'unknown (too short)',
+        ),
+      );
       return;
     }
     const actual = `${this.expectedDigest.split(':')[0]}:${this.hash.digest('hex')}`;
     if (actual !== this.expectedDigest) {
-      callback(new DigestMismatchError(
-        `${this.subject} does not match its digest: expected ${this.expectedDigest}, got ${actual}`,
-        this.expectedDigest, actual,
-      ));
+      callback(
+        new DigestMismatchError(
+          `${this.subject} does not match its digest: expected ${this.expectedDigest}, got ${actual}`,
+          this.expectedDigest,
+          actual,
+        ),
+      );
       return;
     }
     callback();

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   const project = resolve(import.meta.dirname, '../..');
   const rendererDir = resolve(values['renderer-dir'] ?? join(project, 'dist/renderer'));
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    fail(`The renderer is not built (${join(rendererDir, 'index.html')} is missing): run npm run build:renderer, or npm run web, which builds it.`);
+    fail(
+      `The renderer is not built (${join(rendererDir, 'index.html')} is missing): run npm run build:renderer, or npm run web, which builds it.`,
+    );
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 

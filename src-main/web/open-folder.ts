@@ -19,9 +19,15 @@ export function openFolderWith(platform: NodeJS.Platform = process.platform) {
     new Promise((resolve, reject) => {
       const child = spawn(command, args(path), { detached: true, stdio: 'ignore' });
       child.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new AppFailure('internal', err.code === 'ENOENT'
-          ? `Cannot open folders here: ${command} is not installed (${install}); the folder is ${path}`
-          : `Opening ${path} failed: ${err.message}`, { path }));
+        reject(
+          new AppFailure(
+            'internal',
+            err.code === 'ENOENT'
+              ? `Cannot open folders here: ${command} is not installed (${install}); the folder is ${path}`
+              : `Opening ${path} failed: ${err.message}`,
+            { path },
+          ),
+        );
       });
       // The opener hands the folder to the file manager and may exit at once or live on: do not wait for it.
       child.once('spawn', () => {

@@ -71,13 +71,20 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const server = createServer();
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_WS_MESSAGE_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes ?? MAX_WS_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
   const maxInFlight = options.maxInFlight ?? 64;
 
   const port = await listenOnLoopback(server, options.port ?? 0);
   // The checks need the port, known once listening. Attached in the same turn of the event loop, before it can hand over a connection.
   server.on('request', createHttpHandler({ root, port, onRefused }));
-  server.on('upgrade', createUpgradeHandler({ wss, port, token, onRefused, onConnection: (ws) => serveSocket(ws, { dispatcher, maxInFlight }) }));
+  server.on(
+    'upgrade',
+    createUpgradeHandler({ wss, port, token, onRefused, onConnection: (ws) => serveSocket(ws, { dispatcher, maxInFlight }) }),
+  );
 
   const origin = `http://${LOOPBACK}:${port}`;
   return {

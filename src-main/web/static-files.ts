@@ -33,9 +33,7 @@ export function contentTypeOf(path: string): string {
 }
 
 export type Resolved =
-  | { kind: 'file'; path: string; size: number; contentType: string }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'missing' };
+  { kind: 'file'; path: string; size: number; contentType: string } | { kind: 'refused'; reason: string } | { kind: 'missing' };
 
 /**
  * Maps the raw request target (`/assets/x.js?v=1`) to a file under `root`

@@ -63,8 +63,7 @@ function fromOutcomes(call: (op: string, input: unknown) => Promise<Outcome<unkn
 
 /** The Electron client over what the preload exposes. */
 export function electronClient(preload: PreloadGlobal): LadingClient {
-  const call = (op: string, input: unknown) =>
-    (preload[op as keyof PreloadGlobal] as (input: unknown) => Promise<Outcome<unknown>>)(input);
+  const call = (op: string, input: unknown) => (preload[op as keyof PreloadGlobal] as (input: unknown) => Promise<Outcome<unknown>>)(input);
   return Object.freeze({
     ...fromOutcomes(call),
     onJobEvent: (listener: (event: JobEvent) => void) => preload.onJobEvent(listener),

@@ -34,7 +34,8 @@ const HINTS: Record<ErrorCode, string> = {
   'invalid-input': 'Correct the value and try again.',
   'not-found': 'Check the repository name and the tag or digest; it may have been deleted.',
   'access-denied': "Check the connection's username and password or token (Edit connection), and that this account may read it.",
-  unreachable: 'Check the host name and port and your network. A registry without TLS needs "Plain HTTP"; a private CA needs its certificate.',
+  unreachable:
+    'Check the host name and port and your network. A registry without TLS needs "Plain HTTP"; a private CA needs its certificate.',
   'catalog-unsupported': 'This registry does not list its repositories: open a repository by name.',
   'digest-mismatch': 'The registry sent bytes that do not match their digest. Try again; if it persists, the stored image is damaged.',
   registry: 'Try again; if it persists, the registry may not support this image format.',

@@ -32,7 +32,11 @@ export function formatTime(iso: string | undefined): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return `${new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC`;
+  return `${new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '')
+    .replace(/Z$/, '')} UTC`;
 }
 
 /** Seconds as "42 s", "3 min 5 s", "1 h 2 min". */

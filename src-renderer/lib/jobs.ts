@@ -4,7 +4,18 @@
  * A plain store outside React (one subscription to the bridge), read with
  * useSyncExternalStore.
  */
-import type { BlobProgressEntry, ItemProgress, JobEvent, JobInfo, JobKind, JobResult, JobStarted, JobState, ResumeNote, TagsProgress } from '../../src-shared/contract';
+import type {
+  BlobProgressEntry,
+  ItemProgress,
+  JobEvent,
+  JobInfo,
+  JobKind,
+  JobResult,
+  JobStarted,
+  JobState,
+  ResumeNote,
+  TagsProgress,
+} from '../../src-shared/contract';
 import type { AppError } from '../../src-shared/errors';
 
 export interface JobView {

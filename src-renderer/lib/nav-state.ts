@@ -49,7 +49,13 @@ export function navReducer(state: NavState, action: NavAction): NavState {
   switch (action.type) {
     case 'openRepository':
       if (state.connectionId === action.connectionId && state.repository === action.repository) return state;
-      return { ...initialNav, connectionId: action.connectionId, repository: action.repository, tab: state.tab, revealTag: state.revealTag };
+      return {
+        ...initialNav,
+        connectionId: action.connectionId,
+        repository: action.repository,
+        tab: state.tab,
+        revealTag: state.revealTag,
+      };
     case 'openReference':
       return {
         connectionId: action.connectionId,
@@ -79,7 +85,9 @@ export function navReducer(state: NavState, action: NavAction): NavState {
 }
 
 /** The image the detail pane shows: the last crumb, or the picked reference. */
-export function currentImage(state: NavState): { connectionId: string; repository: string; reference: string; platform?: string } | undefined {
+export function currentImage(
+  state: NavState,
+): { connectionId: string; repository: string; reference: string; platform?: string } | undefined {
   if (!state.connectionId || !state.repository || !state.reference) return undefined;
   const last = state.trail[state.trail.length - 1];
   return {

@@ -39,7 +39,8 @@ export function parseReference(input: string): ParseResult {
   if (at >= 0) {
     reference = text.slice(at + 1);
     text = text.slice(0, at);
-    if (!DIGEST_PATTERN.test(reference)) return { ok: false, message: `"${reference}" is not a digest: expected sha256: and 64 hex digits` };
+    if (!DIGEST_PATTERN.test(reference))
+      return { ok: false, message: `"${reference}" is not a digest: expected sha256: and 64 hex digits` };
   }
   const parts = text.split('/');
   let host = 'docker.io';

@@ -55,7 +55,13 @@ async function allChildren(a: TestApp, connectionId: string, namespace: string, 
   const out: ChildEntry[] = [];
   let last: string | undefined;
   for (let page = 0; page < 1000; page++) {
-    const result = await a.ok('browse.children', { connectionId, namespace, limit, ...(last ? { last } : {}), ...(filter ? { filter } : {}) });
+    const result = await a.ok('browse.children', {
+      connectionId,
+      namespace,
+      limit,
+      ...(last ? { last } : {}),
+      ...(filter ? { filter } : {}),
+    });
     expect(result.catalogSupported).toBe(true);
     expect(result.children.length).toBeLessThanOrEqual(limit);
     out.push(...result.children);
@@ -80,10 +86,12 @@ describe('browse.children', () => {
   });
 
   it('follows deep paths and the root', async () => {
-    expect(await allChildren(app, anon.id, 'deep/a/b/c', 1)).toEqual([
-      { name: 'd', path: 'deep/a/b/c/d', kind: 'namespace' },
-      { name: 'repo', path: 'deep/a/b/c/repo', kind: 'repository' },
-    ].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    expect(await allChildren(app, anon.id, 'deep/a/b/c', 1)).toEqual(
+      [
+        { name: 'd', path: 'deep/a/b/c/d', kind: 'namespace' },
+        { name: 'repo', path: 'deep/a/b/c/repo', kind: 'repository' },
+      ].sort((x, y) => (x.name < y.name ? -1 : 1)),
+    );
     const root = await allChildren(app, anon.id, '', 5);
     const names = root.map((c) => c.name);
     for (const c of expectedChildren('')) expect(root).toContainEqual(c);
@@ -168,7 +176,12 @@ describe('browse.tags', () => {
     const got: string[] = [];
     let last: string | undefined;
     for (;;) {
-      const page = await app.ok('browse.tags', { connectionId: viaToken.id, repository: manyTags.repository, limit: 1000, ...(last ? { last } : {}) });
+      const page = await app.ok('browse.tags', {
+        connectionId: viaToken.id,
+        repository: manyTags.repository,
+        limit: 1000,
+        ...(last ? { last } : {}),
+      });
       expect(page.total).toBe(want.length);
       expect(page.totalUnfiltered).toBe(want.length);
       got.push(...page.tags);
@@ -183,8 +196,21 @@ describe('browse.tags', () => {
     const want = manyTags.tags.filter((t) => t.toLowerCase().includes('v1.')).sort();
     expect(want.length).toBeGreaterThan(2);
     const first = await app.ok('browse.tags', { connectionId: anon.id, repository: manyTags.repository, filter: 'V1.', limit: 2 });
-    expect(first).toEqual({ repository: manyTags.repository, tags: want.slice(0, 2), next: want[1], nextOffset: 2, total: want.length, totalUnfiltered: 2617 });
-    const second = await app.ok('browse.tags', { connectionId: anon.id, repository: manyTags.repository, filter: 'V1.', limit: 1000, last: first.next });
+    expect(first).toEqual({
+      repository: manyTags.repository,
+      tags: want.slice(0, 2),
+      next: want[1],
+      nextOffset: 2,
+      total: want.length,
+      totalUnfiltered: 2617,
+    });
+    const second = await app.ok('browse.tags', {
+      connectionId: anon.id,
+      repository: manyTags.repository,
+      filter: 'V1.',
+      limit: 1000,
+      last: first.next,
+    });
     expect(second.tags).toEqual(want.slice(2));
     expect(second.next).toBeUndefined();
   });
@@ -252,7 +278,10 @@ describe('browse.config', () => {
       diffIds: ociImage.layers.map((l) => l.diffId),
       created: '2024-01-01T00:00:00Z',
     });
-    expect(view.history.map((h) => h.createdBy)).toEqual([...SINGLE_IMAGE_LAYERS.map((l) => l.createdBy), 'CMD ["/usr/bin/app" "--serve"]']);
+    expect(view.history.map((h) => h.createdBy)).toEqual([
+      ...SINGLE_IMAGE_LAYERS.map((l) => l.createdBy),
+      'CMD ["/usr/bin/app" "--serve"]',
+    ]);
     expect(view.history.map((h) => h.emptyLayer)).toEqual([false, false, false, true]);
     expect(view.history[1]!.comment).toBe('buildkit.dockerfile.v0');
     expect(JSON.parse(view.raw).config.Labels).toEqual(FIXTURE_LABELS);
@@ -260,12 +289,22 @@ describe('browse.config', () => {
 
   it('picks a platform from an index', async () => {
     const arm = multiarch.manifests.find((m) => m.platform.architecture === 'arm64')!;
-    const view = await app.ok('browse.config', { connectionId: anon.id, repository: multiarch.repository, reference: multiarch.tag, platform: 'linux/arm64/v8' });
+    const view = await app.ok('browse.config', {
+      connectionId: anon.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      platform: 'linux/arm64/v8',
+    });
     expect(view.digest).toBe(arm.digest);
     expect(view.configDigest).toBe(arm.configDigest);
     expect(view.platform).toBe('linux/arm64/v8');
     expect(view.env).toContain('LADING_PLATFORM=linux/arm64/v8');
-    const missing = await app.fail('browse.config', { connectionId: anon.id, repository: multiarch.repository, reference: multiarch.tag, platform: 'linux/s390x' });
+    const missing = await app.fail('browse.config', {
+      connectionId: anon.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      platform: 'linux/s390x',
+    });
     expect(missing.code).toBe('not-found');
     expect(missing.message).toMatch(/available: linux\/amd64, linux\/arm64/);
   });

@@ -57,7 +57,13 @@ describe('ClientPool', () => {
 
   it('does not keep a failed client: the next call tries again', async () => {
     const { basic } = registries;
-    const c = await app.ok('connections.save', { name: 'no secret yet', host: basic.host, plainHttp: true, authKind: 'basic', username: basic.credentials.username });
+    const c = await app.ok('connections.save', {
+      name: 'no secret yet',
+      host: basic.host,
+      plainHttp: true,
+      authKind: 'basic',
+      username: basic.credentials.username,
+    });
     const pool = app.services.clients;
     await expect(pool.use(c.id, async () => 'ran')).rejects.toMatchObject({ code: 'access-denied', details: { reason: 'missing-secret' } });
     // Stored behind the pool's back (no edit that would drop a cached client).

@@ -34,7 +34,14 @@ describe('connections.test', () => {
   it('an anonymous registry: reachable, catalog offered', async () => {
     const c = await connect(app, anonymous, 'anonymous');
     const result = await app.ok('connections.test', { id: c.id });
-    expect(result).toMatchObject({ ok: true, registry: anonymous.host, reachable: true, tls: 'not-used', credentials: 'anonymous', catalog: 'supported' });
+    expect(result).toMatchObject({
+      ok: true,
+      registry: anonymous.host,
+      reachable: true,
+      tls: 'not-used',
+      credentials: 'anonymous',
+      catalog: 'supported',
+    });
     expect(result.error).toBeUndefined();
     expect(result.elapsedMs).toBeGreaterThanOrEqual(0);
   });
@@ -51,12 +58,22 @@ describe('connections.test', () => {
     const good = await connect(app, token, token.credentials);
     expect(await app.ok('connections.test', { id: good.id })).toMatchObject({ ok: true, credentials: 'accepted', catalog: 'supported' });
     const bad = await connect(app, token, { username: token.credentials.username, password: 'wrong-password-2' });
-    expect(await app.ok('connections.test', { id: bad.id })).toMatchObject({ ok: false, reachable: true, credentials: 'rejected', error: { code: 'access-denied' } });
+    expect(await app.ok('connections.test', { id: bad.id })).toMatchObject({
+      ok: false,
+      reachable: true,
+      credentials: 'rejected',
+      error: { code: 'access-denied' },
+    });
   });
 
   it('anonymous on a token registry: reachable, but no catalog for this account', async () => {
     const c = await connect(app, token, 'anonymous');
-    expect(await app.ok('connections.test', { id: c.id })).toMatchObject({ ok: true, reachable: true, credentials: 'anonymous', catalog: 'unsupported' });
+    expect(await app.ok('connections.test', { id: c.id })).toMatchObject({
+      ok: true,
+      reachable: true,
+      credentials: 'anonymous',
+      catalog: 'unsupported',
+    });
   });
 
   it('a port nobody listens on: unreachable', async () => {
@@ -64,23 +81,48 @@ describe('connections.test', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
-    const result = await app.ok('connections.test', { draft: { name: 'gone', host: `127.0.0.1:${port}`, authKind: 'anonymous', plainHttp: true } });
-    expect(result).toMatchObject({ ok: false, reachable: false, credentials: 'unknown', catalog: 'unknown', error: { code: 'unreachable' } });
+    const result = await app.ok('connections.test', {
+      draft: { name: 'gone', host: `127.0.0.1:${port}`, authKind: 'anonymous', plainHttp: true },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      reachable: false,
+      credentials: 'unknown',
+      catalog: 'unknown',
+      error: { code: 'unreachable' },
+    });
   });
 
   it('HTTPS to a plain-HTTP registry: reachable, TLS failed, and plain HTTP would work; with it, the test passes', async () => {
     const draft = { name: 'tls', host: anonymous.host, authKind: 'anonymous' as const };
     const result = await app.ok('connections.test', { draft });
-    expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed', plainHttpAnswers: true, credentials: 'unknown', catalog: 'unknown' });
+    expect(result).toMatchObject({
+      ok: false,
+      reachable: true,
+      tls: 'failed',
+      plainHttpAnswers: true,
+      credentials: 'unknown',
+      catalog: 'unknown',
+    });
     expect(result.error).toMatchObject({ code: 'unreachable', details: { networkCode: 'ERR_SSL_WRONG_VERSION_NUMBER' } });
     expect(result.error?.message).toMatch(/TLS handshake .* failed: does this registry speak plain HTTP/);
-    expect(await app.ok('connections.test', { draft: { ...draft, plainHttp: true } })).toMatchObject({ ok: true, tls: 'not-used', catalog: 'supported' });
+    expect(await app.ok('connections.test', { draft: { ...draft, plainHttp: true } })).toMatchObject({
+      ok: true,
+      tls: 'not-used',
+      catalog: 'supported',
+    });
   });
 
   it('the plain-HTTP probe sends no credentials: a 401 from a registry with Basic auth still counts as an answer', async () => {
     const relay = await startRecordingRelay(basic.host);
     try {
-      const draft = { name: 'basic-tls', host: relay.host, authKind: 'basic' as const, username: basic.credentials.username, secret: basic.credentials.password };
+      const draft = {
+        name: 'basic-tls',
+        host: relay.host,
+        authKind: 'basic' as const,
+        username: basic.credentials.username,
+        secret: basic.credentials.password,
+      };
       const result = await app.ok('connections.test', { draft });
       expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed', plainHttpAnswers: true });
       const sent = relay.sent();
@@ -108,11 +150,30 @@ describe('connections.test', () => {
     // A stand-in HTTPS server with a self-signed certificate (no registry here serves TLS).
     const dir = await makeTempDir('lading-conn-tls-');
     try {
-      execFileSync(requireTool('openssl', 'openssl'), [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      ], { stdio: 'ignore' });
-      const server = await FaultServer.start({ tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+      execFileSync(
+        requireTool('openssl', 'openssl'),
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = await FaultServer.start({
+        tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+      });
       try {
         const result = await app.ok('connections.test', { draft: { name: 'self-signed', host: server.host, authKind: 'anonymous' } });
         expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed' });
@@ -128,13 +189,21 @@ describe('connections.test', () => {
 
   it('a draft: with its own password, or the stored one of the connection it edits', async () => {
     const draft = { name: 'draft', host: `http://${basic.host}`, authKind: 'basic' as const, username: basic.credentials.username };
-    expect(await app.ok('connections.test', { draft: { ...draft, secret: basic.credentials.password } })).toMatchObject({ ok: true, credentials: 'accepted' });
-    expect(await app.ok('connections.test', { draft: { ...draft, secret: 'nope-nope-nope' } })).toMatchObject({ ok: false, credentials: 'rejected' });
+    expect(await app.ok('connections.test', { draft: { ...draft, secret: basic.credentials.password } })).toMatchObject({
+      ok: true,
+      credentials: 'accepted',
+    });
+    expect(await app.ok('connections.test', { draft: { ...draft, secret: 'nope-nope-nope' } })).toMatchObject({
+      ok: false,
+      credentials: 'rejected',
+    });
     const saved = await connect(app, basic, basic.credentials, 'saved');
     expect(await app.ok('connections.test', { draft: { ...draft, id: saved.id } })).toMatchObject({ ok: true, credentials: 'accepted' });
     // No password anywhere: said plainly, nothing sent.
     expect(await app.ok('connections.test', { draft })).toMatchObject({
-      ok: false, reachable: false, error: { code: 'access-denied', message: 'No password is stored for connection "draft": enter it in the connection\'s settings' },
+      ok: false,
+      reachable: false,
+      error: { code: 'access-denied', message: 'No password is stored for connection "draft": enter it in the connection\'s settings' },
     });
   });
 });

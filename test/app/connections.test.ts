@@ -90,17 +90,36 @@ describe('secrets beside the profiles', () => {
   it('puts the secret in the keychain (service, account = id), never in the file', async () => {
     const a = await app();
     const secret = `pw-${Date.now()}-Zq9`;
-    const saved = await a.ok('connections.save', { name: 'Private', host: 'registry.example.com', authKind: 'basic', username: 'alice', secret });
+    const saved = await a.ok('connections.save', {
+      name: 'Private',
+      host: 'registry.example.com',
+      authKind: 'basic',
+      username: 'alice',
+      secret,
+    });
     expect(saved.secret).toBe('keychain');
     expect(await keytar.getPassword(a.keychainService, saved.id)).toBe(secret);
     expect(await readFile(join(a.dataDir, CONNECTIONS_FILE), 'utf8')).not.toContain(secret);
     expect(JSON.stringify(saved)).not.toContain(secret);
 
     // No secret given: kept. null: removed.
-    const renamed = await a.ok('connections.save', { id: saved.id, name: 'Renamed', host: 'registry.example.com', authKind: 'basic', username: 'alice' });
+    const renamed = await a.ok('connections.save', {
+      id: saved.id,
+      name: 'Renamed',
+      host: 'registry.example.com',
+      authKind: 'basic',
+      username: 'alice',
+    });
     expect(renamed.secret).toBe('keychain');
     expect(await keytar.getPassword(a.keychainService, saved.id)).toBe(secret);
-    const cleared = await a.ok('connections.save', { id: saved.id, name: 'Renamed', host: 'registry.example.com', authKind: 'basic', username: 'alice', secret: null });
+    const cleared = await a.ok('connections.save', {
+      id: saved.id,
+      name: 'Renamed',
+      host: 'registry.example.com',
+      authKind: 'basic',
+      username: 'alice',
+      secret: null,
+    });
     expect(cleared.secret).toBe('none');
     expect(await keytar.getPassword(a.keychainService, saved.id)).toBeNull();
   });
@@ -112,7 +131,13 @@ describe('secrets beside the profiles', () => {
     await a.ok('connections.save', { id: one.id, name: 'A', host: 'a.example.com', authKind: 'anonymous' });
     expect(await keytar.getPassword(a.keychainService, one.id)).toBeNull();
 
-    const two = await a.ok('connections.save', { name: 'B', host: 'b.example.com', authKind: 'token', tokenType: 'bearer', secret: 'token-bbbb-2222' });
+    const two = await a.ok('connections.save', {
+      name: 'B',
+      host: 'b.example.com',
+      authKind: 'token',
+      tokenType: 'bearer',
+      secret: 'token-bbbb-2222',
+    });
     expect(await keytar.getPassword(a.keychainService, two.id)).toBe('token-bbbb-2222');
     await a.ok('connections.remove', { id: two.id });
     expect(await keytar.getPassword(a.keychainService, two.id)).toBeNull();

@@ -59,7 +59,12 @@ describe('with a Secret Service', () => {
     const denied = await a.fail('browse.tags', { connectionId: saved.id, repository: manyTags.repository });
     expect(denied.code).toBe('access-denied');
     await a.ok('connections.save', {
-      id: saved.id, name: saved.name, host: basic.host, plainHttp: true, authKind: 'basic', username: basic.credentials.username,
+      id: saved.id,
+      name: saved.name,
+      host: basic.host,
+      plainHttp: true,
+      authKind: 'basic',
+      username: basic.credentials.username,
       secret: basic.credentials.password,
     });
     const page = await a.ok('browse.tags', { connectionId: saved.id, repository: manyTags.repository, limit: 1 });
@@ -75,7 +80,17 @@ describe('without a Secret Service', () => {
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
     const script = join(import.meta.dirname, 'no-keychain-child.ts');
-    const args = ['--import', 'tsx', script, dataDir, `Lading-test-nokeychain`, basic.host, basic.credentials.username, basic.credentials.password, manyTags.repository];
+    const args = [
+      '--import',
+      'tsx',
+      script,
+      dataDir,
+      `Lading-test-nokeychain`,
+      basic.host,
+      basic.credentials.username,
+      basic.credentials.password,
+      manyTags.repository,
+    ];
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

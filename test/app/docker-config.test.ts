@@ -27,7 +27,9 @@ let app: TestApp;
 /** A credential helper as Docker runs it: action as argument, server on stdin, JSON out; every call logged. */
 async function writeHelper(name: string, entries: Record<string, { username: string; secret: string }>): Promise<void> {
   const gets = Object.entries(entries)
-    .map(([server, e]) => `    '${server}') printf '%s' '${JSON.stringify({ ServerURL: server, Username: e.username, Secret: e.secret })}' ;;`)
+    .map(
+      ([server, e]) => `    '${server}') printf '%s' '${JSON.stringify({ ServerURL: server, Username: e.username, Secret: e.secret })}' ;;`,
+    )
     .join('\n');
   const list = JSON.stringify(Object.fromEntries(Object.entries(entries).map(([s, e]) => [s, e.username])));
   const script = `#!/bin/sh
@@ -71,7 +73,12 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  const secrets = [basic.credentials.password, token.credentials.password, IDENTITY_TOKEN, b64(`${basic.credentials.username}:${basic.credentials.password}`)];
+  const secrets = [
+    basic.credentials.password,
+    token.credentials.password,
+    IDENTITY_TOKEN,
+    b64(`${basic.credentials.username}:${basic.credentials.password}`),
+  ];
   for (const line of app.transcript) for (const s of secrets) expect(line).not.toContain(s);
   await app.close();
   await rm(home, { recursive: true, force: true });
@@ -86,7 +93,16 @@ describe('normalizeServer', () => {
   });
 
   it('takes a loopback registry written without a scheme as plain HTTP, as Docker and containerd do', () => {
-    for (const server of ['localhost:5000', 'LOCALHOST:5000/', 'localhost.:5000', '127.0.0.1:5000', '127.3.4.5:80', '[::1]:5000', '[::ffff:127.0.0.1]:5000', 'localhost:5000/v2/']) {
+    for (const server of [
+      'localhost:5000',
+      'LOCALHOST:5000/',
+      'localhost.:5000',
+      '127.0.0.1:5000',
+      '127.3.4.5:80',
+      '[::1]:5000',
+      '[::ffff:127.0.0.1]:5000',
+      'localhost:5000/v2/',
+    ]) {
       expect(normalizeServer(server), server).toEqual({ host: server.toLowerCase().replace(/\/(v2\/)?$/, ''), plainHttp: true });
     }
     // The scheme, when written, is what counts; without a port (or on 443) the port says TLS.
@@ -94,13 +110,24 @@ describe('normalizeServer', () => {
     expect(normalizeServer('localhost')).toEqual({ host: 'localhost', plainHttp: false });
     expect(normalizeServer('127.0.0.1:443')).toEqual({ host: '127.0.0.1:443', plainHttp: false });
     // Not the loopback: HTTPS.
-    for (const server of ['10.0.0.1:5000', '128.0.0.1:5000', '[::2]:5000', 'localhost.example.com:5000', 'mylocalhost:5000', '127.1:5000']) {
+    for (const server of [
+      '10.0.0.1:5000',
+      '128.0.0.1:5000',
+      '[::2]:5000',
+      'localhost.example.com:5000',
+      'mylocalhost:5000',
+      '127.1:5000',
+    ]) {
       expect(normalizeServer(server), server).toEqual({ host: server, plainHttp: false });
     }
   });
 
   it('isLoopbackHost: localhost, 127.0.0.0/8 and ::1, with or without a port', () => {
-    expect(['localhost', 'localhost:5000', '127.0.0.1', '127.255.255.254:1', '::1', '[::1]', '[::1]:5000', '0:0:0:0:0:0:0:1'].filter((h) => !isLoopbackHost(h))).toEqual([]);
+    expect(
+      ['localhost', 'localhost:5000', '127.0.0.1', '127.255.255.254:1', '::1', '[::1]', '[::1]:5000', '0:0:0:0:0:0:0:1'].filter(
+        (h) => !isLoopbackHost(h),
+      ),
+    ).toEqual([]);
     expect(['example.com', '10.1.2.3:5000', '::', '[fe80::1]:5000', '0.0.0.0:5000'].filter(isLoopbackHost)).toEqual([]);
   });
 });
@@ -118,20 +145,40 @@ describe('~/.docker/config.json', () => {
     expect(sources.slice(1).every((s) => s.source === 'podman' && !s.found)).toBe(true);
     expect(candidates).toEqual([
       {
-        key: `docker:${basicServer}`, source: 'docker', file: join(home, '.docker', 'config.json'), server: basicServer,
-        host: basic.host, plainHttp: true, authKind: 'basic', username: basic.credentials.username, via: 'file',
+        key: `docker:${basicServer}`,
+        source: 'docker',
+        file: join(home, '.docker', 'config.json'),
+        server: basicServer,
+        host: basic.host,
+        plainHttp: true,
+        authKind: 'basic',
+        username: basic.credentials.username,
+        via: 'file',
       },
       {
-        key: 'docker:ghcr.io', source: 'docker', file: join(home, '.docker', 'config.json'), server: 'ghcr.io',
-        host: 'ghcr.io', plainHttp: false, authKind: 'token', tokenType: 'identity', via: 'file',
+        key: 'docker:ghcr.io',
+        source: 'docker',
+        file: join(home, '.docker', 'config.json'),
+        server: 'ghcr.io',
+        host: 'ghcr.io',
+        plainHttp: false,
+        authKind: 'token',
+        tokenType: 'identity',
+        via: 'file',
       },
     ]);
 
     const result = await app.ok('connections.import', { keys: [`docker:${basicServer}`] });
     expect(result.failed).toEqual([]);
-    const [{ connection, updated }] = result.imported as [typeof result.imported[0]];
+    const [{ connection, updated }] = result.imported as [(typeof result.imported)[0]];
     expect(updated).toBe(false);
-    expect(connection).toMatchObject({ host: basic.host, authKind: 'basic', username: basic.credentials.username, plainHttp: true, secret: 'keychain' });
+    expect(connection).toMatchObject({
+      host: basic.host,
+      authKind: 'basic',
+      username: basic.credentials.username,
+      plainHttp: true,
+      secret: 'keychain',
+    });
     expect(await keytar.getPassword(app.keychainService, connection.id)).toBe(basic.credentials.password);
     const page = await app.ok('browse.tags', { connectionId: connection.id, repository: manyTags.repository, limit: 2 });
     expect(page.tags).toEqual(manyTags.tags.slice(0, 2));
@@ -166,7 +213,9 @@ describe('~/.docker/config.json', () => {
     expect(await helperCalls('lading-store')).toEqual(['list ', 'list ', `get ${basicServer}`]);
     const connection = result.imported[0]!.connection;
     expect(await keytar.getPassword(app.keychainService, connection.id)).toBe(basic.credentials.password);
-    expect((await app.ok('browse.tags', { connectionId: connection.id, repository: manyTags.repository, limit: 1 })).tags).toEqual([manyTags.tags[0]]);
+    expect((await app.ok('browse.tags', { connectionId: connection.id, repository: manyTags.repository, limit: 1 })).tags).toEqual([
+      manyTags.tags[0],
+    ]);
   });
 
   it('uses credHelpers per registry, ahead of the credsStore', async () => {
@@ -179,7 +228,13 @@ describe('~/.docker/config.json', () => {
     });
     const { candidates } = await app.ok('connections.importCandidates', {});
     expect(candidates).toEqual([
-      expect.objectContaining({ key: `docker:${token.host}`, host: token.host, via: 'credHelper', helper: 'lading-helper', authKind: 'basic' }),
+      expect.objectContaining({
+        key: `docker:${token.host}`,
+        host: token.host,
+        via: 'credHelper',
+        helper: 'lading-helper',
+        authKind: 'basic',
+      }),
     ]);
     expect(candidates[0]!.username).toBeUndefined();
     expect(await helperCalls('lading-helper')).toEqual([]);
@@ -205,8 +260,17 @@ describe('~/.docker/config.json', () => {
     const result = await app.ok('connections.import', { keys: ['docker:registry.example.com', 'docker:nowhere.example.com'] });
     expect(result.imported).toEqual([]);
     expect(result.failed).toEqual([
-      { key: 'docker:registry.example.com', error: { code: 'not-found', message: expect.stringMatching(/docker-credential-lading-helper get failed \(exit 1\): credentials not found/) } },
-      { key: 'docker:nowhere.example.com', error: { code: 'not-found', message: expect.stringMatching(/No login "docker:nowhere.example.com"/) } },
+      {
+        key: 'docker:registry.example.com',
+        error: {
+          code: 'not-found',
+          message: expect.stringMatching(/docker-credential-lading-helper get failed \(exit 1\): credentials not found/),
+        },
+      },
+      {
+        key: 'docker:nowhere.example.com',
+        error: { code: 'not-found', message: expect.stringMatching(/No login "docker:nowhere.example.com"/) },
+      },
     ]);
     expect(await app.ok('connections.list', {})).toHaveLength(2);
   });
@@ -216,7 +280,9 @@ describe("Podman's auth.json", () => {
   it('finds logins in $XDG_RUNTIME_DIR/containers/auth.json and ~/.config/containers/auth.json', async () => {
     const runtimeFile = join(home, 'run', 'containers', 'auth.json');
     const configFile = join(home, '.config', 'containers', 'auth.json');
-    await writeJson(runtimeFile, { auths: { [`http://${token.host}`]: { auth: b64(`${token.credentials.username}:${token.credentials.password}`) } } });
+    await writeJson(runtimeFile, {
+      auths: { [`http://${token.host}`]: { auth: b64(`${token.credentials.username}:${token.credentials.password}`) } },
+    });
     await writeJson(configFile, { auths: { 'quay.io': { auth: b64('carol:quay-secret-1234') } } });
     const { candidates, sources } = await app.ok('connections.importCandidates', {});
     expect(sources.filter((s) => s.found).map((s) => s.file)).toEqual([runtimeFile, configFile]);
@@ -229,7 +295,11 @@ describe("Podman's auth.json", () => {
     const result = await app.ok('connections.import', { keys: [`podman:http://${token.host}`] });
     const connection = result.imported[0]!.connection;
     expect(connection).toMatchObject({ host: token.host, plainHttp: true, authKind: 'basic', username: token.credentials.username });
-    const view = await app.ok('browse.manifest', { connectionId: connection.id, repository: lading.fixtures.ociImage.repository, reference: 'v1' });
+    const view = await app.ok('browse.manifest', {
+      connectionId: connection.id,
+      repository: lading.fixtures.ociImage.repository,
+      reference: 'v1',
+    });
     expect(view.digest).toBe(lading.fixtures.ociImage.digest);
     for (const line of app.transcript) expect(line).not.toContain('quay-secret-1234');
   });

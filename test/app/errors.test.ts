@@ -9,8 +9,15 @@ import { JobEventBus } from '../../src-main/app/events';
 import { JobManager } from '../../src-main/app/jobs';
 import { REDACTED, scrubSecrets } from '../../src-main/app/redact';
 import {
-  AccessDeniedError, CatalogNotSupportedError, ConnectionError, DigestMismatchError, ExtractError, InvalidManifestError,
-  InvalidReferenceError, RegistryError, RepositoryNotFoundError,
+  AccessDeniedError,
+  CatalogNotSupportedError,
+  ConnectionError,
+  DigestMismatchError,
+  ExtractError,
+  InvalidManifestError,
+  InvalidReferenceError,
+  RegistryError,
+  RepositoryNotFoundError,
 } from '../../src-main/registry/index';
 import type { JobEvent } from '../../src-shared/contract';
 
@@ -21,21 +28,53 @@ function errno(code: string, message: string): Error {
 describe('appErrorFromThrown', () => {
   const cases: [string, unknown, Record<string, unknown>][] = [
     ['an invalid reference', new InvalidReferenceError('Tag "x y" is invalid'), { code: 'invalid-input', message: 'Tag "x y" is invalid' }],
-    ['a missing repository', new RepositoryNotFoundError('Not found: repository r/x', { status: 404, errors: [{ code: 'NAME_UNKNOWN' }] }), { code: 'not-found', details: { status: 404, registryCodes: ['NAME_UNKNOWN'] } }],
-    ['refused credentials', new AccessDeniedError('r rejected the credentials', { status: 401 }), { code: 'access-denied', details: { status: 401 } }],
+    [
+      'a missing repository',
+      new RepositoryNotFoundError('Not found: repository r/x', { status: 404, errors: [{ code: 'NAME_UNKNOWN' }] }),
+      { code: 'not-found', details: { status: 404, registryCodes: ['NAME_UNKNOWN'] } },
+    ],
+    [
+      'refused credentials',
+      new AccessDeniedError('r rejected the credentials', { status: 401 }),
+      { code: 'access-denied', details: { status: 401 } },
+    ],
     ['no catalog', new CatalogNotSupportedError('no catalog', { status: 404 }), { code: 'catalog-unsupported' }],
-    ['a digest mismatch', new DigestMismatchError('bad bytes', 'sha256:aa', 'sha256:bb'), { code: 'digest-mismatch', details: { expected: 'sha256:aa', actual: 'sha256:bb' } }],
-    ['a refused connection', new ConnectionError('Could not connect', 'ECONNREFUSED'), { code: 'unreachable', details: { networkCode: 'ECONNREFUSED' } }],
+    [
+      'a digest mismatch',
+      new DigestMismatchError('bad bytes', 'sha256:aa', 'sha256:bb'),
+      { code: 'digest-mismatch', details: { expected: 'sha256:aa', actual: 'sha256:bb' } },
+    ],
+    [
+      'a refused connection',
+      new ConnectionError('Could not connect', 'ECONNREFUSED'),
+      { code: 'unreachable', details: { networkCode: 'ECONNREFUSED' } },
+    ],
     ['a bad manifest', new InvalidManifestError('schema 1'), { code: 'registry', message: 'schema 1' }],
-    ['a full disk inside a registry error', new RegistryError('The disk is full: could not write /x', { cause: errno('ENOSPC', 'no space') }), { code: 'disk', details: { fsCode: 'ENOSPC' } }],
-    ['an unwritable extraction target', new ExtractError('No permission to write /t', '/t', { cause: errno('EACCES', 'denied') }), { code: 'disk', message: 'No permission to write /t' }],
+    [
+      'a full disk inside a registry error',
+      new RegistryError('The disk is full: could not write /x', { cause: errno('ENOSPC', 'no space') }),
+      { code: 'disk', details: { fsCode: 'ENOSPC' } },
+    ],
+    [
+      'an unwritable extraction target',
+      new ExtractError('No permission to write /t', '/t', { cause: errno('EACCES', 'denied') }),
+      { code: 'disk', message: 'No permission to write /t' },
+    ],
     ['a plain ENOSPC', errno('ENOSPC', 'ENOSPC: no space left on device, write'), { code: 'disk' }],
     ['a plain EEXIST', errno('EEXIST', "EEXIST: file already exists, open '/x'"), { code: 'exists' }],
-    ['a 500 from the registry', new RegistryError('Internal Server Error', { status: 500 }), { code: 'registry', details: { status: 500 } }],
+    [
+      'a 500 from the registry',
+      new RegistryError('Internal Server Error', { status: 500 }),
+      { code: 'registry', details: { status: 500 } },
+    ],
     ['a cancel', new CancelledError(), { code: 'cancelled', message: 'Cancelled' }],
     ['an AbortError', new DOMException('This operation was aborted', 'AbortError'), { code: 'cancelled', message: 'Cancelled' }],
     ['a service failure', new AppFailure('exists', '/x already exists'), { code: 'exists', message: '/x already exists' }],
-    ['a bug', new TypeError("Cannot read properties of undefined (reading 'x')"), { code: 'internal', message: "Internal error: Cannot read properties of undefined (reading 'x')" }],
+    [
+      'a bug',
+      new TypeError("Cannot read properties of undefined (reading 'x')"),
+      { code: 'internal', message: "Internal error: Cannot read properties of undefined (reading 'x')" },
+    ],
     ['a thrown string', 'oops', { code: 'internal', message: 'Internal error: oops' }],
   ];
   for (const [what, err, want] of cases) {

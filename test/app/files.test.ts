@@ -401,7 +401,11 @@ describe('jobs.saveFiles', () => {
     try {
       const conn = await connect(fresh, { ...anonymous, host: proxy.host, url: `http://${proxy.host}` }, 'anonymous', 'slow');
       const dir = join(work, 'save-slow');
-      const started = await fresh.ok('jobs.saveFiles', { ...ref('comparison', comparison.manifestDigest, conn), path: 'data', targetDir: dir });
+      const started = await fresh.ok('jobs.saveFiles', {
+        ...ref('comparison', comparison.manifestDigest, conn),
+        path: 'data',
+        targetDir: dir,
+      });
       const running = async () => (await readJournals(fresh.dataDir, () => undefined)).flatMap((j) => j.jobs);
       await expect.poll(async () => (await running()).map((j) => j.jobId), { timeout: 20_000 }).toEqual([started.jobId]);
       expect((await running())[0]).toMatchObject({ kind: 'saveFiles', places: [{ dir: work, names: ['save-slow'] }] });

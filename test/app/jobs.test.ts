@@ -105,7 +105,12 @@ describe('jobs.saveLayers', () => {
   it('saves every layer as stored, verified, with progress that adds up to the total', async () => {
     const dir = join(work, 'layers');
     await mkdir(dir);
-    const started = await app.ok('jobs.saveLayers', { connectionId: viaToken.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayers', {
+      connectionId: viaToken.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     expect(started).toMatchObject({ kind: 'saveLayers', jobId: expect.stringMatching(/^job-[0-9a-f]{16}$/) });
     expect(started.title).toContain(`${token.host}/${ociImage.repository}:${ociImage.tag}`);
     const end = await app.finished(started.jobId);
@@ -137,7 +142,12 @@ describe('jobs.saveLayers', () => {
     await mkdir(dir);
     const layer = ociImage.layers[1]!;
     const started = await app.ok('jobs.saveLayers', {
-      connectionId: anon.id, repository: ociImage.repository, reference: ociImage.digest, targetDir: dir, layers: [layer.digest], decompress: true,
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.digest,
+      targetDir: dir,
+      layers: [layer.digest],
+      decompress: true,
     });
     const end = await app.finished(started.jobId);
     checkEvents(app.eventsOf(started.jobId), 'done');
@@ -153,18 +163,39 @@ describe('jobs.saveLayers', () => {
     const layer = ociImage.layers[0]!;
     const existing = join(dir, `${layer.digest.slice(7)}.tar.gz`);
     await writeFile(existing, 'keep me');
-    const started = await app.ok('jobs.saveLayers', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayers', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     const end = await app.finished(started.jobId);
-    expect(end).toMatchObject({ type: 'failed', error: { code: 'exists', message: `${existing} already exists: choose another folder or remove it` } });
+    expect(end).toMatchObject({
+      type: 'failed',
+      error: { code: 'exists', message: `${existing} already exists: choose another folder or remove it` },
+    });
     expect(await readFile(existing, 'utf8')).toBe('keep me');
     expect(await readdir(dir)).toEqual([basename(existing)]);
 
-    const missing = await app.ok('jobs.saveLayers', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: join(work, 'nope') });
-    expect(await app.finished(missing.jobId)).toMatchObject({ type: 'failed', error: { code: 'not-found', message: `The folder ${join(work, 'nope')} does not exist` } });
+    const missing = await app.ok('jobs.saveLayers', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: join(work, 'nope'),
+    });
+    expect(await app.finished(missing.jobId)).toMatchObject({
+      type: 'failed',
+      error: { code: 'not-found', message: `The folder ${join(work, 'nope')} does not exist` },
+    });
   });
 
   it('ends with not-found for a tag that does not exist', async () => {
-    const started = await app.ok('jobs.saveLayers', { connectionId: anon.id, repository: ociImage.repository, reference: 'no-such-tag', targetDir: work });
+    const started = await app.ok('jobs.saveLayers', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: 'no-such-tag',
+      targetDir: work,
+    });
     const end = await app.finished(started.jobId);
     expect(end.type).toBe('failed');
     if (end.type === 'failed') expect(end.error.code).toBe('not-found');
@@ -175,7 +206,12 @@ describe('jobs.saveLayers', () => {
 describe('jobs.saveLayout', () => {
   it('saves a whole index as an OCI layout that skopeo reads back with the same digest', async () => {
     const dir = join(work, 'layout-all');
-    const started = await app.ok('jobs.saveLayout', { connectionId: anon.id, repository: multiarch.repository, reference: multiarch.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayout', {
+      connectionId: anon.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      targetDir: dir,
+    });
     const end = await app.finished(started.jobId);
     checkEvents(app.eventsOf(started.jobId), 'done');
     if (end.type !== 'done' || end.result.kind !== 'saveLayout') throw new Error(JSON.stringify(end));
@@ -191,17 +227,29 @@ describe('jobs.saveLayout', () => {
   it('saves a subset of platforms as a new index, and adds to an existing layout', async () => {
     const dir = join(work, 'layout-arm');
     const started = await app.ok('jobs.saveLayout', {
-      connectionId: anon.id, repository: multiarch.repository, reference: multiarch.tag, targetDir: dir, tag: 'arm', platforms: ['linux/arm64'],
+      connectionId: anon.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      targetDir: dir,
+      tag: 'arm',
+      platforms: ['linux/arm64'],
     });
     const end = await app.finished(started.jobId);
     if (end.type !== 'done' || end.result.kind !== 'saveLayout') throw new Error(JSON.stringify(end));
     const arm = multiarch.manifests.find((m) => m.platform.architecture === 'arm64' && !m.attestation)!;
     expect(end.result.digest).not.toBe(multiarch.digest);
     expect(end.result.images.map((i) => i.digest)).toContain(arm.digest);
-    expect(end.result.images.map((i) => i.digest)).not.toContain(multiarch.manifests.find((m) => m.platform.architecture === 'amd64')!.digest);
+    expect(end.result.images.map((i) => i.digest)).not.toContain(
+      multiarch.manifests.find((m) => m.platform.architecture === 'amd64')!.digest,
+    );
     expect(await skopeoDigest(`oci:${dir}:arm`)).toBe(end.result.digest);
 
-    const second = await app.ok('jobs.saveLayout', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const second = await app.ok('jobs.saveLayout', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     expect((await app.finished(second.jobId)).type).toBe('done');
     expect(await skopeoDigest(`oci:${dir}:${ociImage.tag}`)).toBe(ociImage.digest);
     expect(await skopeoDigest(`oci:${dir}:arm`)).toBe(end.result.digest);
@@ -211,7 +259,12 @@ describe('jobs.saveLayout', () => {
     const dir = join(work, 'not-a-layout');
     await mkdir(dir);
     await writeFile(join(dir, 'notes.txt'), 'mine');
-    const started = await app.ok('jobs.saveLayout', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayout', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     expect(await app.finished(started.jobId)).toMatchObject({ type: 'failed', error: { code: 'exists' } });
     expect(await readdir(dir)).toEqual(['notes.txt']);
   });
@@ -220,7 +273,12 @@ describe('jobs.saveLayout', () => {
 describe('jobs.extract', () => {
   it("writes the image's flattened filesystem: upper layers win", async () => {
     const dir = join(work, 'rootfs');
-    const started = await app.ok('jobs.extract', { connectionId: viaToken.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.extract', {
+      connectionId: viaToken.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     const end = await app.finished(started.jobId);
     checkEvents(app.eventsOf(started.jobId), 'done');
     if (end.type !== 'done' || end.result.kind !== 'extract') throw new Error(JSON.stringify(end));
@@ -236,8 +294,16 @@ describe('jobs.extract', () => {
     const dir = join(work, 'rootfs-busy');
     await mkdir(dir);
     await writeFile(join(dir, 'x'), 'x');
-    const started = await app.ok('jobs.extract', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
-    expect(await app.finished(started.jobId)).toMatchObject({ type: 'failed', error: { code: 'exists', message: `${dir} is not empty: choose a new or empty folder` } });
+    const started = await app.ok('jobs.extract', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
+    expect(await app.finished(started.jobId)).toMatchObject({
+      type: 'failed',
+      error: { code: 'exists', message: `${dir} is not empty: choose a new or empty folder` },
+    });
     expect(await readdir(dir)).toEqual(['x']);
   });
 });
@@ -251,7 +317,12 @@ describe('jobs.mirror', () => {
     const end = await app.finished(started.jobId);
     checkEvents(app.eventsOf(started.jobId), 'done');
     if (end.type !== 'done' || end.result.kind !== 'mirror') throw new Error(JSON.stringify(end));
-    expect(end.result).toMatchObject({ target: `${own.host}/copies/multiarch:v1`, digest: multiarch.digest, sourceDigest: multiarch.digest, rewritten: false });
+    expect(end.result).toMatchObject({
+      target: `${own.host}/copies/multiarch:v1`,
+      digest: multiarch.digest,
+      sourceDigest: multiarch.digest,
+      rewritten: false,
+    });
     expect(end.result.copied).toBeGreaterThan(0);
     expect(await skopeoDigest(`${own.host}/copies/multiarch:v1`, { creds: OWN_USER })).toBe(multiarch.digest);
     const p = lastProgress(app.eventsOf(started.jobId));
@@ -286,10 +357,17 @@ describe('cancel', () => {
   it('stops a layer download at once: no more bytes, no file, no temporary file', async () => {
     const dir = join(work, 'cancel-layers');
     await mkdir(dir);
-    const started = await app.ok('jobs.saveLayers', { connectionId: slow.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayers', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     const big = ociImage.layers.reduce((a, b) => (b.size > a.size ? b : a));
     await waitUntil('the big layer to be part-way', () =>
-      progressOf(app.eventsOf(started.jobId)).some((e) => e.progress.blobs.some((b) => b.digest === big.digest && b.done > 8192 && b.done < b.size)),
+      progressOf(app.eventsOf(started.jobId)).some((e) =>
+        e.progress.blobs.some((b) => b.digest === big.digest && b.done > 8192 && b.done < b.size),
+      ),
     );
     const info = await app.ok('jobs.cancel', { jobId: started.jobId });
     expect(info.state).toBe('cancelled');
@@ -310,7 +388,12 @@ describe('cancel', () => {
 
   it('stops an extraction: the target never appears, no temporary sibling stays', async () => {
     const dir = join(work, 'cancel-rootfs');
-    const started = await app.ok('jobs.extract', { connectionId: slow.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.extract', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     await waitUntil('bytes to flow', () => progressOf(app.eventsOf(started.jobId)).some((e) => e.progress.bytesDone > 8192));
     expect((await app.ok('jobs.cancel', { jobId: started.jobId })).state).toBe('cancelled');
     checkEvents(app.eventsOf(started.jobId), 'cancelled');
@@ -319,7 +402,12 @@ describe('cancel', () => {
 
   it('stops a layout save: no folder, no temporary sibling', async () => {
     const dir = join(work, 'cancel-layout');
-    const started = await app.ok('jobs.saveLayout', { connectionId: slow.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.saveLayout', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     await waitUntil('bytes to flow', () => progressOf(app.eventsOf(started.jobId)).some((e) => e.progress.bytesDone > 8192));
     expect((await app.ok('jobs.cancel', { jobId: started.jobId })).state).toBe('cancelled');
     expect((await readdir(work)).filter((n) => n.includes('cancel-layout'))).toEqual([]);
@@ -344,9 +432,24 @@ describe('isolation', () => {
     const cancelDir = join(work, 'iso-cancel');
     await mkdir(okDir);
     await mkdir(cancelDir);
-    const survivor = await app.ok('jobs.saveLayers', { connectionId: slow.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: okDir });
-    const doomed = await app.ok('jobs.saveLayers', { connectionId: slow.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: cancelDir });
-    const failing = await app.ok('jobs.saveLayers', { connectionId: slow.id, repository: ociImage.repository, reference: 'missing-tag', targetDir: okDir });
+    const survivor = await app.ok('jobs.saveLayers', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: okDir,
+    });
+    const doomed = await app.ok('jobs.saveLayers', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: cancelDir,
+    });
+    const failing = await app.ok('jobs.saveLayers', {
+      connectionId: slow.id,
+      repository: ociImage.repository,
+      reference: 'missing-tag',
+      targetDir: okDir,
+    });
     expect(new Set([survivor.jobId, doomed.jobId, failing.jobId]).size).toBe(3);
 
     expect((await app.finished(failing.jobId)).type).toBe('failed');
@@ -384,7 +487,12 @@ describe('progress throttling', () => {
       throttled.dispatcher.subscribe((e) => {
         if (e.type === 'progress') times.push(Date.now());
       });
-      const started = await throttled.ok('jobs.saveLayers', { connectionId: c.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+      const started = await throttled.ok('jobs.saveLayers', {
+        connectionId: c.id,
+        repository: ociImage.repository,
+        reference: ociImage.tag,
+        targetDir: dir,
+      });
       expect((await throttled.finished(started.jobId)).type).toBe('done');
       const elapsed = Date.now() - t0;
       expect(elapsed).toBeGreaterThan(1000);

@@ -8,7 +8,14 @@
 import { createOperationDispatcher } from '../../src-main/app/operation-dispatcher';
 import { createServices } from '../../src-main/app/services';
 
-const [dataDir, keychainService, host, username, password, repository] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [dataDir, keychainService, host, username, password, repository] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 async function main(): Promise<void> {
   const services = createServices({ dataDir, keychainService });
@@ -27,7 +34,9 @@ async function main(): Promise<void> {
   const list2 = await api2.call('connections.list', {});
   await services.close();
   await restarted.close();
-  process.stdout.write(`${JSON.stringify({ status, saved, tags, list, afterRestart, list2, dbus: process.env.DBUS_SESSION_BUS_ADDRESS ?? null })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ status, saved, tags, list, afterRestart, list2, dbus: process.env.DBUS_SESSION_BUS_ADDRESS ?? null })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -39,7 +39,12 @@ afterAll(async () => {
 describe('jobs.openFolder', () => {
   it("opens the folder a finished extract wrote, taken from the job's result", async () => {
     const dir = join(work, 'rootfs');
-    const started = await app.ok('jobs.extract', { connectionId: anon.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await app.ok('jobs.extract', {
+      connectionId: anon.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     expect((await app.finished(started.jobId)).type).toBe('done');
     expect(await app.ok('jobs.openFolder', { jobId: started.jobId })).toEqual({ path: dir });
     expect(opened).toEqual([dir]);
@@ -58,7 +63,12 @@ describe('jobs.openFolder', () => {
   it('a host that cannot open folders says so and gives the path', async () => {
     const conn = await connect(bare, lading.registries.anonymous, 'anonymous');
     const dir = join(work, 'bare-rootfs');
-    const started = await bare.ok('jobs.extract', { connectionId: conn.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+    const started = await bare.ok('jobs.extract', {
+      connectionId: conn.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: dir,
+    });
     expect((await bare.finished(started.jobId)).type).toBe('done');
     const err = await bare.fail('jobs.openFolder', { jobId: started.jobId });
     expect(err.code).toBe('invalid-input');

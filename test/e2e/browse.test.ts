@@ -17,8 +17,18 @@ import { launchChromium, openPage, type PageProblems } from './support/browser';
 import { startNoCatalogRelay, type Relay } from './support/no-catalog';
 import { createManyTags, startOwnRegistry, type OwnRegistry } from './support/registries';
 import {
-  addConnection, countTagRows, expectNoStackTrace, fillConnectionDialog, goTo, literally, maxTagRows, openTab, screenshot,
-  scrollTagsToEnd, tagRow, treeRow,
+  addConnection,
+  countTagRows,
+  expectNoStackTrace,
+  fillConnectionDialog,
+  goTo,
+  literally,
+  maxTagRows,
+  openTab,
+  screenshot,
+  scrollTagsToEnd,
+  tagRow,
+  treeRow,
 } from './support/ui';
 
 const lading = inject('lading');
@@ -42,7 +52,9 @@ beforeAll(async () => {
   [own, browser, relay] = await Promise.all([startOwnRegistry(), launchChromium(), startNoCatalogRelay(anonymous.host)]);
   const bob = token.credentials;
   [app, manyTags] = await Promise.all([
-    startWebApp({ dockerConfig: { auths: { [`http://${token.host}`]: { auth: Buffer.from(`${bob.username}:${bob.password}`).toString('base64') } } } }),
+    startWebApp({
+      dockerConfig: { auths: { [`http://${token.host}`]: { auth: Buffer.from(`${bob.username}:${bob.password}`).toString('base64') } } },
+    }),
     // One manifest under 20,000 tags, PUT 32 at a time into a registry of this file's own.
     createManyTags(own.registry, MANY_REPOSITORY, `${anonymous.host}/${MANY_TAGS_REPOSITORY}:t0000`, MANY),
   ]);
@@ -53,7 +65,10 @@ beforeAll(async () => {
 
 // A test that failed with a dialog open must not take the next tests with it.
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`);
+  if (ctx.task.result?.state === 'fail')
+    console.log(
+      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
+    );
   for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
 });
 
@@ -227,7 +242,9 @@ describe('the repository tree', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.getAttribute("role")')).toBe('tree');
     const activeId = await tree.getAttribute('aria-activedescendant');
-    expect(await page.evaluate(`getComputedStyle(document.getElementById(${JSON.stringify(activeId)})).boxShadow`)).toMatch(/0px 0px 0px 2px inset/);
+    expect(await page.evaluate(`getComputedStyle(document.getElementById(${JSON.stringify(activeId)})).boxShadow`)).toMatch(
+      /0px 0px 0px 2px inset/,
+    );
 
     await treeRow(page, 'deep').click(); // expands it, and it becomes the active row
     await treeRow(page, 'a').waitFor();
@@ -297,7 +314,9 @@ describe('20,000 tags', () => {
     const max = await maxTagRows(page);
     expect(max).toBeGreaterThan(10);
     expect(max).toBeLessThanOrEqual(200);
-    console.log(`${MANY_TEXT} tags: first rows ${firstRowsMs} ms after the click (not a timed test); ${steps} scroll steps; at most ${max} tag rows in the DOM`);
+    console.log(
+      `${MANY_TEXT} tags: first rows ${firstRowsMs} ms after the click (not a timed test); ${steps} scroll steps; at most ${max} tag rows in the DOM`,
+    );
 
     // The filter asks the service, and counts what matches.
     const prefix = last.slice(0, -1); // t1999: t19990 … t19999
@@ -348,13 +367,19 @@ describe('a multi-arch index', () => {
     await screenshot(page, 'config');
 
     // Back to the index by its crumb; its manifest's digests are links into the children.
-    await page.getByRole('navigation', { name: 'Opened manifests' }).getByRole('button', { name: `${multiarch.repository}:${multiarch.tag}` }).click();
+    await page
+      .getByRole('navigation', { name: 'Opened manifests' })
+      .getByRole('button', { name: `${multiarch.repository}:${multiarch.tag}` })
+      .click();
     // The Config tab of an index asks for a platform.
     await expect.poll(() => page.getByRole('tabpanel').innerText()).toContain('Pick a platform to see its config');
     const manifest = await openTab(page, 'Manifest');
     const amd = multiarch.manifests.find((m) => m.platform.architecture === 'amd64')!;
     // (It occurs twice: its attestation names it too.)
-    await manifest.getByRole('button', { name: `"${amd.digest}"` }).first().click();
+    await manifest
+      .getByRole('button', { name: `"${amd.digest}"` })
+      .first()
+      .click();
     await expect.poll(() => page.getByTestId('current-crumb').innerText()).toBe(`linux/amd64 · ${amd.digest.slice(7, 19)}`);
     await openTab(page, 'Overview');
     await expect.poll(() => page.getByTestId('overview-digest').innerText()).toBe(amd.digest);

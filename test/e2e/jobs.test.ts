@@ -31,7 +31,9 @@ let proxy: SlowProxy;
 let work: string;
 
 async function sha256File(path: string): Promise<string> {
-  return `sha256:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')}`;
 }
 
 beforeAll(async () => {
@@ -40,7 +42,12 @@ beforeAll(async () => {
   proxy = await startSlowProxy(anonymous.host, 24 * 1024);
   app = await startWebApp();
   await app.ok('connections.save', {
-    name: 'Source', host: basic.host, authKind: 'basic', username: basic.credentials.username, secret: basic.credentials.password, plainHttp: true,
+    name: 'Source',
+    host: basic.host,
+    authKind: 'basic',
+    username: basic.credentials.username,
+    secret: basic.credentials.password,
+    plainHttp: true,
   });
   await app.ok('connections.save', { name: 'Mirror target', host: target.registry.host, authKind: 'anonymous', plainHttp: true });
   await app.ok('connections.save', { name: 'Slow', host: proxy.host, authKind: 'anonymous', plainHttp: true });
@@ -49,7 +56,10 @@ beforeAll(async () => {
 }, 300_000);
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`);
+  if (ctx.task.result?.state === 'fail')
+    console.log(
+      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
+    );
   for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
 });
 
@@ -149,12 +159,16 @@ describe('mirror', () => {
     await page.getByRole('button', { name: 'Mirror to…' }).click();
     const dialog = page.locator('dialog[data-dialog="mirror"]');
     // The dialog remembers the last target.
-    expect(await dialog.locator('#mirror-target').inputValue()).toBe((await app.ok('connections.list', {})).find((c) => c.name === 'Mirror target')!.id);
+    expect(await dialog.locator('#mirror-target').inputValue()).toBe(
+      (await app.ok('connections.list', {})).find((c) => c.name === 'Mirror target')!.id,
+    );
     await dialog.locator('#mirror-repository').fill('mirrored/amd64-only');
     await dialog.getByLabel('linux/arm64/v8').uncheck();
     await dialog.getByRole('button', { name: 'Mirror', exact: true }).click();
     await jobRow(page, 'amd64-only', 'done');
-    const index = JSON.parse((await skopeoRawManifest(`${target.registry.host}/mirrored/amd64-only:${multiarch.tag}`)).toString('utf8')) as {
+    const index = JSON.parse(
+      (await skopeoRawManifest(`${target.registry.host}/mirrored/amd64-only:${multiarch.tag}`)).toString('utf8'),
+    ) as {
       manifests: { digest: string; platform?: { os: string; architecture: string } }[];
     };
     const amd = multiarch.manifests.find((m) => m.platform.architecture === 'amd64')!;

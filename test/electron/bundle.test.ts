@@ -73,7 +73,7 @@ describe('the preload bundle', () => {
 });
 
 describe('the main and web bundles', () => {
-  it('bundle everything but electron, keytar (native), ws\'s optional helpers and Node built-ins', async () => {
+  it("bundle everything but electron, keytar (native), ws's optional helpers and Node built-ins", async () => {
     // node:sqlite (Node 22+) is required lazily by undici's optional cache store.
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:sqlite']);
     for (const [file, allowed] of [
@@ -83,7 +83,10 @@ describe('the main and web bundles', () => {
     ] as const) {
       const code = await readFile(join(out, file), 'utf8');
       const external = requiredModules(code).filter((m) => !builtins.has(m));
-      expect(external.filter((m) => !(allowed as readonly string[]).includes(m)), file).toEqual([]);
+      expect(
+        external.filter((m) => !(allowed as readonly string[]).includes(m)),
+        file,
+      ).toEqual([]);
       expect(code).toMatch(/require\("keytar"\)|import\("keytar"\)/);
     }
     const web = await readFile(join(out, 'web.cjs'), 'utf8');

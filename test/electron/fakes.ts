@@ -12,8 +12,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
-  BrowserWindowConstructorOptions, ContextBridge, IpcMain, IpcMainInvokeEvent, IpcRenderer,
-  MenuItemConstructorOptions, OpenDialogOptions, OpenDialogReturnValue,
+  BrowserWindowConstructorOptions,
+  ContextBridge,
+  IpcMain,
+  IpcMainInvokeEvent,
+  IpcRenderer,
+  MenuItemConstructorOptions,
+  OpenDialogOptions,
+  OpenDialogReturnValue,
 } from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { PreloadIpc } from '../../src-main/electron/preload-global';
@@ -277,7 +283,11 @@ export interface FakeElectron {
     calls: { window: unknown; options: OpenDialogOptions }[];
     showOpenDialog(a: unknown, b?: OpenDialogOptions): Promise<OpenDialogReturnValue>;
   };
-  Menu: { template: MenuItemConstructorOptions[] | undefined; buildFromTemplate(t: MenuItemConstructorOptions[]): unknown; setApplicationMenu(m: unknown): void };
+  Menu: {
+    template: MenuItemConstructorOptions[] | undefined;
+    buildFromTemplate(t: MenuItemConstructorOptions[]): unknown;
+    setApplicationMenu(m: unknown): void;
+  };
   BrowserWindow: typeof FakeBrowserWindow;
   contextBridge: FakeContextBridge;
   ipcRenderer: FakeIpcRenderer | undefined;

@@ -214,7 +214,8 @@ describe('the whole chain against real services and a real registry', () => {
       const poll = () => {
         const events = received.filter((e) => e.jobId === jobId);
         if (events.some((e) => e.type !== 'progress')) return resolve(events);
-        if (Date.now() > deadline) return reject(new Error(`job ${jobId} did not finish: ${JSON.stringify(app.services.jobs.list().find((j) => j.id === jobId))}`));
+        if (Date.now() > deadline)
+          return reject(new Error(`job ${jobId} did not finish: ${JSON.stringify(app.services.jobs.list().find((j) => j.id === jobId))}`));
         setTimeout(poll, 10);
       };
       poll();
@@ -232,14 +233,29 @@ describe('the whole chain against real services and a real registry', () => {
     expect((await client['credentials.status']({})).storage).toMatch(/^(keychain|session)$/);
 
     const saved: Connection = await client['connections.save']({
-      name: 'basic', host: basic.host, plainHttp: true, authKind: 'basic', username: basic.credentials.username, secret: basic.credentials.password,
+      name: 'basic',
+      host: basic.host,
+      plainHttp: true,
+      authKind: 'basic',
+      username: basic.credentials.username,
+      secret: basic.credentials.password,
     });
     expect(saved.secret).not.toBe('none');
     const viaToken = await client['connections.save']({
-      name: 'token', host: token.host, plainHttp: true, authKind: 'basic', username: token.credentials.username, secret: token.credentials.password,
+      name: 'token',
+      host: token.host,
+      plainHttp: true,
+      authKind: 'basic',
+      username: token.credentials.username,
+      secret: token.credentials.password,
     });
     const target = await client['connections.save']({
-      name: 'own', host: own.host, plainHttp: true, authKind: 'basic', username: OWN_USER.username, secret: OWN_USER.password,
+      name: 'own',
+      host: own.host,
+      plainHttp: true,
+      authKind: 'basic',
+      username: OWN_USER.username,
+      secret: OWN_USER.password,
     });
     expect(JSON.stringify(await client['connections.list']({}))).toContain(saved.id);
 
@@ -262,15 +278,29 @@ describe('the whole chain against real services and a real registry', () => {
     expect((await client['browse.tags']({ connectionId: viaToken.id, repository: ociImage.repository })).tags).toContain(ociImage.tag);
     const manifest = await client['browse.manifest']({ connectionId: saved.id, repository: ociImage.repository, reference: ociImage.tag });
     expect(manifest.digest).toBe(ociImage.digest);
-    const config = await client['browse.config']({ connectionId: saved.id, repository: multiarch.repository, reference: multiarch.tag, platform: 'linux/arm64' });
+    const config = await client['browse.config']({
+      connectionId: saved.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      platform: 'linux/arm64',
+    });
     expect(config.platform).toMatch(/^linux\/arm64/);
 
     // Errors come back as LadingErrors with the contract's code.
-    const missing = await client['browse.manifest']({ connectionId: saved.id, repository: ociImage.repository, reference: 'no-such-tag' }).catch((e: unknown) => e);
+    const missing = await client['browse.manifest']({
+      connectionId: saved.id,
+      repository: ociImage.repository,
+      reference: 'no-such-tag',
+    }).catch((e: unknown) => e);
     expect(isLadingError(missing) && missing.code).toBe('not-found');
     const invalid = await client['browse.tags']({ connectionId: saved.id, repository: '../etc' }).catch((e: unknown) => e);
     expect(isLadingError(invalid) && invalid.code).toBe('invalid-input');
-    const badSave = await client['connections.save']({ name: 'x', host: basic.host, authKind: 'basic', secret: basic.credentials.password } as never).catch((e: unknown) => e);
+    const badSave = await client['connections.save']({
+      name: 'x',
+      host: basic.host,
+      authKind: 'basic',
+      secret: basic.credentials.password,
+    } as never).catch((e: unknown) => e);
     expect(isLadingError(badSave) && badSave.code).toBe('invalid-input');
 
     // Jobs, with their events through the window's webContents and the preload.
@@ -278,15 +308,35 @@ describe('the whole chain against real services and a real registry', () => {
     expect(folder).toBe(work);
     const layersDir = join(work, 'layers');
     await mkdir(layersDir);
-    const save = await client['jobs.saveLayers']({ connectionId: saved.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: layersDir });
+    const save = await client['jobs.saveLayers']({
+      connectionId: saved.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: layersDir,
+    });
     expectDone(await finished(save.jobId));
-    const layout = await client['jobs.saveLayout']({ connectionId: saved.id, repository: multiarch.repository, reference: multiarch.tag, targetDir: join(work, 'layout') });
+    const layout = await client['jobs.saveLayout']({
+      connectionId: saved.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      targetDir: join(work, 'layout'),
+    });
     expectDone(await finished(layout.jobId));
     // Cancelled through IPC at once (it may still win the race and be done).
-    const again = await client['jobs.saveLayout']({ connectionId: saved.id, repository: multiarch.repository, reference: multiarch.tag, targetDir: join(work, 'layout2') });
+    const again = await client['jobs.saveLayout']({
+      connectionId: saved.id,
+      repository: multiarch.repository,
+      reference: multiarch.tag,
+      targetDir: join(work, 'layout2'),
+    });
     expect((await client['jobs.cancel']({ jobId: again.jobId })).id).toBe(again.jobId);
     expect((await finished(again.jobId)).at(-1)!.type).toMatch(/^(cancelled|done)$/);
-    const extract = await client['jobs.extract']({ connectionId: viaToken.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: join(work, 'rootfs') });
+    const extract = await client['jobs.extract']({
+      connectionId: viaToken.id,
+      repository: ociImage.repository,
+      reference: ociImage.tag,
+      targetDir: join(work, 'rootfs'),
+    });
     expectDone(await finished(extract.jobId));
     const mirror = await client['jobs.mirror']({
       source: { connectionId: saved.id, repository: multiarch.repository, reference: multiarch.tag },
@@ -294,7 +344,12 @@ describe('the whole chain against real services and a real registry', () => {
     });
     expectDone(await finished(mirror.jobId));
     // A job that fails: its error travels as data too.
-    const failing = await client['jobs.saveLayers']({ connectionId: saved.id, repository: ociImage.repository, reference: 'no-such-tag', targetDir: layersDir });
+    const failing = await client['jobs.saveLayers']({
+      connectionId: saved.id,
+      repository: ociImage.repository,
+      reference: 'no-such-tag',
+      targetDir: layersDir,
+    });
     expect((await finished(failing.jobId)).at(-1)!.type).toBe('failed');
     const jobs = await client['jobs.list']({});
     expect(jobs.map((j) => j.id)).toEqual(expect.arrayContaining([save.jobId, layout.jobId, extract.jobId, mirror.jobId, failing.jobId]));

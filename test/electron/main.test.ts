@@ -81,16 +81,24 @@ describe('the Electron entry', () => {
     const window = await start();
     expect([...fake.ipcMain.handlers.keys()].sort()).toEqual(ipcChannels().sort());
     const own = window.webContents.mainFrame;
-    const answer = (await fake.ipcMain.invoke(own, window.webContents, operationChannel('connections.list'), {})) as { ok: boolean; value: unknown[] };
+    const answer = (await fake.ipcMain.invoke(own, window.webContents, operationChannel('connections.list'), {})) as {
+      ok: boolean;
+      value: unknown[];
+    };
     expect(answer.ok).toBe(true);
     expect(Array.isArray(answer.value)).toBe(true);
     // The services keep their data in the app data folder.
     expect(existsSync(join(appData, 'Lading'))).toBe(true);
-    const invalid = (await fake.ipcMain.invoke(own, window.webContents, operationChannel('browse.tags'), { repository: '../x' })) as { ok: boolean; error: { code: string } };
+    const invalid = (await fake.ipcMain.invoke(own, window.webContents, operationChannel('browse.tags'), { repository: '../x' })) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
 
     const stranger = new FakeFrame('https://example.com/');
-    await expect(fake.ipcMain.invoke(stranger, window.webContents, operationChannel('connections.list'), {})).rejects.toThrow(REFUSED_MESSAGE);
+    await expect(fake.ipcMain.invoke(stranger, window.webContents, operationChannel('connections.list'), {})).rejects.toThrow(
+      REFUSED_MESSAGE,
+    );
     const otherFile = new FakeFrame(pathToFileURL(join(appPath, 'dist/renderer/evil.html')).href);
     await expect(fake.ipcMain.invoke(otherFile, window.webContents, PICK_FOLDER_CHANNEL)).rejects.toThrow(REFUSED_MESSAGE);
     expect(fake.dialog.calls).toHaveLength(0);

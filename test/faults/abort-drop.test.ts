@@ -42,7 +42,7 @@ function isAbortError(err: unknown): boolean {
 }
 
 describe('aborts', () => {
-  it('in the middle of a blob stream: the consumer\'s stream errors promptly with an AbortError', async () => {
+  it("in the middle of a blob stream: the consumer's stream errors promptly with an AbortError", async () => {
     stallingLayer(64 * 1024);
     const controller = new AbortController();
     const stream = await app().openBlob(layerDescriptor, { signal: controller.signal });
@@ -56,7 +56,10 @@ describe('aborts', () => {
           controller.abort();
         }
       }
-    })().then(() => undefined, (e: unknown) => e);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(abortedAt).toBeGreaterThan(0);
     expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect(isAbortError(err)).toBe(true);
@@ -98,7 +101,9 @@ describe('aborts', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const start = Date.now();
-    const err = await app().getManifest('v1', { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1', { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(Date.now() - start).toBeLessThan(1000);
     expect(isAbortError(err)).toBe(true);
   });
@@ -108,7 +113,9 @@ describe('aborts', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const start = Date.now();
-    const err = await app().getManifest('v1', { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1', { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(Date.now() - start).toBeLessThan(1000);
     expect(isAbortError(err)).toBe(true);
     expect(server.requests(MANIFEST_PATH)).toHaveLength(1);
@@ -195,7 +202,9 @@ describe('dropped connections', () => {
 
   it('dropped every time: ConnectionError after the configured retries', async () => {
     server.route('GET', MANIFEST_PATH, (req) => dropMidHeaders(req.socket));
-    const err = await app({ maxRetries: 2 }).getManifest('v1').catch((e: unknown) => e);
+    const err = await app({ maxRetries: 2 })
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/dropped/);
@@ -243,7 +252,9 @@ describe('dropped connections', () => {
     const controller = new AbortController();
     const reason = new DOMException('stop', 'AbortError');
     setTimeout(() => controller.abort(reason), 100);
-    const err = await app().getManifest('v1', { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1', { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(err).toBe(reason);
   });
 
@@ -262,7 +273,10 @@ describe('dropped connections', () => {
     const c = createClient(host, { insecure: true, maxRetries: 3 });
     clients.push(c);
     const start = Date.now();
-    const err = await c.withSegment('app').getManifest('v1').catch((e: unknown) => e);
+    const err = await c
+      .withSegment('app')
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe('ECONNREFUSED');
     expect((err as Error).message).toMatch(/refused/);
@@ -271,7 +285,9 @@ describe('dropped connections', () => {
 
   it('a registry that does not answer within timeoutMs: ConnectionError saying so', async () => {
     server.route('GET', MANIFEST_PATH, () => undefined);
-    const err = await app({ timeoutMs: 300, maxRetries: 0 }).getManifest('v1').catch((e: unknown) => e);
+    const err = await app({ timeoutMs: 300, maxRetries: 0 })
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as Error).message).toMatch(/did not answer/);
   });

@@ -39,8 +39,12 @@ const ok = (req: IncomingMessage) => req.headers.authorization === BASIC;
 
 describe('Basic auth', () => {
   it('credentials are sent once /v2/ has asked for them', async () => {
-    server.route('GET', '/v2/', (req, res) => (ok(req) ? sendJson(res, 200, {}) : sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': 'Basic realm="r"' })));
-    server.route('GET', MANIFEST_PATH, (req, res) => (ok(req) ? sendBytes(res, image.manifest, OCI_MANIFEST) : sendError(res, 401, 'UNAUTHORIZED', 'x')));
+    server.route('GET', '/v2/', (req, res) =>
+      ok(req) ? sendJson(res, 200, {}) : sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': 'Basic realm="r"' }),
+    );
+    server.route('GET', MANIFEST_PATH, (req, res) =>
+      ok(req) ? sendBytes(res, image.manifest, OCI_MANIFEST) : sendError(res, 401, 'UNAUTHORIZED', 'x'),
+    );
     expect((await app({ username: USER, password: PASSWORD }).getManifest('v1')).descriptor.digest).toBe(image.digest);
     expect(server.requests('/v2/')[0]!.headers.authorization).toBeUndefined();
     expect(server.requests(MANIFEST_PATH).map((r) => r.headers.authorization)).toEqual([BASIC]);
@@ -49,14 +53,21 @@ describe('Basic auth', () => {
   it('a registry open at /v2/ but protecting repositories: one retry with credentials', async () => {
     server.route('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
     server.route('GET', MANIFEST_PATH, (req, res) =>
-      (ok(req) ? sendBytes(res, image.manifest, OCI_MANIFEST) : sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': 'Basic realm="r"' })));
+      ok(req)
+        ? sendBytes(res, image.manifest, OCI_MANIFEST)
+        : sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': 'Basic realm="r"' }),
+    );
     expect((await app({ username: USER, password: PASSWORD }).getManifest('v1')).descriptor.digest).toBe(image.digest);
     expect(server.requests(MANIFEST_PATH).map((r) => r.headers.authorization)).toEqual([undefined, BASIC]);
   });
 
   it('wrong credentials: AccessDeniedError after one try, no password in the message', async () => {
-    server.route('*', /.*/, (_req, res) => sendError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="r"' }));
-    const err = await app({ username: USER, password: PASSWORD }).getManifest('v1').catch((e: unknown) => e);
+    server.route('*', /.*/, (_req, res) =>
+      sendError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="r"' }),
+    );
+    const err = await app({ username: USER, password: PASSWORD })
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect((err as AccessDeniedError).status).toBe(401);
     expect((err as Error).message).toMatch(/credentials were rejected/);
@@ -65,8 +76,12 @@ describe('Basic auth', () => {
   });
 
   it('no credentials for a Basic registry: AccessDeniedError that says credentials are needed', async () => {
-    server.route('*', /.*/, (_req, res) => sendError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="r"' }));
-    const err = await app().getManifest('v1').catch((e: unknown) => e);
+    server.route('*', /.*/, (_req, res) =>
+      sendError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="r"' }),
+    );
+    const err = await app()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect((err as Error).message).toMatch(/needs credentials/);
   });
@@ -78,9 +93,12 @@ describe('Basic auth', () => {
       res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
     };
     server.route('GET', '/token', (_req, res) => sendJson(res, 200, { token: 'anon-token', expires_in: 300 }));
-    server.route('GET', '/v2/', (req, res) => (req.headers.authorization === 'Bearer anon-token' ? sendJson(res, 200, {}) : challenge(res)));
+    server.route('GET', '/v2/', (req, res) =>
+      req.headers.authorization === 'Bearer anon-token' ? sendJson(res, 200, {}) : challenge(res),
+    );
     server.route('GET', MANIFEST_PATH, (req, res) =>
-      (req.headers.authorization === 'Bearer anon-token' ? sendBytes(res, image.manifest, OCI_MANIFEST) : challenge(res)));
+      req.headers.authorization === 'Bearer anon-token' ? sendBytes(res, image.manifest, OCI_MANIFEST) : challenge(res),
+    );
     expect((await app().getManifest('v1')).descriptor.digest).toBe(image.digest);
     expect(server.requests('/token')).toHaveLength(1);
   });

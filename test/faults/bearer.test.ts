@@ -36,8 +36,14 @@ const errors: unknown[] = [];
 
 /** Every secret of this file, and every token the server handed out. */
 function secrets(): string[] {
-  return [PASSWORD, IDENTITY_TOKEN, REGISTRY_TOKEN, Buffer.from(`${USER}:${PASSWORD}`).toString('base64'),
-    Buffer.from(`<token>:${IDENTITY_TOKEN}`).toString('base64'), ...issued.keys()];
+  return [
+    PASSWORD,
+    IDENTITY_TOKEN,
+    REGISTRY_TOKEN,
+    Buffer.from(`${USER}:${PASSWORD}`).toString('base64'),
+    Buffer.from(`<token>:${IDENTITY_TOKEN}`).toString('base64'),
+    ...issued.keys(),
+  ];
 }
 
 function challenge(extra = ''): string {
@@ -104,7 +110,10 @@ function client(auth?: AuthConfig): Client {
 }
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeDefined();
   errors.push(err);
   return err;
@@ -206,7 +215,8 @@ describe('getting a token', () => {
   it('a rejected registry token: AccessDeniedError after one request, without the token in it', async () => {
     tokenRegistry();
     server.route('*', '/v2/app/manifests/v1', (_req, res) =>
-      sendError(res, 401, 'UNAUTHORIZED', 'token expired', { 'www-authenticate': challenge(',error="invalid_token"') }));
+      sendError(res, 401, 'UNAUTHORIZED', 'token expired', { 'www-authenticate': challenge(',error="invalid_token"') }),
+    );
     const err = await failure(client({ registryToken: REGISTRY_TOKEN }).getManifest('v1'));
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect((err as AccessDeniedError).status).toBe(401);
@@ -269,7 +279,7 @@ describe('the token cache', () => {
     expect(tokenRequests()).toHaveLength(2);
   });
 
-  it('without expires_in the spec\'s 60 s apply', async () => {
+  it("without expires_in the spec's 60 s apply", async () => {
     tokenRegistry({});
     const realNow = Date.now.bind(Date);
     let offset = 0;
@@ -360,7 +370,8 @@ describe('insufficient_scope', () => {
   it('a registry that keeps refusing: one retry only, then AccessDeniedError', async () => {
     tokenRegistry({ expiresIn: 300 });
     server.route('*', '/v2/app/manifests/v1', (_req, res) =>
-      sendError(res, 401, 'DENIED', 'no', { 'www-authenticate': challenge(`,scope="${wider.join(' ')}",error="insufficient_scope"`) }));
+      sendError(res, 401, 'DENIED', 'no', { 'www-authenticate': challenge(`,scope="${wider.join(' ')}",error="insufficient_scope"`) }),
+    );
     const err = await failure(client().getManifest('v1'));
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect(server.requests('/v2/app/manifests/v1')).toHaveLength(2);

@@ -13,7 +13,13 @@
  * (and what it did not send, e.g. an Authorization header to another origin).
  */
 import { createHash } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -112,7 +118,9 @@ export class FaultServer {
 
   /** The logged requests whose path matches. */
   requests(path?: string | RegExp, method?: string): LoggedRequest[] {
-    return this.log.filter((r) => (path === undefined || matches(path, r.path)) && (method === undefined || r.method === method.toUpperCase()));
+    return this.log.filter(
+      (r) => (path === undefined || matches(path, r.path)) && (method === undefined || r.method === method.toUpperCase()),
+    );
   }
 
   /** Forgets routes and the log. */
@@ -170,7 +178,12 @@ export function sha256(bytes: Uint8Array | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number | string[]> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number | string[]> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -230,17 +243,24 @@ export interface TestImage {
 
 /** A small, valid OCI image (config + one layer of arbitrary bytes) built in memory. */
 export function makeImage(layerSize = 4096, seed = 1): TestImage {
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/bin'] }, rootfs: { type: 'layers', diff_ids: [] },
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Env: ['PATH=/usr/bin'] },
+      rootfs: { type: 'layers', diff_ids: [] },
+    }),
+  );
   const layer = Buffer.alloc(layerSize);
   for (let i = 0; i < layerSize; i++) layer[i] = (i * 31 + seed * 7) & 0xff;
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: OCI_CONFIG, size: config.length, digest: sha256(config) },
-    layers: [{ mediaType: OCI_LAYER, size: layer.length, digest: sha256(layer) }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, size: config.length, digest: sha256(config) },
+      layers: [{ mediaType: OCI_LAYER, size: layer.length, digest: sha256(layer) }],
+    }),
+  );
   return { config, layer, manifest, digest: sha256(manifest), configDigest: sha256(config), layerDigest: sha256(layer) };
 }
 

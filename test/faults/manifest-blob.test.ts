@@ -6,10 +6,25 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, RegistryError, type Client, type ClientOptions,
+  createClient,
+  DigestMismatchError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  RegistryError,
+  type Client,
+  type ClientOptions,
 } from '../../src-main/registry/index';
 import {
-  FaultServer, OCI_INDEX, OCI_MANIFEST, makeImage, openRegistry, readAll, recordingLogger, sendBytes, serveImage, sha256,
+  FaultServer,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  makeImage,
+  openRegistry,
+  readAll,
+  recordingLogger,
+  sendBytes,
+  serveImage,
+  sha256,
 } from './fault-server';
 
 let server: FaultServer;
@@ -47,7 +62,9 @@ function stallAfter(res: ServerResponse, sent: number, contentLength?: number): 
 describe('manifests', () => {
   it('malformed JSON: InvalidManifestError', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => sendBytes(res, '{"schemaVersion": 2, "config": {', OCI_MANIFEST));
-    const err = await app().getManifest('v1').catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidManifestError);
     expect((err as Error).message).toMatch(/not valid JSON/);
   });
@@ -60,7 +77,9 @@ describe('manifests', () => {
   it('5 MiB with Content-Length: refused at once, without waiting for the body', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => stallAfter(res, 1024 * 1024, 5 * 1024 * 1024));
     const start = Date.now();
-    const err = await app().getManifest('v1').catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidManifestError);
     expect((err as Error).message).toMatch(/larger than 4 MiB/);
     expect(Date.now() - start).toBeLessThan(2000);
@@ -69,7 +88,9 @@ describe('manifests', () => {
   it('5 MiB without Content-Length: refused once past 4 MiB, without waiting for the rest', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => stallAfter(res, 4 * 1024 * 1024 + 256 * 1024));
     const start = Date.now();
-    const err = await app().getManifest('v1').catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidManifestError);
     expect((err as Error).message).toMatch(/larger than 4 MiB/);
     expect(Date.now() - start).toBeLessThan(2000);
@@ -84,9 +105,19 @@ describe('manifests', () => {
   });
 
   it('schema 1: InvalidManifestError that says so', async () => {
-    const schema1 = JSON.stringify({ schemaVersion: 1, name: 'app', tag: 'v1', architecture: 'amd64', fsLayers: [], history: [], signatures: [] });
+    const schema1 = JSON.stringify({
+      schemaVersion: 1,
+      name: 'app',
+      tag: 'v1',
+      architecture: 'amd64',
+      fsLayers: [],
+      history: [],
+      signatures: [],
+    });
     server.route('GET', MANIFEST_PATH, (_req, res) => sendBytes(res, schema1, 'application/vnd.docker.distribution.manifest.v1+prettyjws'));
-    const err = await app().getManifest('v1').catch((e: unknown) => e);
+    const err = await app()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidManifestError);
     expect((err as Error).message).toMatch(/schema 1/);
     expect((err as Error).message).toContain('/app:v1');
@@ -96,8 +127,12 @@ describe('manifests', () => {
     serveImage(server, 'app', 'v1', image);
     await app().getManifest('v1');
     const accept = String(server.requests(MANIFEST_PATH)[0]!.headers.accept);
-    for (const type of [OCI_MANIFEST, OCI_INDEX, 'application/vnd.docker.distribution.manifest.v2+json',
-      'application/vnd.docker.distribution.manifest.list.v2+json']) {
+    for (const type of [
+      OCI_MANIFEST,
+      OCI_INDEX,
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+    ]) {
       expect(accept).toContain(type);
     }
   });
@@ -105,7 +140,9 @@ describe('manifests', () => {
   it('a digest reference whose bytes hash to something else: DigestMismatchError', async () => {
     const other = makeImage(100, 9);
     server.route('GET', `/v2/app/manifests/${image.digest}`, (_req, res) => sendBytes(res, other.manifest, OCI_MANIFEST));
-    const err = await app().getManifest(image.digest).catch((e: unknown) => e);
+    const err = await app()
+      .getManifest(image.digest)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DigestMismatchError);
     expect((err as DigestMismatchError).expected).toBe(image.digest);
     expect((err as DigestMismatchError).actual).toBe(other.digest);
@@ -114,7 +151,8 @@ describe('manifests', () => {
   it('a wrong Docker-Content-Digest on GET: the bytes win, and a warning is logged', async () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
     server.route('GET', MANIFEST_PATH, (_req, res) =>
-      sendBytes(res, image.manifest, OCI_MANIFEST, { digestHeader: false, headers: { 'docker-content-digest': wrong } }));
+      sendBytes(res, image.manifest, OCI_MANIFEST, { digestHeader: false, headers: { 'docker-content-digest': wrong } }),
+    );
     const log = recordingLogger();
     const result = await app({ logger: log.logger }).getManifest('v1');
     expect(result.descriptor.digest).toBe(image.digest);
@@ -148,16 +186,28 @@ describe('manifests', () => {
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] }));
     });
     server.route('GET', '/v2/app/tags/list', (_req, res) => sendBytes(res, JSON.stringify({ tags: ['other'] }), 'application/json'));
-    const err = await app().checkImageExists('v1').catch((e: unknown) => e);
+    const err = await app()
+      .checkImageExists('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageNotFoundError);
     expect((err as RegistryError).codes).toEqual(['MANIFEST_UNKNOWN']);
   });
 
   it('an index entry whose manifest is not the size the index says: DigestMismatchError', async () => {
-    const index = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: OCI_INDEX,
-      manifests: [{ mediaType: OCI_MANIFEST, size: image.manifest.length + 1, digest: image.digest, platform: { os: 'linux', architecture: 'amd64' } }],
-    }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          {
+            mediaType: OCI_MANIFEST,
+            size: image.manifest.length + 1,
+            digest: image.digest,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+        ],
+      }),
+    );
     serveImage(server, 'app', 'unused', image);
     server.route('GET', MANIFEST_PATH, (_req, res) => sendBytes(res, index, OCI_INDEX));
     await expect(app().getImage('v1')).rejects.toBeInstanceOf(DigestMismatchError);
@@ -165,15 +215,28 @@ describe('manifests', () => {
 
   it('getImage on an index takes linux/amd64 by default and never an attestation', async () => {
     const arm = makeImage(100, 5);
-    const index = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: OCI_INDEX,
-      manifests: [
-        { mediaType: OCI_MANIFEST, size: arm.manifest.length, digest: arm.digest, platform: { os: 'linux', architecture: 'amd64' },
-          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
-        { mediaType: OCI_MANIFEST, size: arm.manifest.length, digest: arm.digest, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        { mediaType: OCI_MANIFEST, size: image.manifest.length, digest: image.digest, platform: { os: 'linux', architecture: 'amd64' } },
-      ],
-    }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          {
+            mediaType: OCI_MANIFEST,
+            size: arm.manifest.length,
+            digest: arm.digest,
+            platform: { os: 'linux', architecture: 'amd64' },
+            annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            size: arm.manifest.length,
+            digest: arm.digest,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
+          { mediaType: OCI_MANIFEST, size: image.manifest.length, digest: image.digest, platform: { os: 'linux', architecture: 'amd64' } },
+        ],
+      }),
+    );
     serveImage(server, 'app', 'unused', image);
     serveImage(server, 'app', 'unused-arm', arm);
     server.route('GET', MANIFEST_PATH, (_req, res) => sendBytes(res, index, OCI_INDEX));
@@ -223,7 +286,9 @@ describe('blobs', () => {
   it.each([-1, +10])('Content-Length off by %i from the descriptor: DigestMismatchError before streaming', async (delta) => {
     const body = delta < 0 ? image.layer.subarray(0, image.layer.length + delta) : Buffer.concat([image.layer, Buffer.alloc(delta)]);
     server.route('GET', LAYER_PATH, (_req, res) => sendBytes(res, body, 'application/octet-stream'));
-    const err = await app().openBlob(layerDescriptor).catch((e: unknown) => e);
+    const err = await app()
+      .openBlob(layerDescriptor)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DigestMismatchError);
     expect((err as Error).message).toMatch(new RegExp(`${body.length} bytes on the registry, but the manifest says ${image.layer.length}`));
   });
@@ -253,7 +318,9 @@ describe('blobs', () => {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] }));
     });
-    const err = await app().openBlob(layerDescriptor).catch((e: unknown) => e);
+    const err = await app()
+      .openBlob(layerDescriptor)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).status).toBe(404);
     expect((err as RegistryError).codes).toEqual(['BLOB_UNKNOWN']);

@@ -6,7 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AccessDeniedError, CatalogNotSupportedError, createClient, RegistryError, type Client, type ClientOptions,
+  AccessDeniedError,
+  CatalogNotSupportedError,
+  createClient,
+  RegistryError,
+  type Client,
+  type ClientOptions,
 } from '../../src-main/registry/index';
 import { FaultServer, openRegistry, sendError, sendJson, type RouteContext } from './fault-server';
 
@@ -52,8 +57,12 @@ function distributionPages(all: string[], key: 'tags' | 'repositories', extra: R
 
 describe('tag list pagination', () => {
   it('a Link to itself is a RegistryError, not a hang', async () => {
-    server.route('GET', TAGS, (_req, res, { request }) => sendJson(res, 200, { name: 'app', tags: ['a', 'b'] }, { link: `<${request.url}>; rel="next"` }));
-    const err = await app().listTags().catch((e: unknown) => e);
+    server.route('GET', TAGS, (_req, res, { request }) =>
+      sendJson(res, 200, { name: 'app', tags: ['a', 'b'] }, { link: `<${request.url}>; rel="next"` }),
+    );
+    const err = await app()
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/loops/);
     expect(server.requests(TAGS)).toHaveLength(1);
@@ -66,7 +75,9 @@ describe('tag list pagination', () => {
       const next = { 1: '2', 2: '3', 3: '2' }[page]!;
       sendJson(res, 200, { tags: [`t${page}`] }, { link: `<${TAGS}?page=${next}>; rel="next"` });
     });
-    const err = await app().listTags().catch((e: unknown) => e);
+    const err = await app()
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/loops/);
     expect(server.requests(TAGS)).toHaveLength(3);
@@ -84,7 +95,9 @@ describe('tag list pagination', () => {
   });
 
   it('fresh URLs that keep answering the same tags stop after one repeat', async () => {
-    server.route('GET', TAGS, (_req, res, { hit }) => sendJson(res, 200, { tags: ['a', 'b'] }, { link: `<${TAGS}?cursor=${hit}>; rel="next"` }));
+    server.route('GET', TAGS, (_req, res, { hit }) =>
+      sendJson(res, 200, { tags: ['a', 'b'] }, { link: `<${TAGS}?cursor=${hit}>; rel="next"` }),
+    );
     expect(await app().listTags()).toEqual(['a', 'b']);
     expect(server.requests(TAGS)).toHaveLength(2);
   });
@@ -95,7 +108,9 @@ describe('tag list pagination', () => {
       page++;
       sendJson(res, 200, { name: 'app', tags: [] }, { link: `<${request.path}?n=1000&cursor=${page}>; rel="next"` });
     });
-    const err = await app().listTags().catch((e: unknown) => e);
+    const err = await app()
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/empty pages in a row/);
     expect(server.requests(TAGS)).toHaveLength(10);
@@ -106,13 +121,15 @@ describe('tag list pagination', () => {
     others.push(other);
     other.route('GET', TAGS, (_req, res) => sendJson(res, 200, { tags: ['stolen'] }));
     server.route('GET', TAGS, (_req, res) => sendJson(res, 200, { tags: ['a'] }, { link: `<${other.origin}${TAGS}?last=a>; rel="next"` }));
-    const err = await app().listTags().catch((e: unknown) => e);
+    const err = await app()
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/another host/);
     expect(other.log).toHaveLength(0);
   });
 
-  it('follows the Link as given, with the registry\'s own cursor', async () => {
+  it("follows the Link as given, with the registry's own cursor", async () => {
     server.route('GET', TAGS, (_req, res, { request }) => {
       if (request.query.get('next_page') === 'opaque==') sendJson(res, 200, { tags: ['c'] });
       else sendJson(res, 200, { tags: ['a', 'b'] }, { link: `<${server.origin}${TAGS}?next_page=opaque%3D%3D>; rel="next"` });
@@ -148,7 +165,8 @@ describe('tag list pagination', () => {
   it('junk in a tag list is dropped: null, numbers, objects, digests, empty and invalid strings', async () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     server.route('GET', TAGS, (_req, res) =>
-      sendJson(res, 200, { name: 'app', tags: ['v1', null, 42, { tag: 'x' }, digest, '', '.bad', 'has space', 'latest', ['v9'], true] }));
+      sendJson(res, 200, { name: 'app', tags: ['v1', null, 42, { tag: 'x' }, digest, '', '.bad', 'has space', 'latest', ['v9'], true] }),
+    );
     expect(await app().listTags()).toEqual(['latest', 'v1']); // a list that came whole is sorted
   });
 
@@ -169,7 +187,9 @@ describe('tag list pagination', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>proxy login</html>');
     });
-    const err = await app().listTags().catch((e: unknown) => e);
+    const err = await app()
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/other than JSON/);
   });
@@ -192,8 +212,11 @@ describe('catalog pagination', () => {
 
   it('a catalog Link loop is a RegistryError, not a CatalogNotSupportedError', async () => {
     server.route('GET', '/v2/_catalog', (_req, res, { request }) =>
-      sendJson(res, 200, { repositories: ['a'] }, { link: `<${request.url}>; rel="next"` }));
-    const err = await root().listRepositories().catch((e: unknown) => e);
+      sendJson(res, 200, { repositories: ['a'] }, { link: `<${request.url}>; rel="next"` }),
+    );
+    const err = await root()
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect(err).not.toBeInstanceOf(CatalogNotSupportedError);
     expect((err as Error).message).toMatch(/loops/);
@@ -210,7 +233,9 @@ describe('catalog pagination', () => {
 describe('catalog not offered', () => {
   it.each([401, 403, 404])('anonymous: %i means CatalogNotSupportedError', async (status) => {
     server.route('GET', '/v2/_catalog', (_req, res) => sendError(res, status, status === 404 ? 'NOT_FOUND' : 'UNAUTHORIZED', 'no catalog'));
-    const err = await root().listRepositories().catch((e: unknown) => e);
+    const err = await root()
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogNotSupportedError);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).status).toBe(status);
@@ -225,8 +250,13 @@ describe('catalog not offered', () => {
       else sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': challenge });
     });
     server.route('GET', '/v2/_catalog', (_req, res) =>
-      sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': `${challenge},scope="registry:catalog:*",error="insufficient_scope"` }));
-    const err = await root().listRepositories().catch((e: unknown) => e);
+      sendError(res, 401, 'UNAUTHORIZED', 'x', {
+        'www-authenticate': `${challenge},scope="registry:catalog:*",error="insufficient_scope"`,
+      }),
+    );
+    const err = await root()
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogNotSupportedError);
     expect(server.requests('/token')[0]!.query.getAll('scope')).toEqual(['registry:catalog:*']);
   });
@@ -246,7 +276,9 @@ describe('catalog not offered', () => {
 
   it('basic credentials that /v2/ rejects: AccessDeniedError, not "not supported"', async () => {
     basicRegistry(403);
-    const err = await root({ auth: { username: 'alice', password: 'wrong-pw-1c9e' } }).listRepositories().catch((e: unknown) => e);
+    const err = await root({ auth: { username: 'alice', password: 'wrong-pw-1c9e' } })
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect(err).not.toBeInstanceOf(CatalogNotSupportedError);
     expect((err as Error).message).toMatch(/rejected the credentials/);
@@ -255,13 +287,17 @@ describe('catalog not offered', () => {
 
   it.each([401, 403, 404])('basic credentials /v2/ accepts, catalog %i: CatalogNotSupportedError', async (status) => {
     basicRegistry(status);
-    const err = await root({ auth: { username: 'alice', password: 'right' } }).listRepositories().catch((e: unknown) => e);
+    const err = await root({ auth: { username: 'alice', password: 'right' } })
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogNotSupportedError);
   });
 
   it('a 500 on the catalog stays a plain RegistryError', async () => {
     server.route('GET', '/v2/_catalog', (_req, res) => sendError(res, 500, 'INTERNAL', 'boom'));
-    const err = await root({ maxRetries: 0 }).listRepositories().catch((e: unknown) => e);
+    const err = await root({ maxRetries: 0 })
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect(err).not.toBeInstanceOf(CatalogNotSupportedError);
     expect((err as RegistryError).status).toBe(500);

@@ -10,7 +10,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, createClient, RegistryError, type Client, type ClientOptions } from '../../src-main/registry/index';
 import {
-  FaultServer, OCI_MANIFEST, makeImage, readAll, recordingLogger, sendBytes, sendError, sendJson, serveImage, type TestImage,
+  FaultServer,
+  OCI_MANIFEST,
+  makeImage,
+  readAll,
+  recordingLogger,
+  sendBytes,
+  sendError,
+  sendJson,
+  serveImage,
+  type TestImage,
 } from './fault-server';
 
 const USER = 'alice';
@@ -58,7 +67,11 @@ function redirectBlobs(registry: FaultServer, store: FaultServer, authorized: (r
   });
 }
 
-function guard(authorized: (req: IncomingMessage) => boolean, challenge: string, next: (req: IncomingMessage, res: ServerResponse) => void) {
+function guard(
+  authorized: (req: IncomingMessage) => boolean,
+  challenge: string,
+  next: (req: IncomingMessage, res: ServerResponse) => void,
+) {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!authorized(req)) sendError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': challenge });
     else next(req, res);
@@ -81,13 +94,24 @@ describe('redirects to another origin', () => {
     const store = await start();
     const challenge = 'Basic realm="x"';
     const ok = (req: IncomingMessage) => req.headers.authorization === BASIC;
-    registry.route('GET', '/v2/', guard(ok, challenge, (_req, res) => sendJson(res, 200, {})));
-    registry.route('*', '/v2/app/manifests/v1', guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)));
+    registry.route(
+      'GET',
+      '/v2/',
+      guard(ok, challenge, (_req, res) => sendJson(res, 200, {})),
+    );
+    registry.route(
+      '*',
+      '/v2/app/manifests/v1',
+      guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)),
+    );
     redirectBlobs(registry, store, ok, challenge);
     blobStore(store, image);
     const log = recordingLogger();
 
-    await pullEverything(client(registry.host, { insecure: true, auth: { username: USER, password: PASSWORD }, logger: log.logger }), image);
+    await pullEverything(
+      client(registry.host, { insecure: true, auth: { username: USER, password: PASSWORD }, logger: log.logger }),
+      image,
+    );
 
     expect(store.log.length).toBe(2); // config and layer
     for (const r of store.log) expect(r.headers.authorization).toBeUndefined();
@@ -106,8 +130,16 @@ describe('redirects to another origin', () => {
     const challenge = `Bearer realm="${registry.origin}/token",service="fault-registry"`;
     const ok = (req: IncomingMessage) => req.headers.authorization === `Bearer ${TOKEN}`;
     registry.route('GET', '/token', (_req, res) => sendJson(res, 200, { token: TOKEN, expires_in: 300 }));
-    registry.route('GET', '/v2/', guard(ok, challenge, (_req, res) => sendJson(res, 200, {})));
-    registry.route('*', '/v2/app/manifests/v1', guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)));
+    registry.route(
+      'GET',
+      '/v2/',
+      guard(ok, challenge, (_req, res) => sendJson(res, 200, {})),
+    );
+    registry.route(
+      '*',
+      '/v2/app/manifests/v1',
+      guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)),
+    );
     redirectBlobs(registry, store, ok, challenge);
     blobStore(store, image);
 
@@ -143,13 +175,27 @@ describe('redirects to another origin', () => {
     const registry = await start();
     const challenge = 'Basic realm="x"';
     const ok = (req: IncomingMessage) => req.headers.authorization === BASIC;
-    registry.route('GET', '/v2/', guard(ok, challenge, (_req, res) => sendJson(res, 200, {})));
-    registry.route('GET', '/v2/app/manifests/v1', guard(ok, challenge, (_req, res) => {
-      res.writeHead(302, { location: `/v2/app/manifests/${image.digest}` });
-      res.end();
-    }));
-    registry.route('GET', `/v2/app/manifests/${image.digest}`, guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)));
-    const result = await client(registry.host, { insecure: true, auth: { username: USER, password: PASSWORD } }).withSegment('app').getManifest('v1');
+    registry.route(
+      'GET',
+      '/v2/',
+      guard(ok, challenge, (_req, res) => sendJson(res, 200, {})),
+    );
+    registry.route(
+      'GET',
+      '/v2/app/manifests/v1',
+      guard(ok, challenge, (_req, res) => {
+        res.writeHead(302, { location: `/v2/app/manifests/${image.digest}` });
+        res.end();
+      }),
+    );
+    registry.route(
+      'GET',
+      `/v2/app/manifests/${image.digest}`,
+      guard(ok, challenge, (_req, res) => sendBytes(res, image.manifest, OCI_MANIFEST)),
+    );
+    const result = await client(registry.host, { insecure: true, auth: { username: USER, password: PASSWORD } })
+      .withSegment('app')
+      .getManifest('v1');
     expect(result.descriptor.digest).toBe(image.digest);
     expect(registry.requests(`/v2/app/manifests/${image.digest}`)[0]?.headers.authorization).toBe(BASIC);
   });
@@ -161,7 +207,10 @@ describe('redirects to another origin', () => {
       res.writeHead(302, { location: '/v2/app/manifests/v1' });
       res.end();
     });
-    const err = await client(registry.host, { insecure: true }).withSegment('app').getManifest('v1').catch((e: unknown) => e);
+    const err = await client(registry.host, { insecure: true })
+      .withSegment('app')
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/Too many redirects/);
     expect(registry.requests('/v2/app/manifests/v1').length).toBeLessThanOrEqual(12);
@@ -176,10 +225,27 @@ describe('TLS', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'lading-faults-tls-'));
     const make = (name: string) => {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`),
-      ], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, `${name}.key`),
+          '-out',
+          join(dir, `${name}.crt`),
+        ],
+        { stdio: 'ignore' },
+      );
       return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.crt`), 'utf8') };
     };
     tls = make('server');
@@ -207,7 +273,10 @@ describe('TLS', () => {
   it('an unknown CA is rejected with a ConnectionError that mentions the certificate', async () => {
     const registry = await tlsRegistry(makeImage());
     for (const options of [{}, { ca: otherCa }] as ClientOptions[]) {
-      const err = await client(registry.host, options).withSegment('app').getManifest('v1').catch((e: unknown) => e);
+      const err = await client(registry.host, options)
+        .withSegment('app')
+        .getManifest('v1')
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConnectionError);
       expect((err as Error).message).toMatch(/certificate/i);
       expect((err as Error).message).toMatch(/skip TLS verify|CA/);
@@ -244,9 +313,12 @@ describe('TLS', () => {
     const realm = await start();
     realm.route('GET', '/token', (_req, res) => sendJson(res, 200, { token: 'x' }));
     registry.route('GET', '/v2/', (_req, res) =>
-      sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': `Bearer realm="${realm.origin}/token",service="svc"` }));
+      sendError(res, 401, 'UNAUTHORIZED', 'x', { 'www-authenticate': `Bearer realm="${realm.origin}/token",service="svc"` }),
+    );
     const err = await client(registry.host, { ca: tls.cert, auth: { username: USER, password: PASSWORD } })
-      .withSegment('app').getManifest('v1').catch((e: unknown) => e);
+      .withSegment('app')
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/plain HTTP/);
     expect(realm.log).toHaveLength(0);
@@ -254,7 +326,10 @@ describe('TLS', () => {
 
   it('speaking https to a plain-HTTP registry suggests plain HTTP', async () => {
     const plain = await start();
-    const err = await client(plain.host, {}).withSegment('app').getManifest('v1').catch((e: unknown) => e);
+    const err = await client(plain.host, {})
+      .withSegment('app')
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as Error).message).toMatch(/plain HTTP/);
   });

@@ -14,8 +14,16 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
-  InvalidManifestError, ReferrersLimitError, RegistryError, createClient, readAttachment, verifyCosignSignature,
-  type Client, type ClientOptions, type Descriptor, type InTotoPart,
+  InvalidManifestError,
+  ReferrersLimitError,
+  RegistryError,
+  createClient,
+  readAttachment,
+  verifyCosignSignature,
+  type Client,
+  type ClientOptions,
+  type Descriptor,
+  type InTotoPart,
 } from '../../src-main/registry/index';
 import { dssePae, sign } from '../harness/signing.js';
 import { FaultServer, OCI_INDEX, OCI_MANIFEST, openRegistry, sendBytes, sendError, sendJson, sha256 } from './fault-server';
@@ -51,8 +59,14 @@ function entry(seed: string, artifactType: string, annotations?: Record<string, 
 
 const notation = entry('notation', 'application/vnd.cncf.notary.signature');
 const spdx = entry('spdx', 'application/spdx+json');
-const provenanceBundle = entry('bundle-provenance', BUNDLE, { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' });
-const signatureBundle = entry('bundle-sign', BUNDLE, { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' });
+const provenanceBundle = entry('bundle-provenance', BUNDLE, {
+  'dev.sigstore.bundle.content': 'dsse-envelope',
+  'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1',
+});
+const signatureBundle = entry('bundle-sign', BUNDLE, {
+  'dev.sigstore.bundle.content': 'dsse-envelope',
+  'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1',
+});
 const harborSbom = entry('harbor', 'application/vnd.goharbor.harbor.sbom.v1');
 const inTotoSbom = entry('in-toto', 'application/vnd.in-toto+json', { 'in-toto.io/predicate-type': 'https://cyclonedx.org/bom' });
 const unknown = entry('unknown', 'application/vnd.example.thing');
@@ -99,12 +113,20 @@ function serveTagSchema(manifests: Descriptor[]): void {
 
 describe('listing through the Referrers API (stand-in: distribution 2.8 has none)', () => {
   it('follows Link through every page; each referrer once, its kind from its artifact type and annotations', async () => {
-    serveReferrers([[notation, spdx], [provenanceBundle, signatureBundle], [harborSbom, inTotoSbom, unknown]]);
+    serveReferrers([
+      [notation, spdx],
+      [provenanceBundle, signatureBundle],
+      [harborSbom, inTotoSbom, unknown],
+    ]);
     const found = await app().listReferrers(SUBJECT);
     expect(found.map((r) => [r.descriptor.digest, r.kind, r.source])).toEqual([
-      [notation.digest, 'signature', 'api'], [spdx.digest, 'sbom', 'api'],
-      [provenanceBundle.digest, 'attestation', 'api'], [signatureBundle.digest, 'signature', 'api'],
-      [harborSbom.digest, 'sbom', 'api'], [inTotoSbom.digest, 'sbom', 'api'], [unknown.digest, 'other', 'api'],
+      [notation.digest, 'signature', 'api'],
+      [spdx.digest, 'sbom', 'api'],
+      [provenanceBundle.digest, 'attestation', 'api'],
+      [signatureBundle.digest, 'signature', 'api'],
+      [harborSbom.digest, 'sbom', 'api'],
+      [inTotoSbom.digest, 'sbom', 'api'],
+      [unknown.digest, 'other', 'api'],
     ]);
     expect(found[2]!.descriptor.annotations?.['dev.sigstore.bundle.predicateType']).toBe('https://slsa.dev/provenance/v1');
     expect(found.every((r) => r.describes === SUBJECT)).toBe(true);
@@ -117,7 +139,13 @@ describe('listing through the Referrers API (stand-in: distribution 2.8 has none
     ['ignores the filter and says nothing: filtered here', 'ignored'],
     ['says it filtered but did not: filtered here all the same', 'claimed-only'],
   ] as const)('artifactType, when the registry %s', async (_what, filter) => {
-    serveReferrers([[notation, spdx], [harborSbom, { ...spdx, digest: sha256('spdx-2') }]], { filter });
+    serveReferrers(
+      [
+        [notation, spdx],
+        [harborSbom, { ...spdx, digest: sha256('spdx-2') }],
+      ],
+      { filter },
+    );
     const found = await app().listReferrers(SUBJECT, { artifactType: 'application/spdx+json' });
     expect(found.map((r) => r.descriptor.digest)).toEqual([spdx.digest, sha256('spdx-2')]);
     expect(server.requests(REFERRERS).map((r) => r.query.get('artifactType'))).toEqual(['application/spdx+json', 'application/spdx+json']);
@@ -128,7 +156,8 @@ describe('listing through the Referrers API (stand-in: distribution 2.8 has none
     serveTagSchema([spdx]);
     const found = await app().listReferrers(SUBJECT);
     expect(found.map((r) => [r.descriptor.digest, r.source, r.sources])).toEqual([
-      [spdx.digest, 'api', ['api', 'tag-schema']], [notation.digest, 'api', ['api']],
+      [spdx.digest, 'api', ['api', 'tag-schema']],
+      [notation.digest, 'api', ['api']],
     ]);
   });
 });
@@ -172,21 +201,31 @@ describe('telling "no Referrers API" apart, as real registries answer', () => {
 
   it('a 500 is an error, not "no API"', async () => {
     server.route('GET', REFERRERS, (_req, res) => sendError(res, 500, 'UNKNOWN', 'database is down'));
-    const err = await app().listReferrers(SUBJECT).catch((e: unknown) => e);
+    const err = await app()
+      .listReferrers(SUBJECT)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).status).toBe(500);
   });
 
   it('a tag-schema tag that resolves to the subject itself (GitLab) is not a list of referrers', async () => {
     const attestation = {
-      mediaType: OCI_MANIFEST, digest: sha256('attestation'), size: 400,
+      mediaType: OCI_MANIFEST,
+      digest: sha256('attestation'),
+      size: 400,
       platform: { os: 'unknown', architecture: 'unknown' },
       annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': sha256('amd64 image') },
     };
-    const index = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: OCI_INDEX,
-      manifests: [{ mediaType: OCI_MANIFEST, digest: sha256('amd64 image'), size: 300, platform: { os: 'linux', architecture: 'amd64' } }, attestation],
-    }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          { mediaType: OCI_MANIFEST, digest: sha256('amd64 image'), size: 300, platform: { os: 'linux', architecture: 'amd64' } },
+          attestation,
+        ],
+      }),
+    );
     const digest = sha256(index);
     // GitLab resolves `sha256-<hex>` to the manifest `sha256:<hex>`.
     serveManifest(index, OCI_INDEX, [digest.replace(':', '-')]);
@@ -201,9 +240,13 @@ describe('a broken Referrers API is a clear error', () => {
 
   it('an index that is not JSON', async () => {
     answer('{"schemaVersion": 2, "manifests": [');
-    const err = await app().listReferrers(SUBJECT).catch((e: unknown) => e);
+    const err = await app()
+      .listReferrers(SUBJECT)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidManifestError);
-    expect((err as Error).message).toMatch(new RegExp(`^The Referrers API of ${server.host}/app answered for ${SUBJECT} with something that is not JSON`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`^The Referrers API of ${server.host}/app answered for ${SUBJECT} with something that is not JSON`),
+    );
   });
 
   it('JSON that is not an index, and an entry without a valid digest', async () => {
@@ -216,16 +259,20 @@ describe('a broken Referrers API is a clear error', () => {
   });
 
   it('a later page that is not an index', async () => {
-    server.route('GET', REFERRERS, (_req, res, { hit }) => (hit === 1
-      ? sendJson(res, 200, referrersIndex([spdx]), { 'content-type': OCI_INDEX, link: `<${REFERRERS}?page=2>; rel="next"` })
-      : sendBytes(res, '<html></html>', 'text/html')));
+    server.route('GET', REFERRERS, (_req, res, { hit }) =>
+      hit === 1
+        ? sendJson(res, 200, referrersIndex([spdx]), { 'content-type': OCI_INDEX, link: `<${REFERRERS}?page=2>; rel="next"` })
+        : sendBytes(res, '<html></html>', 'text/html'),
+    );
     await expect(app().listReferrers(SUBJECT)).rejects.toThrow(/answered a later page .* with text\/html, not an OCI index/);
   });
 
   it('more referrers than the bound: a ReferrersLimitError naming it, after reading only what it took', async () => {
     const many = (page: number) => Array.from({ length: 4000 }, (_, i) => entry(`${page}-${i}`, 'application/spdx+json'));
     serveReferrers([many(0), many(1), many(2), many(3), many(4)]);
-    const err = await app().listReferrers(SUBJECT).catch((e: unknown) => e);
+    const err = await app()
+      .listReferrers(SUBJECT)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReferrersLimitError);
     expect((err as ReferrersLimitError).limit).toBe(10_000);
     expect((err as Error).message).toMatch(/lists more than 10000 referrers/);
@@ -234,12 +281,17 @@ describe('a broken Referrers API is a clear error', () => {
 
   it('pages that loop, or lead to another host, are refused', async () => {
     server.route('GET', REFERRERS, (_req, res, { request }) =>
-      sendJson(res, 200, referrersIndex([spdx]), { 'content-type': OCI_INDEX, link: `<${request.url}>; rel="next"` }));
+      sendJson(res, 200, referrersIndex([spdx]), { 'content-type': OCI_INDEX, link: `<${request.url}>; rel="next"` }),
+    );
     await expect(app().listReferrers(SUBJECT)).rejects.toThrow(/pagination loops/);
     server.reset();
     openRegistry(server);
     server.route('GET', REFERRERS, (_req, res) =>
-      sendJson(res, 200, referrersIndex([spdx]), { 'content-type': OCI_INDEX, link: '<http://elsewhere.example/v2/app/referrers/x>; rel="next"' }));
+      sendJson(res, 200, referrersIndex([spdx]), {
+        'content-type': OCI_INDEX,
+        link: '<http://elsewhere.example/v2/app/referrers/x>; rel="next"',
+      }),
+    );
     await expect(app().listReferrers(SUBJECT)).rejects.toThrow(/next page on another host/);
   });
 });
@@ -247,38 +299,61 @@ describe('a broken Referrers API is a clear error', () => {
 describe("cosign 3's sigstore bundles, listed by the API", () => {
   /** A bundle as cosign 3 writes it for `cosign sign`: an in-toto statement about SUBJECT in a DSSE envelope. */
   async function serveSignatureBundle(keyPath: string, publicPem: string, material: object, subject = SUBJECT): Promise<Descriptor> {
-    const statement = Buffer.from(JSON.stringify({
-      _type: 'https://in-toto.io/Statement/v1',
-      subject: [{ name: 'app', digest: { sha256: subject.slice(7) } }],
-      predicateType: 'https://sigstore.dev/cosign/sign/v1',
-      predicate: {},
-    }));
+    const statement = Buffer.from(
+      JSON.stringify({
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: 'app', digest: { sha256: subject.slice(7) } }],
+        predicateType: 'https://sigstore.dev/cosign/sign/v1',
+        predicate: {},
+      }),
+    );
     const sig = await sign({ keyPath, publicPem }, dssePae('application/vnd.in-toto+json', statement));
-    const bundle = serveBlob(Buffer.from(JSON.stringify({
-      mediaType: BUNDLE,
-      verificationMaterial: { ...material, tlogEntries: [] },
-      dsseEnvelope: { payload: statement.toString('base64'), payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: sig.toString('base64'), keyid: '' }] },
-    })));
+    const bundle = serveBlob(
+      Buffer.from(
+        JSON.stringify({
+          mediaType: BUNDLE,
+          verificationMaterial: { ...material, tlogEntries: [] },
+          dsseEnvelope: {
+            payload: statement.toString('base64'),
+            payloadType: 'application/vnd.in-toto+json',
+            signatures: [{ sig: sig.toString('base64'), keyid: '' }],
+          },
+        }),
+      ),
+    );
     const empty = serveBlob(Buffer.from('{}'));
-    const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' };
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: BUNDLE,
-      config: { ...empty, mediaType: 'application/vnd.oci.empty.v1+json' },
-      layers: [{ ...bundle, mediaType: BUNDLE }],
-      subject: { mediaType: OCI_MANIFEST, digest: SUBJECT, size: 500 },
-      annotations,
-    }));
+    const annotations = {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1',
+    };
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: BUNDLE,
+        config: { ...empty, mediaType: 'application/vnd.oci.empty.v1+json' },
+        layers: [{ ...bundle, mediaType: BUNDLE }],
+        subject: { mediaType: OCI_MANIFEST, digest: SUBJECT, size: 500 },
+        annotations,
+      }),
+    );
     const digest = serveManifest(manifest, OCI_MANIFEST);
     return { mediaType: OCI_MANIFEST, digest, size: manifest.length, artifactType: BUNDLE, annotations };
   }
 
   it('a key-signed bundle verifies over the DSSE encoding; one about another image says so', async () => {
     const good = await serveSignatureBundle(fx.privateKeyPaths.ecdsa, fx.keys.ecdsa, { publicKey: { hint: 'lading-ecdsa' } });
-    const other = await serveSignatureBundle(fx.privateKeyPaths.ecdsa, fx.keys.ecdsa, { publicKey: { hint: 'lading-ecdsa' } }, sha256('another image'));
+    const other = await serveSignatureBundle(
+      fx.privateKeyPaths.ecdsa,
+      fx.keys.ecdsa,
+      { publicKey: { hint: 'lading-ecdsa' } },
+      sha256('another image'),
+    );
     serveReferrers([[good, other]]);
     const checks = await verifyCosignSignature(app(), SUBJECT, { publicKey: fx.keys.ecdsa });
     expect(checks.map((c) => [c.referrer.descriptor.digest, c.verified, c.signatureValid, c.digestMatches])).toEqual([
-      [good.digest, true, true, true], [other.digest, false, true, false],
+      [good.digest, true, true, true],
+      [other.digest, false, true, false],
     ]);
     expect(checks[1]!.reason).toContain(`its payload names ${sha256('another image')}`);
     const wrong = await verifyCosignSignature(app(), SUBJECT, { publicKey: fx.keys.rsa });
@@ -286,7 +361,11 @@ describe("cosign 3's sigstore bundles, listed by the API", () => {
 
     const [referrer] = await app().listReferrers(SUBJECT);
     const { parts } = await readAttachment(app(), referrer!);
-    expect(parts[0]).toMatchObject({ type: 'in-toto', signer: { publicKeyHint: 'lading-ecdsa' }, statement: { predicateType: 'https://sigstore.dev/cosign/sign/v1' } });
+    expect(parts[0]).toMatchObject({
+      type: 'in-toto',
+      signer: { publicKeyHint: 'lading-ecdsa' },
+      statement: { predicateType: 'https://sigstore.dev/cosign/sign/v1' },
+    });
   });
 
   it('a keyless bundle: the certificate says who, it matches the signature, and that is all Lading claims', async () => {
@@ -295,7 +374,9 @@ describe("cosign 3's sigstore bundles, listed by the API", () => {
     serveReferrers([[bundle]]);
     const [check] = await verifyCosignSignature(app(), SUBJECT, { publicKey: fx.keys.ecdsa });
     expect(check).toMatchObject({
-      verified: false, signatureValid: false, digestMatches: true,
+      verified: false,
+      signatureValid: false,
+      digestMatches: true,
       keyless: { signatureMatchesCertificate: true, certificate: { identity: fx.keyless.identity, oidcIssuer: fx.keyless.issuer } },
     });
     const [referrer] = await app().listReferrers(SUBJECT);

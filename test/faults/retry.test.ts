@@ -57,7 +57,9 @@ describe('retries', () => {
 
   it('a 500 that never heals: RegistryError with status 500 after the configured retries', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => sendError(res, 500, 'INTERNAL', 'broken'));
-    const err = await client({ maxRetries: 2 }).getManifest('v1').catch((e: unknown) => e);
+    const err = await client({ maxRetries: 2 })
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).status).toBe(500);
     expect((err as RegistryError).codes).toEqual(['INTERNAL']);
@@ -67,14 +69,18 @@ describe('retries', () => {
 
   it('maxRetries: 0 means one try', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => sendError(res, 503, 'UNAVAILABLE', 'x'));
-    const err = await client({ maxRetries: 0 }).getManifest('v1').catch((e: unknown) => e);
+    const err = await client({ maxRetries: 0 })
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect((err as RegistryError).status).toBe(503);
     expect(server.requests(MANIFEST_PATH)).toHaveLength(1);
   });
 
   it('a 4xx other than 408/429 is not retried', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => sendError(res, 400, 'MANIFEST_INVALID', 'bad'));
-    const err = await client().getManifest('v1').catch((e: unknown) => e);
+    const err = await client()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect((err as RegistryError).status).toBe(400);
     expect(server.requests(MANIFEST_PATH)).toHaveLength(1);
   });
@@ -91,7 +97,9 @@ describe('retries', () => {
   it('Retry-After: 3600 fails at once, saying it is rate-limited', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) => sendError(res, 429, 'TOOMANYREQUESTS', 'pull rate limit', { 'retry-after': '3600' }));
     const start = Date.now();
-    const err = await client().getManifest('v1').catch((e: unknown) => e);
+    const err = await client()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(Date.now() - start).toBeLessThan(1000);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).status).toBe(429);
@@ -102,9 +110,12 @@ describe('retries', () => {
 
   it('a 429 with a Retry-After date an hour ahead fails at once too', async () => {
     server.route('GET', MANIFEST_PATH, (_req, res) =>
-      sendError(res, 429, 'TOOMANYREQUESTS', 'x', { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }));
+      sendError(res, 429, 'TOOMANYREQUESTS', 'x', { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }),
+    );
     const start = Date.now();
-    const err = await client().getManifest('v1').catch((e: unknown) => e);
+    const err = await client()
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(Date.now() - start).toBeLessThan(1000);
     expect((err as Error).message).toMatch(/rate-limit/);
     expect(server.requests(MANIFEST_PATH)).toHaveLength(1);

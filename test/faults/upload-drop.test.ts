@@ -71,7 +71,9 @@ describe('a connection dropped during an upload', () => {
   it('starts the upload again from a fresh stream, and the push completes', async () => {
     let drops = 0;
     blobPuts(() => drops++ === 0);
-    await client(target).withSegment('copy').pushImage('v1', await client(source).withSegment('app').getImage('v1'));
+    await client(target)
+      .withSegment('copy')
+      .pushImage('v1', await client(source).withSegment('app').getImage('v1'));
     const puts = layerPuts();
     expect(puts).toHaveLength(2);
     // The second try sent the whole blob again, from the start.

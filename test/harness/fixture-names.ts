@@ -16,9 +16,23 @@ export const NESTED_TAG = 'v1';
 
 /** Tags that sort and parse in interesting ways next to the t#### run. */
 export const SEMVER_TAGS: readonly string[] = [
-  '1.0', '1.0.1', '1.10.0', '1.2.0', '1.9.9', 'latest', 'stable',
-  'v0.0.1-alpha', 'v1.0.0', 'v1.2.3', 'v1.2.3_build.5', 'v1.10.0', 'v2.0.0-rc.1', 'v2.0.0-rc.10',
-  'sha-0123abc', 'T9999', 'z_last',
+  '1.0',
+  '1.0.1',
+  '1.10.0',
+  '1.2.0',
+  '1.9.9',
+  'latest',
+  'stable',
+  'v0.0.1-alpha',
+  'v1.0.0',
+  'v1.2.3',
+  'v1.2.3_build.5',
+  'v1.10.0',
+  'v2.0.0-rc.1',
+  'v2.0.0-rc.10',
+  'sha-0123abc',
+  'T9999',
+  'z_last',
 ];
 
 export const MANY_TAGS_COUNT = 2600;
@@ -41,15 +55,7 @@ export const MANY_TAGS: readonly string[] = [
  * (0x2e) sort before '/' (0x2f), and '0' (0x30) after it, so a scoped listing
  * that compares strings naively takes in or drops the wrong neighbours.
  */
-export const TRICKY_REPOSITORIES: readonly string[] = [
-  'ns1/x',
-  'ns1/sub/x',
-  'ns1-other/x',
-  'ns1.dot/x',
-  'ns1_u/x',
-  'ns10/x',
-  'ns1x/y',
-];
+export const TRICKY_REPOSITORIES: readonly string[] = ['ns1/x', 'ns1/sub/x', 'ns1-other/x', 'ns1.dot/x', 'ns1_u/x', 'ns10/x', 'ns1x/y'];
 
 const deep = ['deep/a/b/c/repo', 'deep/a/b/c/d/e/f/g/repo', 'deep/a/sibling'];
 

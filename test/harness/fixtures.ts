@@ -58,7 +58,11 @@ function check(condition: boolean, message: string): void {
 }
 
 /** Reads the manifest back as skopeo sees it and checks the registry agrees on its digest. */
-async function served(target: FixtureTarget, repository: string, tag: string): Promise<{ bytes: Buffer; digest: string; mediaType: string }> {
+async function served(
+  target: FixtureTarget,
+  repository: string,
+  tag: string,
+): Promise<{ bytes: Buffer; digest: string; mediaType: string }> {
   const bytes = await skopeoRawManifest(`${target.host}/${repository}:${tag}`);
   const digest = sha256Digest(bytes);
   const head = await headManifest(target.url, repository, tag, ALL_MANIFEST_TYPES);
@@ -128,8 +132,10 @@ async function indexFixture(target: FixtureTarget, layout: BuiltIndexLayout): Pr
 /** PUTs the same manifest bytes under every tag of MANY_TAGS (the first one skopeo pushed). */
 async function createManyTags(target: FixtureTarget, small: BuiltImageLayout): Promise<void> {
   const { manifestBytes, manifest } = small.image;
-  await mapLimit(MANY_TAGS.filter((t) => t !== small.tag), CONCURRENCY, (tag) =>
-    putManifest(target.url, MANY_TAGS_REPOSITORY, tag, manifestBytes, manifest.mediaType),
+  await mapLimit(
+    MANY_TAGS.filter((t) => t !== small.tag),
+    CONCURRENCY,
+    (tag) => putManifest(target.url, MANY_TAGS_REPOSITORY, tag, manifestBytes, manifest.mediaType),
   );
 }
 
@@ -155,24 +161,30 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
   // openssl key generation runs beside the layout builds; the referrer fixtures need both.
   const keys = timed('signing keys', () => mkdir(join(workDir, 'signing')).then(() => createSigningKeys(join(workDir, 'signing'))));
   keys.catch(() => undefined);
-  const [single, multi, small] = await timed('build layouts', () => Promise.all([
-    buildImageLayout(join(workDir, 'layouts', 'oci-image'), SINGLE_IMAGE_SPEC, OCI_IMAGE.tag),
-    buildIndexLayout(join(workDir, 'layouts', 'multiarch'), MULTIARCH_PLATFORMS, { tag: MULTIARCH.tag }),
-    buildImageLayout(join(workDir, 'layouts', 'small'), SMALL_IMAGE_SPEC, MANY_TAGS[0] ?? 't0000'),
-  ]));
+  const [single, multi, small] = await timed('build layouts', () =>
+    Promise.all([
+      buildImageLayout(join(workDir, 'layouts', 'oci-image'), SINGLE_IMAGE_SPEC, OCI_IMAGE.tag),
+      buildIndexLayout(join(workDir, 'layouts', 'multiarch'), MULTIARCH_PLATFORMS, { tag: MULTIARCH.tag }),
+      buildImageLayout(join(workDir, 'layouts', 'small'), SMALL_IMAGE_SPEC, MANY_TAGS[0] ?? 't0000'),
+    ]),
+  );
 
   // skopeo's blob cache could swap the gzip blobs back in on a push that may change them;
   // recompressing layout to layout, then pushing with --preserve-digests, cannot.
   const zstd: BuiltImageLayout = { ...single, dir: join(workDir, 'layouts', 'zstd-image') };
-  await timed('zstd layout', () => skopeoCopy(`oci:${single.dir}:${single.tag}`, `oci:${zstd.dir}:${zstd.tag}`, { compressFormat: 'zstd' }));
+  await timed('zstd layout', () =>
+    skopeoCopy(`oci:${single.dir}:${single.tag}`, `oci:${zstd.dir}:${zstd.tag}`, { compressFormat: 'zstd' }),
+  );
 
-  await timed('skopeo push', () => Promise.all([
-    pushLayout(zstd, `${target.host}/${ZSTD_IMAGE.repository}:${ZSTD_IMAGE.tag}`),
-    pushLayout(single, `${target.host}/${OCI_IMAGE.repository}:${OCI_IMAGE.tag}`),
-    pushLayout(single, `${target.host}/${DOCKER_IMAGE.repository}:${DOCKER_IMAGE.tag}`, { format: 'v2s2' }),
-    pushLayout(multi, `${target.host}/${MULTIARCH.repository}:${MULTIARCH.tag}`, { all: true }),
-    pushLayout(small, `${target.host}/${MANY_TAGS_REPOSITORY}:${small.tag}`),
-  ]));
+  await timed('skopeo push', () =>
+    Promise.all([
+      pushLayout(zstd, `${target.host}/${ZSTD_IMAGE.repository}:${ZSTD_IMAGE.tag}`),
+      pushLayout(single, `${target.host}/${OCI_IMAGE.repository}:${OCI_IMAGE.tag}`),
+      pushLayout(single, `${target.host}/${DOCKER_IMAGE.repository}:${DOCKER_IMAGE.tag}`, { format: 'v2s2' }),
+      pushLayout(multi, `${target.host}/${MULTIARCH.repository}:${MULTIARCH.tag}`, { all: true }),
+      pushLayout(small, `${target.host}/${MANY_TAGS_REPOSITORY}:${small.tag}`),
+    ]),
+  );
 
   const [, , referrers, datedImages] = await Promise.all([
     timed('many tags', () => createManyTags(target, small)),
@@ -181,18 +193,23 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     timed('dated images', () => pushDatedImages(target.url, DATED.repository, { tags: DATED_TAGS, concurrency: CONCURRENCY })),
   ]);
 
-  const [ociImage, dockerImage, zstdImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () => Promise.all([
-    imageFixture(target, OCI_IMAGE, single, true),
-    imageFixture(target, DOCKER_IMAGE, single, false),
-    imageFixture(target, ZSTD_IMAGE, zstd, false),
-    indexFixture(target, multi),
-    served(target, MANY_TAGS_REPOSITORY, small.tag),
-    listAllTags(target.url, MANY_TAGS_REPOSITORY, { pageSize: 1000 }),
-    // Small pages on purpose: the expected catalog must come through pagination.
-    listCatalog(target.url, { pageSize: 100 }),
-  ]));
+  const [ociImage, dockerImage, zstdImage, multiarch, manyTagsServed, tags, catalog] = await timed('read back', () =>
+    Promise.all([
+      imageFixture(target, OCI_IMAGE, single, true),
+      imageFixture(target, DOCKER_IMAGE, single, false),
+      imageFixture(target, ZSTD_IMAGE, zstd, false),
+      indexFixture(target, multi),
+      served(target, MANY_TAGS_REPOSITORY, small.tag),
+      listAllTags(target.url, MANY_TAGS_REPOSITORY, { pageSize: 1000 }),
+      // Small pages on purpose: the expected catalog must come through pagination.
+      listCatalog(target.url, { pageSize: 100 }),
+    ]),
+  );
 
-  check(zstdImage.layers.every((l) => l.mediaType === 'application/vnd.oci.image.layer.v1.tar+zstd'), 'zstd-image: skopeo did not write zstd layers');
+  check(
+    zstdImage.layers.every((l) => l.mediaType === 'application/vnd.oci.image.layer.v1.tar+zstd'),
+    'zstd-image: skopeo did not write zstd layers',
+  );
   check(manyTagsServed.digest === small.image.descriptor.digest, 'many-tags manifest bytes changed');
   check(tags.length === MANY_TAGS.length, `many-tags lists ${tags.length} tags, expected ${MANY_TAGS.length}`);
   const listed = new Set(catalog);
@@ -213,5 +230,14 @@ export async function createFixtures(target: FixtureTarget, workDir: string): Pr
     tricky: [...TRICKY_REPOSITORIES],
     catalog,
   };
-  return { ociImage, dockerImage, zstdImage, multiarch, manyTags, repositories, referrers, dated: { repository: DATED.repository, images: datedImages } };
+  return {
+    ociImage,
+    dockerImage,
+    zstdImage,
+    multiarch,
+    manyTags,
+    repositories,
+    referrers,
+    dated: { repository: DATED.repository, images: datedImages },
+  };
 }

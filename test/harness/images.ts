@@ -182,8 +182,18 @@ async function writeAttestation(writer: OciLayoutWriter, subject: BuiltImage): P
   const about = [{ name: 'lading-fixture', digest: { sha256: subject.descriptor.digest.slice('sha256:'.length) } }];
   const platform = [subject.platform.os, subject.platform.architecture, subject.platform.variant].filter(Boolean).join('/');
   const statements = [
-    { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', subject: about, predicate: buildkitProvenancePredicate() },
-    { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://spdx.dev/Document', subject: about, predicate: buildkitSbomPredicate(platform) },
+    {
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      subject: about,
+      predicate: buildkitProvenancePredicate(),
+    },
+    {
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://spdx.dev/Document',
+      subject: about,
+      predicate: buildkitSbomPredicate(platform),
+    },
   ];
   const layers: Descriptor[] = [];
   for (const statement of statements) {
@@ -232,11 +242,7 @@ export interface IndexLayoutOptions {
 }
 
 /** Writes a multi-platform OCI index layout: the images, then their attestations. */
-export async function buildIndexLayout(
-  dir: string,
-  platforms: ImageSpec[],
-  opts: IndexLayoutOptions = {},
-): Promise<BuiltIndexLayout> {
+export async function buildIndexLayout(dir: string, platforms: ImageSpec[], opts: IndexLayoutOptions = {}): Promise<BuiltIndexLayout> {
   const tag = opts.tag ?? 'latest';
   const writer = await OciLayoutWriter.create(dir);
   const images: BuiltImage[] = [];

@@ -58,7 +58,9 @@ function safeRelative(path: string): string {
 }
 
 async function ensureParents(root: string, rel: string): Promise<void> {
-  const parts = dirname(rel).split('/').filter((p) => p !== '.' && p !== '');
+  const parts = dirname(rel)
+    .split('/')
+    .filter((p) => p !== '.' && p !== '');
   let current = root;
   for (const part of parts) {
     current = join(current, part);
@@ -125,9 +127,18 @@ export async function buildLayer(spec: LayerSpec): Promise<BuiltLayer> {
         ? Buffer.alloc(10240)
         : (
             await runRaw(tarBin, [
-              '--create', '--file=-', '--format=gnu',
-              '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0',
-              '-C', staging, '--', ...top,
+              '--create',
+              '--file=-',
+              '--format=gnu',
+              '--sort=name',
+              '--owner=0',
+              '--group=0',
+              '--numeric-owner',
+              '--mtime=@0',
+              '-C',
+              staging,
+              '--',
+              ...top,
             ])
           ).stdout;
     const blob = gzipSync(tar, { level: 6 });

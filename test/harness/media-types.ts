@@ -12,9 +12,6 @@ export const MediaType = {
 } as const;
 
 /** Every manifest type, for `Accept` on raw manifest GETs. */
-export const ALL_MANIFEST_TYPES = [
-  MediaType.ociManifest,
-  MediaType.ociIndex,
-  MediaType.dockerManifest,
-  MediaType.dockerManifestList,
-].join(', ');
+export const ALL_MANIFEST_TYPES = [MediaType.ociManifest, MediaType.ociIndex, MediaType.dockerManifest, MediaType.dockerManifestList].join(
+  ', ',
+);

@@ -13,13 +13,23 @@ export const SPDX_DOCUMENT = {
   creationInfo: { created: '2024-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
   packages: [
     {
-      name: 'busybox', SPDXID: 'SPDXRef-Package-apk-busybox', versionInfo: '1.36.1-r15', downloadLocation: 'NOASSERTION',
-      licenseConcluded: 'NOASSERTION', licenseDeclared: 'GPL-2.0-only',
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/busybox@1.36.1-r15?arch=x86_64' }],
+      name: 'busybox',
+      SPDXID: 'SPDXRef-Package-apk-busybox',
+      versionInfo: '1.36.1-r15',
+      downloadLocation: 'NOASSERTION',
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: 'GPL-2.0-only',
+      externalRefs: [
+        { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/busybox@1.36.1-r15?arch=x86_64' },
+      ],
     },
     {
-      name: 'musl', SPDXID: 'SPDXRef-Package-apk-musl', versionInfo: '1.2.4-r2', downloadLocation: 'NOASSERTION',
-      licenseConcluded: 'MIT', licenseDeclared: 'MIT',
+      name: 'musl',
+      SPDXID: 'SPDXRef-Package-apk-musl',
+      versionInfo: '1.2.4-r2',
+      downloadLocation: 'NOASSERTION',
+      licenseConcluded: 'MIT',
+      licenseDeclared: 'MIT',
       externalRefs: [
         { referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: 'cpe:2.3:a:musl:musl:1.2.4-r2:*:*:*:*:*:*:*' },
         { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64' },
@@ -27,9 +37,15 @@ export const SPDX_DOCUMENT = {
     },
     {
       // SPDX 2.2 spells the category with an underscore.
-      name: 'zlib', SPDXID: 'SPDXRef-Package-apk-zlib', versionInfo: '1.3.1-r0', downloadLocation: 'NOASSERTION',
-      licenseConcluded: 'NONE', licenseDeclared: 'Zlib',
-      externalRefs: [{ referenceCategory: 'PACKAGE_MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/zlib@1.3.1-r0?arch=x86_64' }],
+      name: 'zlib',
+      SPDXID: 'SPDXRef-Package-apk-zlib',
+      versionInfo: '1.3.1-r0',
+      downloadLocation: 'NOASSERTION',
+      licenseConcluded: 'NONE',
+      licenseDeclared: 'Zlib',
+      externalRefs: [
+        { referenceCategory: 'PACKAGE_MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/zlib@1.3.1-r0?arch=x86_64' },
+      ],
     },
     { name: 'lading-app', SPDXID: 'SPDXRef-Package-lading-app', downloadLocation: 'NOASSERTION', licenseConcluded: 'NONE' },
   ],
@@ -50,15 +66,27 @@ export const CYCLONEDX_DOCUMENT = {
   metadata: { component: { type: 'container', name: 'lading/referrers' } },
   components: [
     {
-      type: 'library', name: 'openssl', version: '3.1.4-r5', purl: 'pkg:apk/alpine/openssl@3.1.4-r5',
+      type: 'library',
+      name: 'openssl',
+      version: '3.1.4-r5',
+      purl: 'pkg:apk/alpine/openssl@3.1.4-r5',
       licenses: [{ license: { id: 'Apache-2.0' } }],
     },
     {
-      type: 'application', name: 'app', version: '2.0.0', licenses: [{ expression: 'MIT OR Apache-2.0' }],
-      components: [{
-        type: 'library', group: '@lading', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/%40lading/left-pad@1.3.0',
-        licenses: [{ license: { name: 'WTFPL' } }],
-      }],
+      type: 'application',
+      name: 'app',
+      version: '2.0.0',
+      licenses: [{ expression: 'MIT OR Apache-2.0' }],
+      components: [
+        {
+          type: 'library',
+          group: '@lading',
+          name: 'left-pad',
+          version: '1.3.0',
+          purl: 'pkg:npm/%40lading/left-pad@1.3.0',
+          licenses: [{ license: { name: 'WTFPL' } }],
+        },
+      ],
     },
   ],
 };
@@ -74,7 +102,9 @@ export function githubProvenancePredicate() {
   return {
     buildDefinition: {
       buildType: 'https://actions.github.io/buildtypes/workflow/v1',
-      externalParameters: { workflow: { ref: 'refs/heads/main', repository: 'https://github.com/lading/app', path: '.github/workflows/release.yml' } },
+      externalParameters: {
+        workflow: { ref: 'refs/heads/main', repository: 'https://github.com/lading/app', path: '.github/workflows/release.yml' },
+      },
       internalParameters: { github: { event_name: 'push', runner_environment: 'github-hosted' } },
       resolvedDependencies: [
         { uri: 'git+https://github.com/lading/app@refs/heads/main', digest: { gitCommit: '0123456789abcdef0123456789abcdef01234567' } },
@@ -82,7 +112,11 @@ export function githubProvenancePredicate() {
     },
     runDetails: {
       builder: { id: 'https://github.com/actions/runner/github-hosted' },
-      metadata: { invocationId: 'https://github.com/lading/app/actions/runs/1/attempts/1', startedOn: '2024-01-01T10:00:00Z', finishedOn: '2024-01-01T10:05:00Z' },
+      metadata: {
+        invocationId: 'https://github.com/lading/app/actions/runs/1/attempts/1',
+        startedOn: '2024-01-01T10:00:00Z',
+        finishedOn: '2024-01-01T10:05:00Z',
+      },
     },
   };
 }
@@ -102,7 +136,12 @@ export function buildkitProvenancePredicate() {
   return {
     builder: { id: 'lading-test-harness' },
     buildType: 'https://mobyproject.org/buildkit@v1',
-    materials: [{ uri: 'pkg:docker/alpine@3.19?platform=linux%2Famd64', digest: { sha256: '13b7e62e8df80264dbb747995705a986aa530415763a6c58f84a3ca8af9a5bcd' } }],
+    materials: [
+      {
+        uri: 'pkg:docker/alpine@3.19?platform=linux%2Famd64',
+        digest: { sha256: '13b7e62e8df80264dbb747995705a986aa530415763a6c58f84a3ca8af9a5bcd' },
+      },
+    ],
     invocation: { configSource: { entryPoint: 'Dockerfile' }, parameters: { frontend: 'dockerfile.v0' } },
     metadata: {
       buildStartedOn: '2024-01-01T09:00:00Z',
@@ -135,11 +174,22 @@ export function buildkitSbomPredicate(platform: string) {
     name: `sbom-${platform}`,
     documentNamespace: `https://lading.example/spdx/multiarch-${platform.replaceAll('/', '-')}`,
     creationInfo: { created: '2024-01-01T09:02:30Z', creators: ['Tool: buildkit-v0.12.0', 'Tool: syft-v0.85.0'] },
-    packages: [{
-      name: 'lading-app', SPDXID: 'SPDXRef-Package-lading-app', versionInfo: '1.0.0', downloadLocation: 'NOASSERTION',
-      licenseConcluded: 'Apache-2.0',
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:generic/lading-app@1.0.0?platform=${platform}` }],
-    }],
+    packages: [
+      {
+        name: 'lading-app',
+        SPDXID: 'SPDXRef-Package-lading-app',
+        versionInfo: '1.0.0',
+        downloadLocation: 'NOASSERTION',
+        licenseConcluded: 'Apache-2.0',
+        externalRefs: [
+          {
+            referenceCategory: 'PACKAGE-MANAGER',
+            referenceType: 'purl',
+            referenceLocator: `pkg:generic/lading-app@1.0.0?platform=${platform}`,
+          },
+        ],
+      },
+    ],
   };
 }
 

@@ -19,9 +19,7 @@ export interface TokenAuthConfig {
 }
 
 export type AuthConfig =
-  | { kind: 'none' }
-  | { kind: 'basic'; htpasswdPath: string; realm: string }
-  | { kind: 'token'; token: TokenAuthConfig };
+  { kind: 'none' } | { kind: 'basic'; htpasswdPath: string; realm: string } | { kind: 'token'; token: TokenAuthConfig };
 
 export interface RegistryConfigInput {
   port: number;

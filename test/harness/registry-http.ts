@@ -84,8 +84,10 @@ export function listAllTags(baseUrl: string, repo: string, opts: PageOptions = {
 
 /** Every repository in the catalog, in the registry's order. */
 export function listCatalog(baseUrl: string, opts: PageOptions = {}): Promise<string[]> {
-  return readPaged(`${baseUrl}/v2/_catalog?n=${opts.pageSize ?? 1000}`, opts.headers ?? {}, (body) =>
-    (body as { repositories: string[] | null }).repositories ?? [],
+  return readPaged(
+    `${baseUrl}/v2/_catalog?n=${opts.pageSize ?? 1000}`,
+    opts.headers ?? {},
+    (body) => (body as { repositories: string[] | null }).repositories ?? [],
   );
 }
 
@@ -131,7 +133,13 @@ export interface ManifestHead {
   contentType: string | null;
 }
 
-export async function headManifest(baseUrl: string, repo: string, reference: string, accept: string, headers: HeaderMap = {}): Promise<ManifestHead> {
+export async function headManifest(
+  baseUrl: string,
+  repo: string,
+  reference: string,
+  accept: string,
+  headers: HeaderMap = {},
+): Promise<ManifestHead> {
   const res = await call('HEAD', `${baseUrl}/v2/${repo}/manifests/${reference}`, { ...headers, accept });
   return { status: res.status, digest: header(res, 'docker-content-digest'), contentType: header(res, 'content-type') };
 }

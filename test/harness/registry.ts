@@ -121,11 +121,7 @@ export async function startRegistry(opts: StartRegistryOptions): Promise<Running
   }
 }
 
-async function startIn(
-  opts: StartRegistryOptions,
-  workDir: string,
-  removeOwnWorkDir: () => Promise<void>,
-): Promise<RunningRegistry> {
+async function startIn(opts: StartRegistryOptions, workDir: string, removeOwnWorkDir: () => Promise<void>): Promise<RunningRegistry> {
   const binary = requireTool('docker-registry', 'docker-registry');
   await mkdir(opts.rootDirectory, { recursive: true });
   const auth = await authConfig(opts, workDir);
@@ -157,7 +153,11 @@ async function startIn(
       configPath,
       logFile,
       log: () => daemon.log(),
-      grepLog: (pattern) => daemon.log().split('\n').filter((line) => pattern.test(line)),
+      grepLog: (pattern) =>
+        daemon
+          .log()
+          .split('\n')
+          .filter((line) => pattern.test(line)),
       stop: async () => {
         await daemon.stop();
         await removeOwnWorkDir();

@@ -39,7 +39,10 @@ function openssl(): string {
 
 async function generate(dir: string, name: string, algorithm: 'ec' | 'rsa'): Promise<SigningKey> {
   const keyPath = join(dir, `${name}.key`);
-  const options = algorithm === 'ec' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
+  const options =
+    algorithm === 'ec'
+      ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
+      : ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
   await run(openssl(), ['genpkey', ...options, '-out', keyPath]);
   const { stdout: publicPem } = await run(openssl(), ['pkey', '-in', keyPath, '-pubout']);
   return { keyPath, publicPem };
@@ -55,24 +58,55 @@ function utf8StringDer(text: string): string {
 async function keylessSigner(dir: string, identity: string, issuer: string): Promise<KeylessSigner> {
   const [ca, leaf] = await Promise.all([generate(dir, 'fulcio-ca', 'ec'), generate(dir, 'keyless', 'ec')]);
   const caCert = join(dir, 'fulcio-ca.pem');
-  await run(openssl(), ['req', '-x509', '-new', '-key', ca.keyPath, '-subj', '/O=lading-test/CN=not-sigstore-intermediate', '-days', '2', '-out', caCert]);
+  await run(openssl(), [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    ca.keyPath,
+    '-subj',
+    '/O=lading-test/CN=not-sigstore-intermediate',
+    '-days',
+    '2',
+    '-out',
+    caCert,
+  ]);
   const csr = join(dir, 'keyless.csr');
   await run(openssl(), ['req', '-new', '-key', leaf.keyPath, '-subj', '/', '-out', csr]);
   // As Fulcio issues them: the identity as a SAN, the OIDC issuer in 57264.1.1 (raw) and .1.8 (UTF8String).
   const extensions = join(dir, 'keyless.ext');
-  await writeFile(extensions, [
-    '[fulcio]',
-    `subjectAltName=critical,email:${identity}`,
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=codeSigning',
-    `1.3.6.1.4.1.57264.1.1=DER:${Buffer.from(issuer, 'utf8').toString('hex')}`,
-    `1.3.6.1.4.1.57264.1.8=DER:${utf8StringDer(issuer)}`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    extensions,
+    [
+      '[fulcio]',
+      `subjectAltName=critical,email:${identity}`,
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=codeSigning',
+      `1.3.6.1.4.1.57264.1.1=DER:${Buffer.from(issuer, 'utf8').toString('hex')}`,
+      `1.3.6.1.4.1.57264.1.8=DER:${utf8StringDer(issuer)}`,
+      '',
+    ].join('\n'),
+  );
   const certPath = join(dir, 'keyless.pem');
   await run(openssl(), [
-    'x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', ca.keyPath, '-set_serial', '1', '-days', '1',
-    '-extfile', extensions, '-extensions', 'fulcio', '-out', certPath,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    caCert,
+    '-CAkey',
+    ca.keyPath,
+    '-set_serial',
+    '1',
+    '-days',
+    '1',
+    '-extfile',
+    extensions,
+    '-extensions',
+    'fulcio',
+    '-out',
+    certPath,
   ]);
   const [certificatePem, chainPem] = await Promise.all([readFile(certPath, 'utf8'), readFile(caCert, 'utf8')]);
   return { ...leaf, certificatePem, chainPem, identity, issuer };
@@ -96,8 +130,5 @@ export async function sign(key: SigningKey, data: Uint8Array): Promise<Buffer> {
 
 /** DSSE's pre-authentication encoding, written out here rather than imported from the code under test. */
 export function dssePae(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `),
-    payload,
-  ]);
+  return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `), payload]);
 }

@@ -48,7 +48,9 @@ function platformArgs(platform: PlatformOverride | undefined): string[] {
 /** `skopeo list-tags`: every tag of `host/repo` (skopeo follows the pagination). */
 export async function skopeoListTags(host: string, repo: string, creds?: Credentials): Promise<string[]> {
   const { stdout } = await run(skopeo(), [
-    '--insecure-policy', 'list-tags', '--tls-verify=false',
+    '--insecure-policy',
+    'list-tags',
+    '--tls-verify=false',
     ...credArgs('--creds', '--no-creds', creds),
     `docker://${host}/${repo}`,
   ]);
@@ -58,7 +60,10 @@ export async function skopeoListTags(host: string, repo: string, creds?: Credent
 /** `skopeo inspect --raw`: the manifest (or index) bytes exactly as served. */
 export async function skopeoRawManifest(ref: string, opts: InspectOptions = {}): Promise<Buffer> {
   const { stdout } = await runRaw(skopeo(), [
-    '--insecure-policy', 'inspect', '--raw', '--tls-verify=false',
+    '--insecure-policy',
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
     ...credArgs('--creds', '--no-creds', opts.creds),
     dockerRef(ref),
   ]);
@@ -73,8 +78,11 @@ export async function skopeoDigest(ref: string, opts: InspectOptions = {}): Prom
 /** `skopeo inspect --config`: the image config (from the platform's child for an index). */
 export async function skopeoConfig(ref: string, opts: InspectOptions = {}): Promise<Record<string, unknown>> {
   const { stdout } = await run(skopeo(), [
-    '--insecure-policy', ...platformArgs(opts.platform),
-    'inspect', '--config', '--tls-verify=false',
+    '--insecure-policy',
+    ...platformArgs(opts.platform),
+    'inspect',
+    '--config',
+    '--tls-verify=false',
     ...credArgs('--creds', '--no-creds', opts.creds),
     dockerRef(ref),
   ]);

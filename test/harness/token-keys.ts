@@ -23,9 +23,19 @@ export async function createTokenKeyPair(dir: string): Promise<TokenKeyPair> {
   const keyPath = join(dir, 'token-key.pem');
   const certPath = join(dir, 'token-cert.pem');
   await run(openssl, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
-    '-subj', '/CN=lading-test', '-days', '2',
-    '-keyout', keyPath, '-out', certPath,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=lading-test',
+    '-days',
+    '2',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
   ]);
   return { keyPath, certPath };
 }
@@ -37,10 +47,7 @@ export interface LoadedKeyPair {
 }
 
 export async function loadTokenKeyPair(pair: TokenKeyPair): Promise<LoadedKeyPair> {
-  const [privateKeyPem, certPem] = await Promise.all([
-    readFile(pair.keyPath, 'utf8'),
-    readFile(pair.certPath, 'utf8'),
-  ]);
+  const [privateKeyPem, certPem] = await Promise.all([readFile(pair.keyPath, 'utf8'), readFile(pair.certPath, 'utf8')]);
   const body = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(certPem)?.[1];
   if (body === undefined) throw new Error(`no certificate in ${pair.certPath}`);
   return { privateKeyPem, certDerBase64: body.replace(/\s+/g, '') };

@@ -30,7 +30,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPTS = ['install-electron.mjs', 'electron-runtime.mjs', 'start.mjs'];
 
 interface Lock {
-  packages: Record<string, { version?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> } & Record<string, unknown>>;
+  packages: Record<
+    string,
+    { version?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> } & Record<string, unknown>
+  >;
 }
 
 let work: string;
@@ -68,9 +71,19 @@ async function makeProject(dir: string, extraScripts: Record<string, string> = {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
   const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8'));
   const devDependencies = { electron: pkg.devDependencies.electron };
-  const scripts = { postinstall: pkg.scripts.postinstall, 'install-electron': pkg.scripts['install-electron'], start: pkg.scripts.start, ...extraScripts };
+  const scripts = {
+    postinstall: pkg.scripts.postinstall,
+    'install-electron': pkg.scripts['install-electron'],
+    start: pkg.scripts.start,
+    ...extraScripts,
+  };
   const project = {
-    name: pkg.name, version: pkg.version, private: true, type: pkg.type, scripts, devDependencies,
+    name: pkg.name,
+    version: pkg.version,
+    private: true,
+    type: pkg.type,
+    scripts,
+    devDependencies,
     allowScripts: { electron: pkg.allowScripts.electron },
   };
   const root = { ...lock.packages[''], devDependencies, dependencies: undefined };
@@ -102,7 +115,11 @@ function npm(cwd: string, args: string[], env: Record<string, string>): Promise<
   });
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 beforeAll(async () => {
   requireTool('npm', 'npm');

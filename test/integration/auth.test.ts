@@ -7,9 +7,7 @@
  * shared client needs for 20 concurrent calls.
  */
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import {
-  AccessDeniedError, CatalogNotSupportedError, type Client, type ClientOptions,
-} from '../../src-main/registry/index';
+import { AccessDeniedError, CatalogNotSupportedError, type Client, type ClientOptions } from '../../src-main/registry/index';
 import { startTokenRegistry, type OwnTokenRegistry } from '../harness/own-registry.js';
 import type { TokenServerOptions, TokenResponseBody } from '../harness/token-server.js';
 import { ClientPool, recordingLogger, sha256OfStream } from './registry-support.js';
@@ -48,15 +46,29 @@ describe('token flows, as the token server records them', () => {
     const requests = r.tokenServer.requests;
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
-      method: 'GET', service: r.tokenServer.service, scopes: [pull(ociImage.repository)],
-      credentialKind: 'basic', username: bob.username, status: 200,
+      method: 'GET',
+      service: r.tokenServer.service,
+      scopes: [pull(ociImage.repository)],
+      credentialKind: 'basic',
+      username: bob.username,
+      status: 200,
     });
   });
 
   it('identity token: the OAuth2 POST with grant_type=refresh_token, never the password', async () => {
     const r = await ownRegistry();
-    const form = new URLSearchParams({ grant_type: 'password', username: bob.username, password: bob.password, service: r.tokenServer.service, client_id: 'lading-tests' });
-    const res = await fetch(r.tokenServer.realm, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      username: bob.username,
+      password: bob.password,
+      service: r.tokenServer.service,
+      client_id: 'lading-tests',
+    });
+    const res = await fetch(r.tokenServer.realm, {
+      method: 'POST',
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const refresh = ((await res.json()) as TokenResponseBody).refresh_token;
     expect(refresh).toBeTruthy();
     r.tokenServer.resetRequests();
@@ -68,8 +80,13 @@ describe('token flows, as the token server records them', () => {
     const requests = r.tokenServer.requests;
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
-      method: 'POST', grantType: 'refresh_token', credentialKind: 'refresh_token', username: bob.username,
-      service: r.tokenServer.service, scopes: [pull(multiarch.repository)], status: 200,
+      method: 'POST',
+      grantType: 'refresh_token',
+      credentialKind: 'refresh_token',
+      username: bob.username,
+      service: r.tokenServer.service,
+      scopes: [pull(multiarch.repository)],
+      status: 200,
     });
   });
 
@@ -83,7 +100,10 @@ describe('token flows, as the token server records them', () => {
     expect(await sha256OfStream(await layer.open())).toEqual({ digest: layer.digest, size: layer.size });
     expect(r.tokenServer.requests).toHaveLength(0);
     // The token grants only that repository: another one is refused, and no token is fetched for it.
-    const other = await client(r, { auth: { registryToken: minted } }).withSegment(ociImage.repository).getDigest(ociImage.tag).catch((e: unknown) => e);
+    const other = await client(r, { auth: { registryToken: minted } })
+      .withSegment(ociImage.repository)
+      .getDigest(ociImage.tag)
+      .catch((e: unknown) => e);
     expect(other).toBeInstanceOf(AccessDeniedError);
     expect(r.tokenServer.requests).toHaveLength(0);
   });
@@ -93,12 +113,21 @@ describe('token flows, as the token server records them', () => {
     const c = client(r).withSegment(ociImage.repository);
     expect(await c.getDigest(ociImage.tag)).toBe(ociImage.digest);
     expect(r.tokenServer.requests).toHaveLength(1);
-    expect(r.tokenServer.requests[0]).toMatchObject({ method: 'GET', credentialKind: 'none', withCredentials: false, scopes: [pull(ociImage.repository)], status: 200 });
+    expect(r.tokenServer.requests[0]).toMatchObject({
+      method: 'GET',
+      credentialKind: 'none',
+      withCredentials: false,
+      scopes: [pull(ociImage.repository)],
+      status: 200,
+    });
   });
 
   it('anonymous access denied by the token server: AccessDeniedError saying credentials are needed', async () => {
     const r = await ownRegistry({ anonymous: 'deny' });
-    const err = await client(r).withSegment(ociImage.repository).getDigest(ociImage.tag).catch((e: unknown) => e);
+    const err = await client(r)
+      .withSegment(ociImage.repository)
+      .getDigest(ociImage.tag)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccessDeniedError);
     expect((err as AccessDeniedError).status).toBe(401);
   });
@@ -116,7 +145,9 @@ describe('the catalog on the token registry', () => {
 
   it('is CatalogNotSupportedError for anonymous callers (the policy grants them no catalog access)', async () => {
     const r = await ownRegistry();
-    const err = await client(r).listRepositories().catch((e: unknown) => e);
+    const err = await client(r)
+      .listRepositories()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogNotSupportedError);
     expect((err as CatalogNotSupportedError).status).toBe(401);
     // The token server answered 200, but with no catalog access in the token.
@@ -129,7 +160,11 @@ describe('the catalog on the token registry', () => {
     const tokenHost = lading.registries.token.host;
     const [forUser, forAnonymous] = await Promise.all([
       pool.open(tokenHost, { auth: lading.registries.token.credentials }).withSegment('ns2', 'sub1').listRepositories(),
-      pool.open(tokenHost).withSegment('ns2').listRepositories().catch((e: unknown) => e),
+      pool
+        .open(tokenHost)
+        .withSegment('ns2')
+        .listRepositories()
+        .catch((e: unknown) => e),
     ]);
     expect(forUser).toEqual(['repo0', 'repo1', 'repo2', 'repo3', 'repo4', 'repo5']);
     expect(forAnonymous).toBeInstanceOf(CatalogNotSupportedError);
@@ -151,8 +186,16 @@ describe('one client shared by concurrent calls', () => {
           const layer = image.layers[i % image.layers.length]!;
           expect(await sha256OfStream(await layer.open())).toEqual({ digest: layer.digest, size: layer.size });
         },
-        async () => expect((await shared.withSegment(multiarch.repository).getImageConfig(multiarch.tag, { platform: i % 2 ? 'linux/arm64' : 'linux/amd64' })).architecture).toBe(i % 2 ? 'arm64' : 'amd64'),
-        async () => expect(await shared.withSegment(manyTags.repository).listTags({ limit: 10 + i })).toEqual(manyTags.tags.slice(0, 10 + i)),
+        async () =>
+          expect(
+            (
+              await shared
+                .withSegment(multiarch.repository)
+                .getImageConfig(multiarch.tag, { platform: i % 2 ? 'linux/arm64' : 'linux/amd64' })
+            ).architecture,
+          ).toBe(i % 2 ? 'arm64' : 'amd64'),
+        async () =>
+          expect(await shared.withSegment(manyTags.repository).listTags({ limit: 10 + i })).toEqual(manyTags.tags.slice(0, 10 + i)),
         async () => expect(await shared.withSegment(nested).getDigest(repositories.tag)).toBe(repositories.digest),
       );
     }

@@ -11,8 +11,16 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  AccessDeniedError, ConnectionError, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError,
-  RegistryError, RepositoryNotFoundError, type Client, type Image,
+  AccessDeniedError,
+  ConnectionError,
+  DigestMismatchError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  InvalidReferenceError,
+  RegistryError,
+  RepositoryNotFoundError,
+  type Client,
+  type Image,
 } from '../../src-main/registry/index';
 import { sha256Digest } from '../harness/digest.js';
 import type { BuiltImageLayout } from '../harness/images.js';
@@ -21,8 +29,16 @@ import { putManifest } from '../harness/registry-http.js';
 import { makeTempDir } from '../harness/tmp.js';
 import { freePort } from '../harness/tools.js';
 import {
-  blobDataPath, ClientPool, recordingLogger, rejectionWithin, repositoryStoragePath, pushRandomImage, sha256OfStream,
-  startIsolatedRegistry, uniqueRepository, type IsolatedRegistry,
+  blobDataPath,
+  ClientPool,
+  recordingLogger,
+  rejectionWithin,
+  repositoryStoragePath,
+  pushRandomImage,
+  sha256OfStream,
+  startIsolatedRegistry,
+  uniqueRepository,
+  type IsolatedRegistry,
 } from './registry-support.js';
 
 const lading = inject('lading');
@@ -142,7 +158,13 @@ describe('things that do not exist', () => {
   it('an unknown repository: RepositoryNotFoundError, which is also an ImageNotFoundError', async () => {
     for (const [name, c] of clients()) {
       const repo = c.withSegment('lading-it', 'no-such-repository');
-      for (const call of [() => repo.getDigest('v1'), () => repo.getManifest('v1'), () => repo.getImage('v1'), () => repo.checkImageExists('v1'), () => repo.listTags()]) {
+      for (const call of [
+        () => repo.getDigest('v1'),
+        () => repo.getManifest('v1'),
+        () => repo.getImage('v1'),
+        () => repo.checkImageExists('v1'),
+        () => repo.listTags(),
+      ]) {
         const err = await rejectionWithin(call(), PROMPT_MS);
         expect(err, name).toBeInstanceOf(RepositoryNotFoundError);
         expect(err, name).toBeInstanceOf(ImageNotFoundError);
@@ -151,7 +173,7 @@ describe('things that do not exist', () => {
     }
   });
 
-  it('a typo\'d host: ConnectionError naming the host', async () => {
+  it("a typo'd host: ConnectionError naming the host", async () => {
     const c = pool.open('no-such-host.invalid:5000', { maxRetries: 1 });
     const err = await rejectionWithin(c.withSegment('app').getDigest('v1'), 15_000);
     expect(err).toBeInstanceOf(ConnectionError);
@@ -186,11 +208,25 @@ describe('invalid names: InvalidReferenceError before any request', () => {
   it('bad tags and digests: every call rejects with no request sent', async () => {
     const logger = recordingLogger();
     const repo = pool.open(anonymous.host, { logger }).withSegment(ociImage.repository);
-    const bad = ['has space', '-lead', '.dot', 'x'.repeat(129), 'tag/with/slash', 'sha256:abc', `sha256:${'G'.repeat(64)}`,
-      `@sha256:${'a'.repeat(63)}`, `md5:${'a'.repeat(32)}`, '', '@'];
+    const bad = [
+      'has space',
+      '-lead',
+      '.dot',
+      'x'.repeat(129),
+      'tag/with/slash',
+      'sha256:abc',
+      `sha256:${'G'.repeat(64)}`,
+      `@sha256:${'a'.repeat(63)}`,
+      `md5:${'a'.repeat(32)}`,
+      '',
+      '@',
+    ];
     for (const tag of bad) {
       for (const call of [
-        () => repo.getDigest(tag), () => repo.getManifest(tag), () => repo.getImage(tag), () => repo.getImageConfig(tag),
+        () => repo.getDigest(tag),
+        () => repo.getManifest(tag),
+        () => repo.getImage(tag),
+        () => repo.getImageConfig(tag),
         () => repo.checkImageExists(tag),
       ]) {
         const err = await rejectionWithin(call(), PROMPT_MS);
@@ -225,7 +261,11 @@ describe('manifests distribution accepts but a client must not trust', () => {
     await put('layers-null', { ...m, layers: null });
     await put('negative-size', { ...m, config: { ...m.config, size: -1 } });
     await put('no-media-type', { ...m, layers: m.layers.map((l) => ({ digest: l.digest, size: l.size })) });
-    const cases: [string, RegExp][] = [['layers-null', /layers/], ['negative-size', /size/], ['no-media-type', /mediaType/]];
+    const cases: [string, RegExp][] = [
+      ['layers-null', /layers/],
+      ['negative-size', /size/],
+      ['no-media-type', /mediaType/],
+    ];
     for (const [tag, what] of cases) {
       // It is there...
       await expect(repo.checkImageExists(tag)).resolves.toBeUndefined();
@@ -313,7 +353,7 @@ describe('manifests distribution accepts but a client must not trust', () => {
   });
 });
 
-describe('corrupted bytes in the registry\'s storage', () => {
+describe("corrupted bytes in the registry's storage", () => {
   let layout: BuiltImageLayout;
   let repo: Client;
   beforeAll(async () => {
@@ -336,7 +376,7 @@ describe('corrupted bytes in the registry\'s storage', () => {
     expect((err as Error).message).toContain(layer.digest);
   });
 
-  it('a truncated blob: DigestMismatchError (the registry\'s length disagrees with the manifest)', async () => {
+  it("a truncated blob: DigestMismatchError (the registry's length disagrees with the manifest)", async () => {
     const layer = layout.image.layers[1]!;
     await writeFile(blobDataPath(own.storageRoot, layer.digest), layer.blob.subarray(0, layer.size - 1000));
     const image = await repo.getImage('v1');
@@ -391,8 +431,11 @@ describe('aborts against the real registry', () => {
     const reason = new Error('stop before starting');
     const signal = AbortSignal.abort(reason);
     for (const call of [
-      () => c.getDigest(multiarch.tag, { signal }), () => c.getManifest(multiarch.tag, { signal }),
-      () => c.getImage(multiarch.tag, { signal }), () => c.listTags({ signal }), () => c.listRepositories({ signal }),
+      () => c.getDigest(multiarch.tag, { signal }),
+      () => c.getManifest(multiarch.tag, { signal }),
+      () => c.getImage(multiarch.tag, { signal }),
+      () => c.listTags({ signal }),
+      () => c.listRepositories({ signal }),
     ]) {
       expect(await rejectionWithin(call(), PROMPT_MS)).toBe(reason);
     }

@@ -135,7 +135,12 @@ function asZstdUnderGzip(layer: MixedLayer): MixedLayer {
 }
 
 /** Writes a single-image OCI layout at `dir` under `tag`. */
-export async function buildMixedLayout(dir: string, specs: MixedLayerSpec[], tag = 'v1', opts: MixedLayoutOptions = {}): Promise<MixedLayout> {
+export async function buildMixedLayout(
+  dir: string,
+  specs: MixedLayerSpec[],
+  tag = 'v1',
+  opts: MixedLayoutOptions = {},
+): Promise<MixedLayout> {
   const layers: MixedLayer[] = [];
   for (const spec of specs) {
     const layer = await buildMixedLayer(spec);

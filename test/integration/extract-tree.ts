@@ -38,7 +38,13 @@ export async function readTree(root: string): Promise<Tree> {
         nodes.set(path, { type: 'dir', ...base });
         await walk(path);
       } else if (info.isFile()) {
-        nodes.set(path, { type: 'file', ...base, sha256: createHash('sha256').update(await readFile(full)).digest('hex') });
+        nodes.set(path, {
+          type: 'file',
+          ...base,
+          sha256: createHash('sha256')
+            .update(await readFile(full))
+            .digest('hex'),
+        });
         if (info.nlink > 1) inodes.set(info.ino, [...(inodes.get(info.ino) ?? []), path]);
       } else {
         nodes.set(path, { type: 'other', ...base });
@@ -46,7 +52,10 @@ export async function readTree(root: string): Promise<Tree> {
     }
   }
   await walk('');
-  const hardlinkGroups = [...inodes.values()].filter((g) => g.length > 1).map((g) => g.sort()).sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+  const hardlinkGroups = [...inodes.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort())
+    .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
   return { nodes, hardlinkGroups };
 }
 

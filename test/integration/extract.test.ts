@@ -18,8 +18,16 @@ import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  createClient, DigestMismatchError, ExtractError, extractToDirectory, LayerFormatError, openLayout,
-  type Client, type ExtractProgress, type ExtractResult, type Image,
+  createClient,
+  DigestMismatchError,
+  ExtractError,
+  extractToDirectory,
+  LayerFormatError,
+  openLayout,
+  type Client,
+  type ExtractProgress,
+  type ExtractResult,
+  type Image,
 } from '../../src-main/registry/index';
 import { makeTempDir } from '../harness/tmp.js';
 import { requireTool, runRaw } from '../harness/tools.js';
@@ -113,10 +121,14 @@ interface ChildOutput {
 
 /** Runs extract-child.ts: as `nobody` when the tests run as root, else as the current user. */
 function runChild(args: { repository: string; tag: string; dir: string }): Promise<ChildOutput> {
-  return runJsonChild<ChildOutput>(CHILD_SCRIPT, { host, ...args, repository: `${REPOSITORY}/${args.repository}` }, {
-    env: { ...process.env, HOME: root },
-    ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-  });
+  return runJsonChild<ChildOutput>(
+    CHILD_SCRIPT,
+    { host, ...args, repository: `${REPOSITORY}/${args.repository}` },
+    {
+      env: { ...process.env, HOME: root },
+      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    },
+  );
 }
 
 /** A folder the child may write in: owned by it when it runs as nobody. */
@@ -139,13 +151,18 @@ beforeAll(async () => {
   [comparison, hostile, big, corrupt, notZstd, zstdAsGzip, large] = await Promise.all([
     pushMixedImage(join(layouts, 'comparison'), host, `${REPOSITORY}/comparison`, COMPARISON_LAYERS),
     pushMixedImage(join(layouts, 'hostile'), host, `${REPOSITORY}/hostile`, hostileLayers(canary)),
-    pushMixedImage(join(layouts, 'big'), host, `${REPOSITORY}/big`, ['a', 'b', 'c'].map((seed) => ({
-      createdBy: `COPY ${seed} /`,
-      entries: [
-        { path: `${seed}/big.bin`, type: 'file' as const, content: bigFile() },
-        ...Array.from({ length: 50 }, (_, i) => ({ path: `${seed}/small/${i}`, type: 'file' as const, content: `${seed} ${i}\n` })),
-      ],
-    }))),
+    pushMixedImage(
+      join(layouts, 'big'),
+      host,
+      `${REPOSITORY}/big`,
+      ['a', 'b', 'c'].map((seed) => ({
+        createdBy: `COPY ${seed} /`,
+        entries: [
+          { path: `${seed}/big.bin`, type: 'file' as const, content: bigFile() },
+          ...Array.from({ length: 50 }, (_, i) => ({ path: `${seed}/small/${i}`, type: 'file' as const, content: `${seed} ${i}\n` })),
+        ],
+      })),
+    ),
     pushMixedImage(join(layouts, 'corrupt'), host, `${REPOSITORY}/corrupt`, [
       { createdBy: 'COPY big.bin /', entries: [{ path: 'big.bin', type: 'file', content: randomBytes(1024 * 1024) }] },
       { createdBy: 'COPY small /', entries: [{ path: 'small/a', type: 'file', content: 'written before the corrupt layer is read\n' }] },

@@ -13,7 +13,13 @@ import * as zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  DigestMismatchError, FileIndexCache, FileIndexLimitError, LayerFormatError, listImageFiles, readImageFile, type Image,
+  DigestMismatchError,
+  FileIndexCache,
+  FileIndexLimitError,
+  LayerFormatError,
+  listImageFiles,
+  readImageFile,
+  type Image,
 } from '../../src-main/registry/index';
 import { indexLayer } from '../../src-main/registry/files/layer-index';
 import { makeTempDir } from '../harness/tmp.js';
@@ -59,8 +65,14 @@ beforeAll(async () => {
   root = await makeTempDir('lading-files-faults-');
   const layouts = join(root, '00-layouts');
   [corrupt, truncated, notTar, zstd, hostile, many, big] = await Promise.all([
-    pushMixedImage(join(layouts, 'corrupt'), host, `${REPOSITORY}/corrupt`, [randomLayer('ok.bin', 4096), randomLayer('big.bin', 1024 * 1024)]),
-    pushMixedImage(join(layouts, 'truncated'), host, `${REPOSITORY}/truncated`, [randomLayer('ok.bin', 4096), randomLayer('big.bin', 1024 * 1024)]),
+    pushMixedImage(join(layouts, 'corrupt'), host, `${REPOSITORY}/corrupt`, [
+      randomLayer('ok.bin', 4096),
+      randomLayer('big.bin', 1024 * 1024),
+    ]),
+    pushMixedImage(join(layouts, 'truncated'), host, `${REPOSITORY}/truncated`, [
+      randomLayer('ok.bin', 4096),
+      randomLayer('big.bin', 1024 * 1024),
+    ]),
     pushMixedImage(join(layouts, 'not-tar'), host, `${REPOSITORY}/not-tar`, [
       { createdBy: 'gzip of noise', blob: zlib.gzipSync(randomBytes(64 * 1024)) },
     ]),
@@ -73,7 +85,11 @@ beforeAll(async () => {
     ]),
     // A plain tar, so a cancel can be placed by bytes read; random, so nothing else shares it.
     pushMixedImage(join(layouts, 'big'), host, `${REPOSITORY}/big`, [
-      { createdBy: 'COPY big /', compression: 'none', raw: [0, 1, 2].map((i) => ({ name: `big-${i}.bin`, content: randomBytes(8 * 1024 * 1024) })) },
+      {
+        createdBy: 'COPY big /',
+        compression: 'none',
+        raw: [0, 1, 2].map((i) => ({ name: `big-${i}.bin`, content: randomBytes(8 * 1024 * 1024) })),
+      },
     ]),
   ]);
   // Damage the second layer: the first is read, checked and cached before the bad one fails.
@@ -92,14 +108,17 @@ afterAll(async () => {
 });
 
 describe('damaged layers write no cache entry', () => {
-  it.each(['corrupt', 'truncated'] as const)('a %s layer: DigestMismatchError naming it; only the good layer below it is cached', async (name) => {
-    const layout = name === 'corrupt' ? corrupt : truncated;
-    const dir = await newFolder(name);
-    const failure = await listImageFiles(await imageOf(layout, name), { cache: new FileIndexCache(dir) }).catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(DigestMismatchError);
-    expect((failure as DigestMismatchError).expected).toBe(layout.layers[1]!.digest);
-    expect(await cacheContents(dir)).toEqual([layout.layers[0]!.digest]);
-  });
+  it.each(['corrupt', 'truncated'] as const)(
+    'a %s layer: DigestMismatchError naming it; only the good layer below it is cached',
+    async (name) => {
+      const layout = name === 'corrupt' ? corrupt : truncated;
+      const dir = await newFolder(name);
+      const failure = await listImageFiles(await imageOf(layout, name), { cache: new FileIndexCache(dir) }).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(DigestMismatchError);
+      expect((failure as DigestMismatchError).expected).toBe(layout.layers[1]!.digest);
+      expect(await cacheContents(dir)).toEqual([layout.layers[0]!.digest]);
+    },
+  );
 
   it('a layer that is not a tar: LayerFormatError naming the layer', async () => {
     const dir = await newFolder('not-tar');
@@ -126,10 +145,23 @@ describe('hostile entry names', () => {
     const paths = files.entries.map((e) => e.path);
     expect(paths.filter((p) => p.startsWith('/') || p.split('/').includes('..') || p.split('/').includes('.'))).toEqual([]);
     const longName = `long/${'n'.repeat(250)}/${'m'.repeat(5000)}`;
-    expect(paths).toEqual([
-      'a', `${canary}-dotdot`, `${canary}-sneaky`, 'dev', 'dev/console', 'fifo', 'long', `long/${'n'.repeat(250)}`, longName,
-      'ok-link', 'ok.txt', 'tmp', `tmp/${canary}-absolute`,
-    ].sort());
+    expect(paths).toEqual(
+      [
+        'a',
+        `${canary}-dotdot`,
+        `${canary}-sneaky`,
+        'dev',
+        'dev/console',
+        'fifo',
+        'long',
+        `long/${'n'.repeat(250)}`,
+        longName,
+        'ok-link',
+        'ok.txt',
+        'tmp',
+        `tmp/${canary}-absolute`,
+      ].sort(),
+    );
     const byPath = new Map(files.entries.map((e) => [e.path, e]));
     expect(byPath.get('a')).toMatchObject({ type: 'symlink', linkname: '/' });
     expect(byPath.get('ok-link')).toMatchObject({ type: 'hardlink', linkname: 'ok.txt' });
@@ -144,7 +176,11 @@ describe('hostile entry names', () => {
     // Read back by those names too, and nothing was written anywhere on the way.
     expect((await readStream(await readImageFile(image, `../../${canary}-dotdot`))).toString()).toBe('escaped with ..\n');
     expect((await readStream(await readImageFile(image, longName))).toString()).toBe('a name longer than PATH_MAX\n');
-    for (const dir of ['/tmp', '/', root]) expect((await readdir(dir)).filter((n) => n.includes(canary)), dir).toEqual([]);
+    for (const dir of ['/tmp', '/', root])
+      expect(
+        (await readdir(dir)).filter((n) => n.includes(canary)),
+        dir,
+      ).toEqual([]);
   });
 });
 
@@ -167,8 +203,8 @@ describe('bounds', () => {
     const failure = await indexLayer(image.layers[0]!, { maxEntries: 50_000 }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(FileIndexLimitError);
     expect((failure as Error).message).toBe(
-      `Layer ${many.layers[0]!.digest} has more than 50,000 entries, the most a file index holds `
-        + '(the largest layers of real images hold a few hundred thousand)',
+      `Layer ${many.layers[0]!.digest} has more than 50,000 entries, the most a file index holds ` +
+        '(the largest layers of real images hold a few hundred thousand)',
     );
   });
 });

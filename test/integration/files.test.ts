@@ -13,8 +13,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  diffImages, DigestMismatchError, FileDeletedError, FileIndexCache, FileNotInImageError, ImageFileError, listImageFiles,
-  NotARegularFileError, readImageFile, type Image, type ImageFileEntry, type ImageFiles, type IndexProgress,
+  diffImages,
+  DigestMismatchError,
+  FileDeletedError,
+  FileIndexCache,
+  FileNotInImageError,
+  ImageFileError,
+  listImageFiles,
+  NotARegularFileError,
+  readImageFile,
+  type Image,
+  type ImageFileEntry,
+  type ImageFiles,
+  type IndexProgress,
 } from '../../src-main/registry/index';
 import { encodeView, viewKey, ViewReader } from '../../src-main/registry/files/view-format';
 import { makeTempDir } from '../harness/tmp.js';
@@ -22,9 +33,7 @@ import { requireTool, runRaw } from '../harness/tools.js';
 import { pushMixedImage, type MixedLayout } from './extract-images.js';
 import { COMPARISON_LAYERS, COMPARISON_PATHS } from './extract-specs.js';
 import { diffTrees, readTree, type Tree, type TreeNode } from './extract-tree.js';
-import {
-  COMPARISON_CHANGES, DIFF_A_CONFIG, DIFF_A_LAYERS, DIFF_B_CONFIG, DIFF_B_LAYERS, DIFF_FILES,
-} from './files-specs.js';
+import { COMPARISON_CHANGES, DIFF_A_CONFIG, DIFF_A_LAYERS, DIFF_B_CONFIG, DIFF_B_LAYERS, DIFF_FILES } from './files-specs.js';
 import { runJsonChild } from './json-child';
 import { ClientPool, numberedFolders, probeLayers, readStream, sha256OfStream } from './registry-support';
 
@@ -106,7 +115,10 @@ beforeAll(async () => {
         createdBy: 'COPY small.txt big.bin /',
         compression: 'none',
         // A plain tar, so the compressed bytes read say exactly how far into the layer the reader went.
-        raw: [{ name: 'small.txt', content: 'first in its layer\n' }, { name: 'big.bin', content: randomBytes(PARTIAL_BIG_BYTES) }],
+        raw: [
+          { name: 'small.txt', content: 'first in its layer\n' },
+          { name: 'big.bin', content: randomBytes(PARTIAL_BIG_BYTES) },
+        ],
       },
       { createdBy: 'COPY top.txt /', entries: [{ path: 'top.txt', type: 'file', content: 'top\n' }] },
     ]),
@@ -177,16 +189,24 @@ describe('listImageFiles: the flattened filesystem', () => {
     expect(byPath.get('etc/replaced')?.size).toBe('new content from layer 2\n'.length);
   });
 
-  it('counts each layer\'s files and content bytes, and the bytes later layers made useless', () => {
+  it("counts each layer's files and content bytes, and the bytes later layers made useless", () => {
     const fileBytes = (texts: string[]) => texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
     expect(listed.layers.map((l) => l.fileCount)).toEqual([23, 5, 3, 2]);
     expect(listed.layers[3]!.addedBytes).toBe(fileBytes(['new first from layer 4\n', '#!/bin/sh\necho replaced\n']));
     // Gone from the result: etc/gone, etc/replaced (old), a.conf, b.conf, deep.conf, gonedir/x/y, opt/app/bin (file),
     // var/lib/state/db, and data/exec's first content (still named by usr/bin/exec-link, so not wasted).
-    expect(listed.wastedBytes).toBe(fileBytes([
-      'whited out by layer 2\n', 'old content\n', 'a\n', 'b\n', 'deep\n', 'in a directory deleted later\n',
-      'a file that becomes a directory\n', 'a directory that becomes a file\n',
-    ]));
+    expect(listed.wastedBytes).toBe(
+      fileBytes([
+        'whited out by layer 2\n',
+        'old content\n',
+        'a\n',
+        'b\n',
+        'deep\n',
+        'in a directory deleted later\n',
+        'a file that becomes a directory\n',
+        'a directory that becomes a file\n',
+      ]),
+    );
   });
 
   it('reports progress per layer, ending with every byte', async () => {
@@ -229,7 +249,12 @@ describe('readImageFile', () => {
   it('refuses a deleted file, naming the path and the layer that deleted it', async () => {
     const image = await imageOf(comparison, 'comparison');
     const cases: [string, number][] = [
-      ['etc/gone', 1], ['gonedir/x/y', 1], ['etc/conf.d/a.conf', 1], ['var/lib/state/db', 1], ['hl/orig', 3], ['pair/first', 3],
+      ['etc/gone', 1],
+      ['gonedir/x/y', 1],
+      ['etc/conf.d/a.conf', 1],
+      ['var/lib/state/db', 1],
+      ['hl/orig', 3],
+      ['pair/first', 3],
     ];
     for (const [path, layer] of cases) {
       const failure = await readImageFile(image, path, { cache }).catch((err: unknown) => err);
@@ -402,12 +427,13 @@ describe('FileIndexCache', () => {
 
   it('two processes sharing one folder both get the full listing, and leave only valid files', async () => {
     const dir = await newFolder('shared');
-    const run = () => runJsonChild<{ ok: boolean; listings: { entries: number; lastPath: string }[]; message?: string }>(CHILD_SCRIPT, {
-      host,
-      repositories: [`${REPOSITORY}/comparison`, `${REPOSITORY}/diff-a`, `${REPOSITORY}/diff-b`],
-      tag: 'v1',
-      cacheDir: dir,
-    });
+    const run = () =>
+      runJsonChild<{ ok: boolean; listings: { entries: number; lastPath: string }[]; message?: string }>(CHILD_SCRIPT, {
+        host,
+        repositories: [`${REPOSITORY}/comparison`, `${REPOSITORY}/diff-a`, `${REPOSITORY}/diff-b`],
+        tag: 'v1',
+        cacheDir: dir,
+      });
     const [one, two] = await Promise.all([run(), run()]);
     expect(one).toMatchObject({ ok: true });
     expect(two).toMatchObject({ ok: true, listings: one.listings });

@@ -55,13 +55,16 @@ afterAll(async () => {
 });
 
 describe('a full disk', () => {
-  it.each(['saveLayer', 'saveLayerDecompressed', 'extract', 'layout'] as const)('%s fails saying the disk is full, in the shared words', (writer) => {
-    const outcome = results[writer];
-    expect(outcome.ok).toBe(false);
-    // One table of words (registry/disk/failure-words.ts) for every writer.
-    expect(outcome.message).toMatch(/^The disk is full: could not (save|extract into|write) \//);
-    expect(outcome.message).not.toMatch(/\n\s+at /);
-  });
+  it.each(['saveLayer', 'saveLayerDecompressed', 'extract', 'layout'] as const)(
+    '%s fails saying the disk is full, in the shared words',
+    (writer) => {
+      const outcome = results[writer];
+      expect(outcome.ok).toBe(false);
+      // One table of words (registry/disk/failure-words.ts) for every writer.
+      expect(outcome.message).toMatch(/^The disk is full: could not (save|extract into|write) \//);
+      expect(outcome.message).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('saveLayer leaves no file, under its final name or a temporary one', () => {
     expect(results.saveLayer.left).toEqual([]);

@@ -12,12 +12,7 @@ import { basicAuth, bearerAuth, listCatalog } from '../harness/registry-http.js'
 import { skopeoConfig, skopeoDigest, skopeoListTags } from '../harness/skopeo.js';
 import { decodeTokenClaims } from '../harness/jwt.js';
 import { startTokenRegistry } from '../harness/own-registry.js';
-import {
-  createTokenIssuer,
-  fetchTokenRequests,
-  resetTokenRequests,
-  type TokenResponseBody,
-} from '../harness/token-server.js';
+import { createTokenIssuer, fetchTokenRequests, resetTokenRequests, type TokenResponseBody } from '../harness/token-server.js';
 import { requireTool } from '../harness/tools.js';
 
 const lading = inject('lading');
@@ -34,7 +29,6 @@ async function getToken(scopes: string[], creds?: { username: string; password: 
 function manifestUrl(base: string, repo: string, ref: string): string {
   return `${base}/v2/${repo}/manifests/${ref}`;
 }
-
 
 /** The entries of a live catalog that the setup saw, in the live order. */
 function inSetupCatalog(repos: string[]): string[] {
@@ -127,26 +121,32 @@ describe('token server', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
     });
-    const first = await fetch(ts.realm, form({
-      grant_type: 'password',
-      service: ts.service,
-      client_id: 'lading-test',
-      scope: 'repository:lading/oci-image:pull registry:catalog:*',
-      username: ts.credentials.username,
-      password: ts.credentials.password,
-    }));
+    const first = await fetch(
+      ts.realm,
+      form({
+        grant_type: 'password',
+        service: ts.service,
+        client_id: 'lading-test',
+        scope: 'repository:lading/oci-image:pull registry:catalog:*',
+        username: ts.credentials.username,
+        password: ts.credentials.password,
+      }),
+    );
     expect(first.status).toBe(200);
     const firstBody = (await first.json()) as TokenResponseBody;
     expect(firstBody.refresh_token).toBeTruthy();
     expect(decodeTokenClaims(firstBody.token).access).toHaveLength(2);
 
-    const second = await fetch(ts.realm, form({
-      grant_type: 'refresh_token',
-      service: ts.service,
-      client_id: 'lading-test',
-      scope: 'registry:catalog:*',
-      refresh_token: firstBody.refresh_token ?? '',
-    }));
+    const second = await fetch(
+      ts.realm,
+      form({
+        grant_type: 'refresh_token',
+        service: ts.service,
+        client_id: 'lading-test',
+        scope: 'registry:catalog:*',
+        refresh_token: firstBody.refresh_token ?? '',
+      }),
+    );
     expect(second.status).toBe(200);
     const secondBody = (await second.json()) as TokenResponseBody;
     const catalog = await fetch(`${token.url}/v2/_catalog?n=10`, { headers: bearerAuth(secondBody.token) });
@@ -233,8 +233,9 @@ describe('fixtures', () => {
     expect(await skopeoDigest(`${anonymous.host}/${ociImage.reference}`)).toBe(ociImage.digest);
     expect(await skopeoDigest(`${basic.host}/${dockerImage.reference}`, { creds: basic.credentials })).toBe(dockerImage.digest);
     expect(dockerImage.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
-    expect(multiarch.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}`))
-      .toEqual(['linux/amd64', 'linux/arm64/v8', 'unknown/unknown', 'unknown/unknown']);
+    expect(
+      multiarch.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}`),
+    ).toEqual(['linux/amd64', 'linux/arm64/v8', 'unknown/unknown', 'unknown/unknown']);
     const config = await skopeoConfig(`${token.host}/${multiarch.reference}`, {
       creds: token.credentials,
       platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -251,8 +252,6 @@ describe('fixtures', () => {
 
 describe('tools', () => {
   it('requireTool names the package to install', () => {
-    expect(() => requireTool('lading-no-such-tool', 'lading-pkg')).toThrow(
-      'lading-no-such-tool not found: apt-get install lading-pkg',
-    );
+    expect(() => requireTool('lading-no-such-tool', 'lading-pkg')).toThrow('lading-no-such-tool not found: apt-get install lading-pkg');
   });
 });

@@ -11,8 +11,20 @@ import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  createClient, DigestMismatchError, ImageNotFoundError, InvalidManifestError, InvalidReferenceError, LayoutWriter, mirror, openLayout,
-  RegistryError, RepositoryNotFoundError, type BlobProgress, type Client, type Image, type ImageWriter,
+  createClient,
+  DigestMismatchError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  InvalidReferenceError,
+  LayoutWriter,
+  mirror,
+  openLayout,
+  RegistryError,
+  RepositoryNotFoundError,
+  type BlobProgress,
+  type Client,
+  type Image,
+  type ImageWriter,
 } from '../../src-main/registry/index';
 import { TEMP_MARKER } from '../../src-main/registry/disk/index';
 import { deterministicBytes, MULTIARCH_PLATFORMS, SINGLE_IMAGE_SPEC, SMALL_IMAGE_SPEC } from '../harness/fixture-specs.js';
@@ -48,10 +60,19 @@ beforeAll(async () => {
   [hand, multiHand, big] = await Promise.all([
     buildImageLayout(join(root, 'hand'), SINGLE_IMAGE_SPEC, 'v1'),
     buildIndexLayout(join(root, 'multi-hand'), MULTIARCH_PLATFORMS, { tag: 'v1' }),
-    buildImageLayout(join(root, 'big'), {
-      ...SMALL_IMAGE_SPEC,
-      layers: [{ createdBy: 'COPY big.bin /', entries: [{ path: 'big.bin', type: 'file', content: deterministicBytes('lading/layout-big', BIG_LAYER_BYTES) }] }],
-    }, 'v1'),
+    buildImageLayout(
+      join(root, 'big'),
+      {
+        ...SMALL_IMAGE_SPEC,
+        layers: [
+          {
+            createdBy: 'COPY big.bin /',
+            entries: [{ path: 'big.bin', type: 'file', content: deterministicBytes('lading/layout-big', BIG_LAYER_BYTES) }],
+          },
+        ],
+      },
+      'v1',
+    ),
   ]);
   skopeoDir = join(root, 'skopeo');
   for (const tag of SKOPEO_TAGS) await skopeoCopy(`oci:${hand.dir}:v1`, `oci:${skopeoDir}:${tag}`);
@@ -77,15 +98,23 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 /** Every file below `dir`, relative. */
 async function filesBelow(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 }
 
-async function indexJson(dir: string): Promise<{ manifests: { digest: string; mediaType: string; size: number; annotations?: Record<string, string> }[] }> {
+async function indexJson(
+  dir: string,
+): Promise<{ manifests: { digest: string; mediaType: string; size: number; annotations?: Record<string, string> }[] }> {
   return JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function blobFile(dir: string, digest: string): string {
@@ -225,8 +254,12 @@ describe('pushing into a layout', () => {
     await target.pushImage('v1', first);
     const events: BlobProgress[] = [];
     await target.pushImage('also', first, { onBlobProgress: (p) => events.push(p) });
-    expect(events.filter((e) => e.state === 'exists').map((e) => e.digest).sort())
-      .toEqual([first.configDescriptor, ...first.manifest.layers].map((d) => d.digest).sort());
+    expect(
+      events
+        .filter((e) => e.state === 'exists')
+        .map((e) => e.digest)
+        .sort(),
+    ).toEqual([first.configDescriptor, ...first.manifest.layers].map((d) => d.digest).sort());
     expect(events.some((e) => e.state === 'uploaded')).toBe(false);
 
     await target.pushImage('v1', second);
@@ -268,9 +301,12 @@ describe('pushing into a layout', () => {
 
   it('refuses manifest bytes that do not match a digest reference', async () => {
     const writer = new LayoutWriter(join(root, 'refuse'));
-    const raw = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }));
-    await expect(writer.putManifest(`sha256:${'1'.repeat(64)}`, raw, 'application/vnd.oci.image.index.v1+json'))
-      .rejects.toBeInstanceOf(DigestMismatchError);
+    const raw = new TextEncoder().encode(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }),
+    );
+    await expect(writer.putManifest(`sha256:${'1'.repeat(64)}`, raw, 'application/vnd.oci.image.index.v1+json')).rejects.toBeInstanceOf(
+      DigestMismatchError,
+    );
   });
 
   it('keeps every tag when pushes into one layout run at the same time', async () => {
@@ -352,7 +388,12 @@ describe('errors', () => {
   it('a missing folder is RepositoryNotFoundError naming the path', async () => {
     const dir = join(root, 'no-such-folder');
     const layout = openLayout(dir);
-    for (const call of [() => layout.listTags(), () => layout.getManifest('v1'), () => layout.getImage('v1'), () => layout.checkImageExists('v1')]) {
+    for (const call of [
+      () => layout.listTags(),
+      () => layout.getManifest('v1'),
+      () => layout.getImage('v1'),
+      () => layout.checkImageExists('v1'),
+    ]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RepositoryNotFoundError);
       expect((err as Error).message).toContain(dir);
@@ -362,7 +403,9 @@ describe('errors', () => {
 
   it('a folder without index.json is not a layout', async () => {
     // The harness layout's blobs folder exists, but holds no index.json.
-    const err = await openLayout(join(hand.dir, 'blobs')).listTags().catch((e: unknown) => e);
+    const err = await openLayout(join(hand.dir, 'blobs'))
+      .listTags()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RepositoryNotFoundError);
     expect((err as Error).message).toMatch(/no index\.json/);
   });
@@ -397,12 +440,16 @@ describe('errors', () => {
     const changed = text.replace('"schemaVersion":2', '"schemaVersion":3');
     expect(changed).not.toBe(text);
     await writeFile(path, changed);
-    const err = await openLayout(dir).getManifest('v1').catch((e: unknown) => e);
+    const err = await openLayout(dir)
+      .getManifest('v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DigestMismatchError);
   });
 
   it('a missing blob is a clear error', async () => {
-    const err = await openLayout(skopeoDir).openBlob({ mediaType: 'x', digest: `sha256:${'2'.repeat(64)}`, size: 1 }).catch((e: unknown) => e);
+    const err = await openLayout(skopeoDir)
+      .openBlob({ mediaType: 'x', digest: `sha256:${'2'.repeat(64)}`, size: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toMatch(/Not found: blob sha256:2{64}/);
   });
@@ -434,7 +481,9 @@ describe('registry -> layout -> registry', () => {
     await openLayout(dir).pushImage('v1', source);
     expect(await openLayout(dir).getDigest('v1')).toBe(fixture.digest);
     expect((await indexJson(dir)).manifests[0]!.mediaType).toBe(source.mediaType);
-    await registry(anonymous.host).withSegment('lading/layout-docker').pushImage('v1', await openLayout(dir).getImage('v1'));
+    await registry(anonymous.host)
+      .withSegment('lading/layout-docker')
+      .pushImage('v1', await openLayout(dir).getImage('v1'));
     expect(await skopeoDigest(`${anonymous.host}/lading/layout-docker:v1`)).toBe(fixture.digest);
   });
 

@@ -91,7 +91,7 @@ async function againstStableCatalog<T>(read: () => Promise<T>): Promise<{ result
 }
 
 describe('listRepositories: the catalog at the root', () => {
-  it('everything, equal to the catalog read directly (pages of 100), in the registry\'s order', async () => {
+  it("everything, equal to the catalog read directly (pages of 100), in the registry's order", async () => {
     const { client, logger } = logged();
     const { result: ours, catalog } = await againstStableCatalog(() => {
       logger.clear();
@@ -107,7 +107,10 @@ describe('listRepositories: the catalog at the root', () => {
 
   it('with limit and last at the root', async () => {
     const { client } = logged();
-    const { result: [first, next], catalog } = await againstStableCatalog(async () => {
+    const {
+      result: [first, next],
+      catalog,
+    } = await againstStableCatalog(async () => {
       const head = await client.listRepositories({ limit: 25 });
       return [head, await client.listRepositories({ last: head.at(-1)!, limit: 25 })] as const;
     });
@@ -187,6 +190,8 @@ describe('listRepositories scoped with withSegment()', () => {
     expect(pageUrls(logger, '/v2/_catalog')[0]!.searchParams.get('last')).toBe('ns1/sub2/repo3');
     expect(await ns1.listRepositories({ last: 'sub2/repo3', limit: 4 })).toEqual(expected.slice(from + 1, from + 5));
     expect(await ns1.listRepositories({ last: 'x' })).toEqual([]);
-    expect(await ns1.listRepositories({ last: 'sub/x', limit: 2 })).toEqual(expected.slice(expected.indexOf('sub/x') + 1, expected.indexOf('sub/x') + 3));
+    expect(await ns1.listRepositories({ last: 'sub/x', limit: 2 })).toEqual(
+      expected.slice(expected.indexOf('sub/x') + 1, expected.indexOf('sub/x') + 3),
+    );
   });
 });

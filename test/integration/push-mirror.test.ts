@@ -14,9 +14,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  ImageNotFoundError, mirror, type Client, type MirrorProgress,
-} from '../../src-main/registry/index';
+import { ImageNotFoundError, mirror, type Client, type MirrorProgress } from '../../src-main/registry/index';
 import { sha256Digest } from '../harness/digest.js';
 import type { BuiltImageLayout, ImageIndex } from '../harness/images.js';
 import { startRegistry, type RunningRegistry } from '../harness/registry.js';
@@ -78,15 +76,19 @@ function blobsOf(f: { configDigest: string; layers: { digest: string }[] }): str
 describe('pushImage', () => {
   it('from the anonymous registry to a new repository on a token registry: skopeo sees the same digest', async () => {
     const target = isolatedTokenClient().withSegment(uniqueRepository('pushed'));
-    for (const [f, tag] of [[ociImage, 'oci'], [dockerImage, 'docker']] as const) {
+    for (const [f, tag] of [
+      [ociImage, 'oci'],
+      [dockerImage, 'docker'],
+    ] as const) {
       const image = await sharedAnonymous().withSegment(f.repository).getImage(f.tag);
       await target.pushImage(tag, image);
       expect(await target.getDigest(tag)).toBe(f.digest);
       expect(await skopeoDigest(`${target.getRegistry()}:${tag}`, { creds: bob })).toBe(f.digest);
     }
     // The config made it too: skopeo reads it back equal to the source's.
-    expect(await skopeoConfig(`${target.getRegistry()}:oci`, { creds: bob }))
-      .toEqual(await skopeoConfig(`${anonymous.host}/${ociImage.reference}`));
+    expect(await skopeoConfig(`${target.getRegistry()}:oci`, { creds: bob })).toEqual(
+      await skopeoConfig(`${anonymous.host}/${ociImage.reference}`),
+    );
   });
 });
 
@@ -114,8 +116,11 @@ describe('mirror between registries that share no storage (anonymous -> token au
     expect(result.images.map((i) => i.digest).sort()).toEqual(multiarch.manifests.map((m) => m.digest).sort());
     const raw = await skopeoRawManifest(`${target.getRegistry()}:v1`, { creds: bob });
     expect(raw.equals(await skopeoRawManifest(`${anonymous.host}/${multiarch.reference}`))).toBe(true);
-    expect(await skopeoConfig(`${target.getRegistry()}:v1`, { creds: bob, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }))
-      .toEqual(await skopeoConfig(`${anonymous.host}/${multiarch.reference}`, { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }));
+    expect(
+      await skopeoConfig(`${target.getRegistry()}:v1`, { creds: bob, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }),
+    ).toEqual(
+      await skopeoConfig(`${anonymous.host}/${multiarch.reference}`, { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }),
+    );
 
     // Token-auth source, anonymous target, neither sharing storage with anything.
     const third = isolatedAnonymousClient().withSegment(repository);
@@ -130,7 +135,9 @@ describe('mirror between registries that share no storage (anonymous -> token au
 
   it('a subset [linux/arm64]: a new index (rewritten) with only that platform and its attestation; skopeo --raw shows it', async () => {
     const target = isolatedTokenClient().withSegment(uniqueRepository('subset'));
-    const result = await mirror(sharedAnonymous().withSegment(multiarch.repository), multiarch.tag, target, 'arm', { platforms: ['linux/arm64'] });
+    const result = await mirror(sharedAnonymous().withSegment(multiarch.repository), multiarch.tag, target, 'arm', {
+      platforms: ['linux/arm64'],
+    });
     expect(result.rewritten).toBe(true);
     expect(result.sourceDigest).toBe(multiarch.digest);
     expect(result.digest).not.toBe(multiarch.digest);
@@ -158,11 +165,13 @@ describe('mirror between registries that share no storage (anonymous -> token au
 });
 
 describe('mirror inside one registry', () => {
-  it('to a new repository: every blob mounted, none uploaded, and the registry\'s log shows no blob PUT', async () => {
+  it("to a new repository: every blob mounted, none uploaded, and the registry's log shows no blob PUT", async () => {
     const c = pool.open(isolatedAnonymous.host);
     const targetRepository = uniqueRepository('mounted');
     const events: MirrorProgress[] = [];
-    const result = await mirror(c.withSegment(bigRepository), 'v1', c.withSegment(targetRepository), 'v1', { onProgress: (p) => events.push(p) });
+    const result = await mirror(c.withSegment(bigRepository), 'v1', c.withSegment(targetRepository), 'v1', {
+      onProgress: (p) => events.push(p),
+    });
     const bigBlobs = [big.image.configDescriptor.digest, ...big.image.layers.map((l) => l.digest)].sort();
     expect(result.digest).toBe(big.image.descriptor.digest);
     expect(result.copied).toEqual([]);
@@ -189,7 +198,9 @@ describe('progress and cancellation', () => {
   it('progress events add up to bytesTotal and end at it', async () => {
     const target = isolatedTokenClient().withSegment(uniqueRepository('progress'));
     const events: MirrorProgress[] = [];
-    const result = await mirror(isolatedAnonymousClient().withSegment(bigRepository), 'v1', target, 'v1', { onProgress: (p) => events.push(p) });
+    const result = await mirror(isolatedAnonymousClient().withSegment(bigRepository), 'v1', target, 'v1', {
+      onProgress: (p) => events.push(p),
+    });
     const blobs = [big.image.configDescriptor, ...big.image.layers];
     const total = blobs.reduce((n, b) => n + b.size, 0);
     expect(total).toBeGreaterThan(12 << 20);

@@ -7,7 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  ImageNotFoundError, RepositoryNotFoundError, type Client, type ClientOptions, type ConfigFile,
+  ImageNotFoundError,
+  RepositoryNotFoundError,
+  type Client,
+  type ClientOptions,
+  type ConfigFile,
 } from '../../src-main/registry/index';
 import { FIXTURE_CMD, FIXTURE_ENV, FIXTURE_LABELS } from '../harness/fixture-specs.js';
 import { MediaType } from '../harness/media-types.js';
@@ -75,7 +79,11 @@ const WAYS: Way[] = [
     host: token.host,
     options: async () => ({ auth: { identityToken: await refreshToken(token.credentials) } }),
   },
-  { name: 'token auth, pre-issued registry token', host: token.host, options: async () => ({ auth: { registryToken: await registryToken() } }) },
+  {
+    name: 'token auth, pre-issued registry token',
+    host: token.host,
+    options: async () => ({ auth: { registryToken: await registryToken() } }),
+  },
   { name: 'token auth, anonymous pull tokens', host: token.host, options: async () => ({}) },
 ];
 
@@ -90,7 +98,9 @@ describe.each(WAYS)('read path: $name', (way) => {
   const logger = recordingLogger();
   beforeAll(async () => {
     const options = await way.options();
-    secrets = Object.entries(options.auth ?? {}).filter(([k]) => k !== 'username').map(([, v]) => String(v));
+    secrets = Object.entries(options.auth ?? {})
+      .filter(([k]) => k !== 'username')
+      .map(([, v]) => String(v));
     root = pool.open(way.host, { ...options, logger });
   });
   const repo = (name: string): Client => root.withSegment(name);
@@ -168,7 +178,9 @@ describe.each(WAYS)('read path: $name', (way) => {
       await expect(repo(f.repository).checkImageExists(f.tag)).resolves.toBeUndefined();
       await expect(repo(f.repository).checkImageExists(`@${f.digest}`)).resolves.toBeUndefined();
     }
-    const missing = await repo(ociImage.repository).checkImageExists('no-such-tag').catch((e: unknown) => e);
+    const missing = await repo(ociImage.repository)
+      .checkImageExists('no-such-tag')
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ImageNotFoundError);
     expect(missing).not.toBeInstanceOf(RepositoryNotFoundError);
     expect((missing as Error).message).toContain('no-such-tag');
@@ -194,7 +206,9 @@ describe.each(WAYS)('read path: $name', (way) => {
   });
 
   it('getImage: a platform the index lacks is ImageNotFoundError naming what is available', async () => {
-    const err = await repo(multiarch.repository).getImage(multiarch.tag, { platform: 'linux/s390x' }).catch((e: unknown) => e);
+    const err = await repo(multiarch.repository)
+      .getImage(multiarch.tag, { platform: 'linux/s390x' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageNotFoundError);
     const message = (err as Error).message;
     expect(message).toContain('linux/s390x');
@@ -203,7 +217,7 @@ describe.each(WAYS)('read path: $name', (way) => {
     expect(message).not.toContain('unknown/unknown');
   });
 
-  it('each layer\'s open(): what is read hashes to the layer digest, for both images and an index child', async () => {
+  it("each layer's open(): what is read hashes to the layer digest, for both images and an index child", async () => {
     const images = [
       await repo(ociImage.repository).getImage(ociImage.tag),
       await repo(dockerImage.repository).getImage(dockerImage.tag),
@@ -252,7 +266,7 @@ describe('cross-checked with skopeo', () => {
     expect(small).toEqual(await skopeoListTags(anonymous.host, ociImage.repository));
   });
 
-  it('digests: equal to skopeo\'s, on the anonymous, basic and token registries', async () => {
+  it("digests: equal to skopeo's, on the anonymous, basic and token registries", async () => {
     const basicClient = pool.open(basic.host, { auth: basic.credentials });
     const tokenClient = pool.open(token.host, { auth: token.credentials });
     for (const f of [ociImage, dockerImage, multiarch]) {

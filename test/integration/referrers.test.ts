@@ -11,15 +11,24 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  AttachmentTooLargeError, InvalidAttachmentError, InvalidPublicKeyError, InvalidReferenceError, ReferrersLimitError, openLayout,
-  planReferrers, readAttachment, verifyCosignSignature,
-  type Client, type CosignSignaturePart, type InTotoPart, type Referrer, type SbomPart,
+  AttachmentTooLargeError,
+  InvalidAttachmentError,
+  InvalidPublicKeyError,
+  InvalidReferenceError,
+  ReferrersLimitError,
+  openLayout,
+  planReferrers,
+  readAttachment,
+  verifyCosignSignature,
+  type Client,
+  type CosignSignaturePart,
+  type InTotoPart,
+  type Referrer,
+  type SbomPart,
 } from '../../src-main/registry/index';
 import { sha256Digest } from '../harness/digest.js';
 import type { ImageIndex } from '../harness/images.js';
-import {
-  BUILDKIT_PROVENANCE, CYCLONEDX_PACKAGES, GITHUB_PROVENANCE, SPDX_PACKAGES,
-} from '../harness/referrer-specs.js';
+import { BUILDKIT_PROVENANCE, CYCLONEDX_PACKAGES, GITHUB_PROVENANCE, SPDX_PACKAGES } from '../harness/referrer-specs.js';
 import { pushBlob, putManifest } from '../harness/registry-http.js';
 import { skopeoCopy, skopeoRawManifest } from '../harness/skopeo.js';
 import { makeTempDir } from '../harness/tmp.js';
@@ -47,12 +56,14 @@ const byDigest = (list: Referrer[], digest: string) => list.find((r) => r.descri
 describe('listReferrers on a registry without the Referrers API', () => {
   it('finds the SBOM artifact in the tag schema and the .sig, .att and .sbom tags, each once, with kind and place', async () => {
     const found = await repo.listReferrers(fx.signed.digest);
-    expect(found.map((r) => [r.descriptor.digest, r.source, r.kind, r.tag]).sort()).toEqual([
-      [fx.sbomArtifact.digest, 'tag-schema', 'sbom', undefined],
-      [fx.sig.digest, 'cosign-tag', 'signature', fx.sig.tag],
-      [fx.att.digest, 'cosign-tag', 'attestation', fx.att.tag],
-      [fx.sbom.digest, 'cosign-tag', 'sbom', fx.sbom.tag],
-    ].sort());
+    expect(found.map((r) => [r.descriptor.digest, r.source, r.kind, r.tag]).sort()).toEqual(
+      [
+        [fx.sbomArtifact.digest, 'tag-schema', 'sbom', undefined],
+        [fx.sig.digest, 'cosign-tag', 'signature', fx.sig.tag],
+        [fx.att.digest, 'cosign-tag', 'attestation', fx.att.tag],
+        [fx.sbom.digest, 'cosign-tag', 'sbom', fx.sbom.tag],
+      ].sort(),
+    );
     expect(found.every((r) => r.describes === fx.signed.digest)).toBe(true);
     const sbom = byDigest(found, fx.sbomArtifact.digest)!;
     expect(sbom.descriptor).toMatchObject({ artifactType: 'application/spdx+json', size: fx.sbomArtifact.size });
@@ -62,7 +73,9 @@ describe('listReferrers on a registry without the Referrers API', () => {
   });
 
   it('agrees with skopeo on the tag-schema index', async () => {
-    const raw = JSON.parse((await skopeoRawManifest(`${anonymous.host}/${fx.repository}:${fx.tagSchema.tag}`)).toString('utf8')) as ImageIndex;
+    const raw = JSON.parse(
+      (await skopeoRawManifest(`${anonymous.host}/${fx.repository}:${fx.tagSchema.tag}`)).toString('utf8'),
+    ) as ImageIndex;
     const found = await repo.listReferrers(`@${fx.signed.digest}`);
     expect(found.filter((r) => r.source === 'tag-schema').map((r) => r.descriptor.digest)).toEqual(raw.manifests.map((m) => m.digest));
   });
@@ -115,7 +128,9 @@ describe('readAttachment', () => {
   it("cosign's .sig: each signature with the digest it names, and a keyless one's certificate identity and issuer", async () => {
     const { parts } = await readAttachment(repo, await referrer(fx.sig.digest));
     expect(parts.map((p) => [p.type, p.descriptor.digest])).toEqual([
-      ['cosign-signature', fx.sig.layers.ecdsa], ['cosign-signature', fx.sig.layers.rsa], ['cosign-signature', fx.sig.layers.keyless],
+      ['cosign-signature', fx.sig.layers.ecdsa],
+      ['cosign-signature', fx.sig.layers.rsa],
+      ['cosign-signature', fx.sig.layers.keyless],
     ]);
     const [ecdsa, , keyless] = parts as CosignSignaturePart[];
     expect(ecdsa).toMatchObject({ signedDigest: fx.signed.digest, signatureType: 'cosign container image signature' });
@@ -123,12 +138,16 @@ describe('readAttachment', () => {
     expect(Buffer.from(ecdsa!.signature!, 'base64').length).toBeGreaterThan(60);
     expect(ecdsa!.certificate).toBeUndefined();
     expect(keyless!.certificate).toMatchObject({
-      identity: fx.keyless.identity, oidcIssuer: fx.keyless.issuer, subjectAlternativeNames: [fx.keyless.identity],
+      identity: fx.keyless.identity,
+      oidcIssuer: fx.keyless.issuer,
+      subjectAlternativeNames: [fx.keyless.identity],
     });
     expect(keyless!.certificate!.certificateIssuer).toContain('not-sigstore-intermediate');
     expect(keyless!.chain).toContain('BEGIN CERTIFICATE');
     expect(keyless!.transparencyLog).toEqual({
-      logIndex: 61234567, integratedTime: '2024-01-01T00:00:00.000Z', logId: 'c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d',
+      logIndex: 61234567,
+      integratedTime: '2024-01-01T00:00:00.000Z',
+      logId: 'c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d',
     });
   });
 
@@ -151,7 +170,12 @@ describe('readAttachment', () => {
 
   it("cosign's .sbom (CycloneDX, nested components) as packages", async () => {
     const { parts } = await readAttachment(repo, await referrer(fx.sbom.digest));
-    expect(parts).toEqual([expect.objectContaining({ type: 'sbom', sbom: { format: 'cyclonedx', specVersion: '1.5', name: 'lading/referrers', packages: CYCLONEDX_PACKAGES } })]);
+    expect(parts).toEqual([
+      expect.objectContaining({
+        type: 'sbom',
+        sbom: { format: 'cyclonedx', specVersion: '1.5', name: 'lading/referrers', packages: CYCLONEDX_PACKAGES },
+      }),
+    ]);
   });
 
   it("a BuildKit attestation manifest: provenance v0.2 (builder, source, commit, build time) and the platform's SBOM", async () => {
@@ -162,7 +186,10 @@ describe('readAttachment', () => {
     expect(provenance!.envelope).toBeUndefined();
     expect(provenance!.provenance).toEqual(BUILDKIT_PROVENANCE);
     expect(provenance!.statement.subjects[0]!.digest.sha256).toBe(first!.describes.slice(7));
-    expect(sbom!.sbom).toMatchObject({ format: 'spdx', packages: [expect.objectContaining({ name: 'lading-app', version: '1.0.0', license: 'Apache-2.0' })] });
+    expect(sbom!.sbom).toMatchObject({
+      format: 'spdx',
+      packages: [expect.objectContaining({ name: 'lading-app', version: '1.0.0', license: 'Apache-2.0' })],
+    });
   });
 
   it('a DSSE envelope whose payload is not base64 is an InvalidAttachmentError that says so', async () => {
@@ -186,7 +213,10 @@ describe('verifyCosignSignature', () => {
     expect(checks[0]!.signedDigests).toEqual([fx.signed.digest]);
     expect(checks[1]!.reason).toMatch(/does not match the given key/);
     const keyless = checks[2]!;
-    expect(keyless.keyless).toMatchObject({ signatureMatchesCertificate: true, certificate: { identity: fx.keyless.identity, oidcIssuer: fx.keyless.issuer } });
+    expect(keyless.keyless).toMatchObject({
+      signatureMatchesCertificate: true,
+      certificate: { identity: fx.keyless.identity, oidcIssuer: fx.keyless.issuer },
+    });
     expect(keyless.reason).toContain(fx.keyless.identity);
     expect(keyless.reason).toMatch(/does not check the certificate against Sigstore's roots/);
   });
@@ -209,7 +239,9 @@ describe('verifyCosignSignature', () => {
     const checks = await verifyCosignSignature(repo, fx.bad.digest, { publicKey: fx.keys.ecdsa });
     const other = checks.find((c) => c.layer.digest === fx.badSig.layers.otherDigest)!;
     expect(other).toMatchObject({ verified: false, signatureValid: true, digestMatches: false, signedDigests: [fx.signed.digest] });
-    expect(other.reason).toBe(`The signature matches the given key, but it is for another image: its payload names ${fx.signed.digest}, not ${fx.bad.digest}.`);
+    expect(other.reason).toBe(
+      `The signature matches the given key, but it is for another image: its payload names ${fx.signed.digest}, not ${fx.bad.digest}.`,
+    );
     const tampered = checks.find((c) => c.layer.digest === fx.badSig.layers.tampered)!;
     expect(tampered).toMatchObject({ verified: false, signatureValid: false, digestMatches: true });
     expect(tampered.reason).toMatch(/payload was changed after signing/);
@@ -223,7 +255,11 @@ describe('verifyCosignSignature', () => {
   it('a key that is not a public key fails before any request', async () => {
     const log = recordingLogger();
     const client = pool.open(anonymous.host, { logger: log }).withSegment(fx.repository);
-    for (const publicKey of ['not a key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n']) {
+    for (const publicKey of [
+      'not a key',
+      '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+      '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n',
+    ]) {
       await expect(verifyCosignSignature(client, fx.signed.digest, { publicKey })).rejects.toBeInstanceOf(InvalidPublicKeyError);
     }
     expect(log.requests).toEqual([]);
@@ -233,17 +269,30 @@ describe('verifyCosignSignature', () => {
 describe('planReferrers (what a mirror copies)', () => {
   it('everything attached, and the signature of the SBOM one level deeper, with the tags and tag-schema entries to write', async () => {
     const plan = await planReferrers(repo, [fx.signed.digest]);
-    expect(plan.referrers.map((p) => [p.referrer.descriptor.digest, p.depth]).sort()).toEqual([
-      [fx.sbomArtifact.digest, 1], [fx.sig.digest, 1], [fx.att.digest, 1], [fx.sbom.digest, 1], [fx.sbomSignature.digest, 2],
-    ].sort());
+    expect(plan.referrers.map((p) => [p.referrer.descriptor.digest, p.depth]).sort()).toEqual(
+      [
+        [fx.sbomArtifact.digest, 1],
+        [fx.sig.digest, 1],
+        [fx.att.digest, 1],
+        [fx.sbom.digest, 1],
+        [fx.sbomSignature.digest, 2],
+      ].sort(),
+    );
     for (const p of plan.referrers) expect(sha256Digest(p.manifest.raw)).toBe(p.manifest.digest);
-    expect(plan.tags.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual([
-      { tag: fx.sbomSignature.tag, digest: fx.sbomSignature.digest },
-      { tag: fx.att.tag, digest: fx.att.digest },
-      { tag: fx.sbom.tag, digest: fx.sbom.digest },
-      { tag: fx.sig.tag, digest: fx.sig.digest },
-    ].sort((a, b) => a.tag.localeCompare(b.tag)));
-    expect(plan.tagSchema).toEqual([{ subject: fx.signed.digest, entries: [expect.objectContaining({ digest: fx.sbomArtifact.digest, artifactType: 'application/spdx+json' })] }]);
+    expect(plan.tags.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual(
+      [
+        { tag: fx.sbomSignature.tag, digest: fx.sbomSignature.digest },
+        { tag: fx.att.tag, digest: fx.att.digest },
+        { tag: fx.sbom.tag, digest: fx.sbom.digest },
+        { tag: fx.sig.tag, digest: fx.sig.digest },
+      ].sort((a, b) => a.tag.localeCompare(b.tag)),
+    );
+    expect(plan.tagSchema).toEqual([
+      {
+        subject: fx.signed.digest,
+        entries: [expect.objectContaining({ digest: fx.sbomArtifact.digest, artifactType: 'application/spdx+json' })],
+      },
+    ]);
     const blobs = plan.blobs.map((b) => b.digest);
     expect(blobs).toEqual(expect.arrayContaining([fx.sbomArtifact.layer, fx.sbom.layer, fx.sig.layers.keyless, fx.att.layers.spdx]));
     expect(new Set(blobs).size).toBe(blobs.length);
@@ -254,7 +303,8 @@ describe('planReferrers (what a mirror copies)', () => {
     expect(plan.referrers.map((p) => p.referrer.descriptor.digest)).toEqual([fx.loop.artifact]);
     // The target should list both directions, as the source does.
     expect(plan.tagSchema.map((t) => [t.subject, t.entries.map((e) => e.digest)])).toEqual([
-      [fx.loop.digest, [fx.loop.artifact]], [fx.loop.artifact, [fx.loop.digest]],
+      [fx.loop.digest, [fx.loop.artifact]],
+      [fx.loop.artifact, [fx.loop.digest]],
     ]);
   });
 
@@ -295,17 +345,31 @@ describe('an SBOM of 50 MB', () => {
     const document = Buffer.from(`{"spdxVersion":"SPDX-2.3","packages":[${Array(count).fill(entry).join(',')}]}`);
     sbomDigest = await pushBlob(url, name, document);
     const empty = await pushBlob(url, name, Buffer.from('{}'));
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/spdx+json',
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: empty, size: 2 },
-      layers: [{ mediaType: 'application/spdx+json', digest: sbomDigest, size: document.length }],
-      subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: subject, size: 500 },
-    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/spdx+json',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: empty, size: 2 },
+        layers: [{ mediaType: 'application/spdx+json', digest: sbomDigest, size: document.length }],
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: subject, size: 500 },
+      }),
+    );
     await putManifest(url, name, sha256Digest(manifest), manifest, 'application/vnd.oci.image.manifest.v1+json');
-    const index = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256Digest(manifest), size: manifest.length, artifactType: 'application/spdx+json' }],
-    }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: sha256Digest(manifest),
+            size: manifest.length,
+            artifactType: 'application/spdx+json',
+          },
+        ],
+      }),
+    );
     await putManifest(url, name, subject.replace(':', '-'), index, 'application/vnd.oci.image.index.v1+json');
   });
   afterAll(() => isolated?.registry.stop());
@@ -318,7 +382,9 @@ describe('an SBOM of 50 MB', () => {
     const err = await readAttachment(client, sbom!).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AttachmentTooLargeError);
     expect((err as AttachmentTooLargeError).size).toBeGreaterThanOrEqual(50 * 1024 * 1024);
-    expect((err as Error).message).toMatch(/^The SBOM layer sha256:[a-f0-9]{64} of .* is 50\.0 MiB \(\d+ bytes\); Lading reads attachments of up to 32\.0 MiB$/);
+    expect((err as Error).message).toMatch(
+      /^The SBOM layer sha256:[a-f0-9]{64} of .* is 50\.0 MiB \(\d+ bytes\); Lading reads attachments of up to 32\.0 MiB$/,
+    );
     expect(log.requests.filter((r) => r.includes(sbomDigest))).toEqual([]);
   });
 });

@@ -182,15 +182,19 @@ export async function pushRandomImage(
   layerBytes: number[],
   tag = 'v1',
 ): Promise<BuiltImageLayout> {
-  const layout = await buildImageLayout(join(workDir, 'it-layouts', repository.replaceAll('/', '_')), {
-    architecture: 'amd64',
-    os: 'linux',
-    env: [`LADING_RANDOM_IMAGE=${repository}`],
-    layers: layerBytes.map((size, i) => ({
-      createdBy: `COPY blob-${i}.bin /`,
-      entries: [{ path: `blob-${i}.bin`, type: 'file' as const, content: randomBytes(size) }],
-    })),
-  }, tag);
+  const layout = await buildImageLayout(
+    join(workDir, 'it-layouts', repository.replaceAll('/', '_')),
+    {
+      architecture: 'amd64',
+      os: 'linux',
+      env: [`LADING_RANDOM_IMAGE=${repository}`],
+      layers: layerBytes.map((size, i) => ({
+        createdBy: `COPY blob-${i}.bin /`,
+        entries: [{ path: `blob-${i}.bin`, type: 'file' as const, content: randomBytes(size) }],
+      })),
+    },
+    tag,
+  );
   await pushLayout(layout, `${host}/${repository}:${tag}`);
   return layout;
 }

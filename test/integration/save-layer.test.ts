@@ -15,7 +15,14 @@ import { DigestMismatchError, RegistryError, saveLayer, type Client } from '../.
 import type { BuiltImageLayout } from '../harness/images.js';
 import { makeTempDir } from '../harness/tmp.js';
 import {
-  blobDataPath, ClientPool, pushRandomImage, rejectionWithin, startIsolatedRegistry, uniqueRepository, within, type IsolatedRegistry,
+  blobDataPath,
+  ClientPool,
+  pushRandomImage,
+  rejectionWithin,
+  startIsolatedRegistry,
+  uniqueRepository,
+  within,
+  type IsolatedRegistry,
 } from './registry-support.js';
 import { runJsonChild } from './json-child';
 
@@ -71,7 +78,7 @@ const repo = (name: string): Client => pool.open(anonymous.host).withSegment(nam
 const ownRepo = (name: string): Client => pool.open(own.registry.host).withSegment(name);
 
 describe('saveLayer to disk', () => {
-  it('as stored: the file hashes to the layer digest; decompressed: to the layer\'s diffId; nothing else left in the folder', async () => {
+  it("as stored: the file hashes to the layer digest; decompressed: to the layer's diffId; nothing else left in the folder", async () => {
     for (const f of [ociImage, dockerImage]) {
       const image = await repo(f.repository).getImage(f.tag);
       const dir = await newFolder();
@@ -116,7 +123,10 @@ describe('saveLayer to disk', () => {
     await chmod(dir, 0o555);
     const home = await newFolder();
     if (isRoot) await chown(home, NOBODY, NOBODY);
-    const out = await within(runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(dir, 'layer.tar.gz') }, home), 30_000);
+    const out = await within(
+      runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(dir, 'layer.tar.gz') }, home),
+      30_000,
+    );
     expect(out.ok).toBe(false);
     expect(out.name).toBe('RegistryError');
     expect(out.message).toBe(`No permission to write in ${dir}: could not save ${join(dir, 'layer.tar.gz')}`);
@@ -125,7 +135,10 @@ describe('saveLayer to disk', () => {
     // The same child with a folder it may write in succeeds: the failure above was the folder.
     const writable = await newFolder();
     if (isRoot) await chown(writable, NOBODY, NOBODY);
-    const ok = await runChild({ host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(writable, 'layer.tar.gz') }, home);
+    const ok = await runChild(
+      { host: anonymous.host, repository: ociImage.repository, tag: ociImage.tag, path: join(writable, 'layer.tar.gz') },
+      home,
+    );
     expect(ok).toEqual({ ok: true, bytes: ociImage.layers[0]!.size });
     expect(await fileDigest(join(writable, 'layer.tar.gz'))).toBe(ociImage.layers[0]!.digest);
   });
@@ -139,7 +152,7 @@ describe('saveLayer to disk', () => {
     await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('a blob corrupted in the registry\'s storage: DigestMismatchError, and no file under any name', async () => {
+  it("a blob corrupted in the registry's storage: DigestMismatchError, and no file under any name", async () => {
     const layer = corrupt.image.layers[0]!;
     await writeFile(blobDataPath(own.storageRoot, layer.digest), randomBytes(layer.size));
     const image = await ownRepo(corruptRepository).getImage('v1');
@@ -156,7 +169,10 @@ describe('saveLayer to disk', () => {
   it('stored bytes that are not what their magic number says: a RegistryError naming the layer, and no file', async () => {
     const layer = corrupt.image.layers[0]!;
     // gzip's magic, then noise: gunzip fails before the end, where the digest would be checked.
-    await writeFile(blobDataPath(own.storageRoot, layer.digest), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0]), randomBytes(layer.size - 4)]));
+    await writeFile(
+      blobDataPath(own.storageRoot, layer.digest),
+      Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0]), randomBytes(layer.size - 4)]),
+    );
     const image = await ownRepo(corruptRepository).getImage('v1');
     const dir = await newFolder();
     const err = await rejectionWithin(saveLayer(image.layers[0]!, join(dir, 'layer.tar'), { decompress: true }), 10_000);
@@ -173,13 +189,16 @@ describe('saveLayer to disk', () => {
     const controller = new AbortController();
     const reason = new DOMException('the person cancelled the save', 'AbortError');
     let seen = 0;
-    const err = await rejectionWithin(saveLayer(layer, join(dir, 'big.tar.gz'), {
-      signal: controller.signal,
-      onProgress: (done) => {
-        seen = done;
-        if (!controller.signal.aborted) controller.abort(reason);
-      },
-    }), 5_000);
+    const err = await rejectionWithin(
+      saveLayer(layer, join(dir, 'big.tar.gz'), {
+        signal: controller.signal,
+        onProgress: (done) => {
+          seen = done;
+          if (!controller.signal.aborted) controller.abort(reason);
+        },
+      }),
+      5_000,
+    );
     expect(err).toBe(reason);
     expect(seen).toBeGreaterThan(0);
     expect(seen).toBeLessThan(layer.size);

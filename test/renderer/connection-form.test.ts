@@ -1,12 +1,26 @@
 /** The connection dialog's form without React (src-renderer/components/connections/connection-form.ts): values, draft, checks. */
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src-shared/contract';
-import { affectsTest, checkDraft, initialValues, toDraft, type ConnectionFormValues } from '../../src-renderer/components/connections/connection-form';
+import {
+  affectsTest,
+  checkDraft,
+  initialValues,
+  toDraft,
+  type ConnectionFormValues,
+} from '../../src-renderer/components/connections/connection-form';
 
 const saved: Connection = {
-  id: 'conn-0123456789abcdef', name: 'Team', host: 'registry.example.com/team', authKind: 'basic', username: 'bob',
-  plainHttp: false, tlsSkipVerify: false, caPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----', secret: 'keychain',
-  createdAt: '', updatedAt: '',
+  id: 'conn-0123456789abcdef',
+  name: 'Team',
+  host: 'registry.example.com/team',
+  authKind: 'basic',
+  username: 'bob',
+  plainHttp: false,
+  tlsSkipVerify: false,
+  caPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----',
+  secret: 'keychain',
+  createdAt: '',
+  updatedAt: '',
 };
 
 const blank = (changes: Partial<ConnectionFormValues> = {}): ConnectionFormValues => ({ ...initialValues(), ...changes });
@@ -14,20 +28,35 @@ const blank = (changes: Partial<ConnectionFormValues> = {}): ConnectionFormValue
 describe('initialValues', () => {
   it('starts from the saved connection, never with its secret', () => {
     expect(initialValues(saved)).toEqual({
-      name: 'Team', host: 'registry.example.com/team', authKind: 'basic', tokenType: 'bearer', username: 'bob', secret: '',
-      plainHttp: false, tlsSkipVerify: false, caPem: saved.caPem,
+      name: 'Team',
+      host: 'registry.example.com/team',
+      authKind: 'basic',
+      tokenType: 'bearer',
+      username: 'bob',
+      secret: '',
+      plainHttp: false,
+      tlsSkipVerify: false,
+      caPem: saved.caPem,
     });
   });
 
   it('starts a new one from a seed (the reference bar names an unknown host)', () => {
-    expect(initialValues(undefined, { host: 'registry.invalid:5000' })).toMatchObject({ host: 'registry.invalid:5000', name: '', authKind: 'anonymous' });
+    expect(initialValues(undefined, { host: 'registry.invalid:5000' })).toMatchObject({
+      host: 'registry.invalid:5000',
+      name: '',
+      authKind: 'anonymous',
+    });
   });
 });
 
 describe('toDraft', () => {
   it('names a new connection after its host, and reads http:// as plain HTTP', () => {
     expect(toDraft(blank({ host: ' http://localhost:5000/ ' }))).toEqual({
-      name: 'localhost:5000', host: 'http://localhost:5000/', authKind: 'anonymous', plainHttp: true, tlsSkipVerify: false,
+      name: 'localhost:5000',
+      host: 'http://localhost:5000/',
+      authKind: 'anonymous',
+      plainHttp: true,
+      tlsSkipVerify: false,
     });
   });
 
@@ -40,7 +69,10 @@ describe('toDraft', () => {
 
   it('removes a cleared CA, and sends the token type only for tokens', () => {
     expect(toDraft({ ...initialValues(saved), caPem: '  ' }, saved)).toMatchObject({ caPem: null });
-    expect(toDraft(blank({ host: 'ghcr.io', authKind: 'token', tokenType: 'identity', secret: 't' }))).toMatchObject({ tokenType: 'identity', secret: 't' });
+    expect(toDraft(blank({ host: 'ghcr.io', authKind: 'token', tokenType: 'identity', secret: 't' }))).toMatchObject({
+      tokenType: 'identity',
+      secret: 't',
+    });
     expect(toDraft(blank({ host: 'ghcr.io', tokenType: 'identity' }))).not.toHaveProperty('tokenType');
   });
 });
@@ -61,7 +93,10 @@ describe('checkDraft', () => {
   });
 
   it('asks for the password or token when none is typed or stored', () => {
-    expect(checkDraft(blank({ host: 'ghcr.io', authKind: 'basic', username: 'bob' }))).toEqual({ ok: false, errors: { secret: 'Enter the password' } });
+    expect(checkDraft(blank({ host: 'ghcr.io', authKind: 'basic', username: 'bob' }))).toEqual({
+      ok: false,
+      errors: { secret: 'Enter the password' },
+    });
     expect(checkDraft(blank({ host: 'ghcr.io', authKind: 'token' }))).toEqual({ ok: false, errors: { secret: 'Enter the token' } });
     // Switching a saved basic connection to a token: the stored password is no token.
     expect(checkDraft({ ...initialValues(saved), authKind: 'token' }, saved)).toEqual({ ok: false, errors: { secret: 'Enter the token' } });
@@ -75,5 +110,6 @@ describe('checkDraft', () => {
 
 it('every field but the name changes what a Test finds', () => {
   expect(affectsTest('name')).toBe(false);
-  for (const field of ['host', 'authKind', 'tokenType', 'username', 'secret', 'plainHttp', 'tlsSkipVerify', 'caPem'] as const) expect(affectsTest(field)).toBe(true);
+  for (const field of ['host', 'authKind', 'tokenType', 'username', 'secret', 'plainHttp', 'tlsSkipVerify', 'caPem'] as const)
+    expect(affectsTest(field)).toBe(true);
 });

@@ -40,7 +40,12 @@ describe('JobsStore', () => {
     expect(running!.speed).toBeCloseTo(250, 5);
     expect(running!.eta).toBeCloseTo(2, 5);
     tick(500);
-    store.apply({ jobId: JOB, seq: 4, type: 'done', result: { kind: 'saveLayers', digest: 'sha256:m', files: [{ digest: 'sha256:a', path: '/out/a.tar.gz', bytes: 500 }] } });
+    store.apply({
+      jobId: JOB,
+      seq: 4,
+      type: 'done',
+      result: { kind: 'saveLayers', digest: 'sha256:m', files: [{ digest: 'sha256:a', path: '/out/a.tar.gz', bytes: 500 }] },
+    });
     const [done] = store.getSnapshot();
     expect(done).toMatchObject({ state: 'done', bytesDone: 1000, endedAt: 2500 });
     expect(done!.eta).toBeUndefined();
@@ -65,7 +70,12 @@ describe('JobsStore', () => {
     store.addStarted({ jobId: 'job-1111111111111111', kind: 'extract', title: 'Extract' });
     store.apply({ jobId: 'job-1111111111111111', seq: 1, type: 'cancelled' });
     store.addStarted({ jobId: 'job-2222222222222222', kind: 'extract', title: 'Still running' });
-    expect(store.getSnapshot().map((j) => j.state).sort()).toEqual(['cancelled', 'failed', 'running']);
+    expect(
+      store
+        .getSnapshot()
+        .map((j) => j.state)
+        .sort(),
+    ).toEqual(['cancelled', 'failed', 'running']);
     store.clearFinished();
     expect(store.getSnapshot().map((j) => j.title)).toEqual(['Still running']);
   });
@@ -75,8 +85,22 @@ describe('JobsStore', () => {
     store.addStarted({ jobId: JOB, kind: 'mirror', title: 'Mine' });
     store.addListed([
       { id: JOB, kind: 'mirror', title: 'Mine (listed)', state: 'running', startedAt: '2024-01-01T00:00:00Z', bytesDone: 0, bytesTotal: 0 },
-      { id: 'job-3333333333333333', kind: 'saveLayout', title: 'Old', state: 'done', startedAt: '2024-01-01T00:00:00Z', endedAt: '2024-01-01T00:00:05Z', bytesDone: 9, bytesTotal: 9 },
+      {
+        id: 'job-3333333333333333',
+        kind: 'saveLayout',
+        title: 'Old',
+        state: 'done',
+        startedAt: '2024-01-01T00:00:00Z',
+        endedAt: '2024-01-01T00:00:05Z',
+        bytesDone: 9,
+        bytesTotal: 9,
+      },
     ]);
-    expect(store.getSnapshot().map((j) => j.title).sort()).toEqual(['Mine', 'Old']);
+    expect(
+      store
+        .getSnapshot()
+        .map((j) => j.title)
+        .sort(),
+    ).toEqual(['Mine', 'Old']);
   });
 });

@@ -9,7 +9,12 @@ const start: NavState = { trail: [], tab: 'overview', revealTag: 0 };
 
 describe('navReducer', () => {
   it('opens an index child with its platform, on the tab asked for or the one shown', () => {
-    expect(openChild({ digest: d('a'), platform: 'linux/amd64' }, 'layers')).toEqual({ type: 'drill', reference: d('a'), platform: 'linux/amd64', tab: 'layers' });
+    expect(openChild({ digest: d('a'), platform: 'linux/amd64' }, 'layers')).toEqual({
+      type: 'drill',
+      reference: d('a'),
+      platform: 'linux/amd64',
+      tab: 'layers',
+    });
     expect(openChild({ digest: d('b') })).toEqual({ type: 'drill', reference: d('b') });
   });
 
@@ -42,8 +47,14 @@ describe('navReducer', () => {
 
 describe('digests in a manifest', () => {
   const index: ManifestView = {
-    repository: 'r', reference: 'v1', kind: 'index', mediaType: 'application/vnd.oci.image.index.v1+json', digest: d('0'), size: 1,
-    annotations: {}, raw: '{}',
+    repository: 'r',
+    reference: 'v1',
+    kind: 'index',
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    digest: d('0'),
+    size: 1,
+    annotations: {},
+    raw: '{}',
     manifests: [
       { mediaType: 'm', digest: d('1'), size: 1, platform: 'linux/arm64/v8', attestation: false },
       { mediaType: 'm', digest: d('2'), size: 1, platform: 'linux/amd64', attestation: false },
@@ -51,9 +62,19 @@ describe('digests in a manifest', () => {
     ],
   };
   const image: ManifestView = {
-    repository: 'r', reference: 'v1', kind: 'image', mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: d('4'), size: 1,
-    annotations: {}, raw: '{}', config: { mediaType: 'c', digest: d('5'), size: 1 },
-    layers: [{ mediaType: 'l', digest: d('6'), size: 1 }, { mediaType: 'l', digest: d('7'), size: 1 }],
+    repository: 'r',
+    reference: 'v1',
+    kind: 'image',
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: d('4'),
+    size: 1,
+    annotations: {},
+    raw: '{}',
+    config: { mediaType: 'c', digest: d('5'), size: 1 },
+    layers: [
+      { mediaType: 'l', digest: d('6'), size: 1 },
+      { mediaType: 'l', digest: d('7'), size: 1 },
+    ],
     subject: { mediaType: 'm', digest: d('8'), size: 1 },
   };
 

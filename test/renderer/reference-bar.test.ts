@@ -7,8 +7,16 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 function connection(id: string, host: string, preset?: Connection['preset']): Connection {
   return {
-    id, name: id, host, authKind: 'anonymous', plainHttp: false, tlsSkipVerify: false, secret: 'none',
-    createdAt: '', updatedAt: '', ...(preset ? { preset } : {}),
+    id,
+    name: id,
+    host,
+    authKind: 'anonymous',
+    plainHttp: false,
+    tlsSkipVerify: false,
+    secret: 'none',
+    createdAt: '',
+    updatedAt: '',
+    ...(preset ? { preset } : {}),
   };
 }
 
@@ -29,18 +37,31 @@ function go(text: string) {
 
 describe('parseReference', () => {
   it('reads host, repository and tag or digest', () => {
-    expect(parseReference('ghcr.io/org/app:v1.2')).toEqual({ ok: true, value: { host: 'ghcr.io', path: 'org/app', reference: 'v1.2', defaulted: false } });
+    expect(parseReference('ghcr.io/org/app:v1.2')).toEqual({
+      ok: true,
+      value: { host: 'ghcr.io', path: 'org/app', reference: 'v1.2', defaulted: false },
+    });
     expect(parseReference(`localhost:5000/team/app@${DIGEST}`)).toEqual({
-      ok: true, value: { host: 'localhost:5000', path: 'team/app', reference: DIGEST, defaulted: false },
+      ok: true,
+      value: { host: 'localhost:5000', path: 'team/app', reference: DIGEST, defaulted: false },
     });
     // A digest wins over a tag written before it.
     expect(parseReference(`ghcr.io/org/app:v1@${DIGEST}`)).toMatchObject({ ok: true, value: { path: 'org/app', reference: DIGEST } });
   });
 
   it('fills in Docker Hub and latest the way docker does', () => {
-    expect(parseReference('alpine')).toEqual({ ok: true, value: { host: 'docker.io', path: 'alpine', reference: 'latest', defaulted: true } });
-    expect(parseReference('bitnami/redis:7')).toMatchObject({ ok: true, value: { host: 'docker.io', path: 'bitnami/redis', reference: '7' } });
-    expect(parseReference('index.docker.io/library/alpine:3')).toMatchObject({ ok: true, value: { host: 'docker.io', path: 'library/alpine' } });
+    expect(parseReference('alpine')).toEqual({
+      ok: true,
+      value: { host: 'docker.io', path: 'alpine', reference: 'latest', defaulted: true },
+    });
+    expect(parseReference('bitnami/redis:7')).toMatchObject({
+      ok: true,
+      value: { host: 'docker.io', path: 'bitnami/redis', reference: '7' },
+    });
+    expect(parseReference('index.docker.io/library/alpine:3')).toMatchObject({
+      ok: true,
+      value: { host: 'docker.io', path: 'library/alpine' },
+    });
   });
 
   it('takes scheme prefixes and spaces around', () => {
@@ -68,7 +89,11 @@ describe('resolveReference', () => {
 
   it('prefers the connection with the longest scope path, and names the repository below it', () => {
     expect(go('registry.deckhouse.io/deckhouse/ce/install:v1.60')).toEqual({ id: 'deckhouse', repository: 'install', reference: 'v1.60' });
-    expect(go('registry.deckhouse.io/deckhouse/ee/install:v1.60')).toEqual({ id: 'deckhouse-all', repository: 'deckhouse/ee/install', reference: 'v1.60' });
+    expect(go('registry.deckhouse.io/deckhouse/ee/install:v1.60')).toEqual({
+      id: 'deckhouse-all',
+      repository: 'deckhouse/ee/install',
+      reference: 'v1.60',
+    });
   });
 
   it('answers nothing for a host without a connection', () => {
@@ -87,7 +112,8 @@ describe('tag or digest', () => {
   it('tells a digest by its form, not by a colon', () => {
     expect(isDigest(DIGEST)).toBe(true);
     expect(isDigest(`sha512:${'ab'.repeat(64)}`)).toBe(true);
-    for (const notDigest of ['v1.2', 'latest', 'sha256', 'sha256:abc', `sha256:${'AB'.repeat(32)}`, `sha1:${'ab'.repeat(20)}`]) expect(isDigest(notDigest)).toBe(false);
+    for (const notDigest of ['v1.2', 'latest', 'sha256', 'sha256:abc', `sha256:${'AB'.repeat(32)}`, `sha1:${'ab'.repeat(20)}`])
+      expect(isDigest(notDigest)).toBe(false);
     expect(tagOf('v1.2')).toBe('v1.2');
     expect(tagOf(DIGEST)).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChallenges, pickChallenge } from '../../src-main/registry/auth/challenge';
 
 describe('WWW-Authenticate parsing', () => {
-  it('reads Docker Hub\'s Bearer challenge', () => {
+  it("reads Docker Hub's Bearer challenge", () => {
     expect(parseChallenges('Bearer realm="https://auth.docker.io/token",service="registry.docker.io"')).toEqual([
       { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io' } },
     ]);
@@ -56,7 +56,10 @@ describe('WWW-Authenticate parsing', () => {
   });
 
   it('reads challenges sent in separate headers', () => {
-    expect(parseChallenges(['Basic realm="r"', 'Bearer realm="https://t.example",service="s"']).map((c) => c.scheme)).toEqual(['basic', 'bearer']);
+    expect(parseChallenges(['Basic realm="r"', 'Bearer realm="https://t.example",service="s"']).map((c) => c.scheme)).toEqual([
+      'basic',
+      'bearer',
+    ]);
     expect(pickChallenge(['Basic realm="r"', 'Bearer realm="https://t.example",service="s"'])?.params.realm).toBe('https://t.example');
   });
 

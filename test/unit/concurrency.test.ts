@@ -9,7 +9,7 @@ const aborted = (signal: AbortSignal) =>
   new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
 
 describe('mapLimit', () => {
-  it('runs at most `limit` at once and keeps the items\' order in the results', async () => {
+  it("runs at most `limit` at once and keeps the items' order in the results", async () => {
     let running = 0;
     let most = 0;
     const results = await mapLimit([30, 10, 20, 5, 15], 2, async (ms, index) => {
@@ -41,7 +41,7 @@ describe('mapLimit', () => {
     expect(siblingReasons).toEqual([failure]);
   });
 
-  it('rejects with the caller\'s reason when the caller cancels, before or during the work', async () => {
+  it("rejects with the caller's reason when the caller cancels, before or during the work", async () => {
     const before = new AbortController();
     before.abort(new Error('cancelled early'));
     let calls = 0;
@@ -49,10 +49,15 @@ describe('mapLimit', () => {
     expect(calls).toBe(0);
 
     const during = new AbortController();
-    const outcome = mapLimit([1, 2, 3], 1, async (_item, _index, signal) => {
-      setTimeout(() => during.abort(new Error('cancelled')), 1);
-      throw await aborted(signal);
-    }, during.signal);
+    const outcome = mapLimit(
+      [1, 2, 3],
+      1,
+      async (_item, _index, signal) => {
+        setTimeout(() => during.abort(new Error('cancelled')), 1);
+        throw await aborted(signal);
+      },
+      during.signal,
+    );
     await expect(outcome).rejects.toThrow('cancelled');
   });
 

@@ -9,8 +9,19 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  TEMP_MARKER, TargetFolderError, describeDiskFailure, diskError, inspectTarget, isTemporaryName, makeTemporaryFolder,
-  requireFolder, requireNewOrEmptyFolder, stageFolder, temporaryPath, writeFileAtomically, writeStreamAtomically,
+  TEMP_MARKER,
+  TargetFolderError,
+  describeDiskFailure,
+  diskError,
+  inspectTarget,
+  isTemporaryName,
+  makeTemporaryFolder,
+  requireFolder,
+  requireNewOrEmptyFolder,
+  stageFolder,
+  temporaryPath,
+  writeFileAtomically,
+  writeStreamAtomically,
 } from '../../src-main/registry/disk/index';
 import { RegistryError } from '../../src-main/registry/index';
 import { makeTempDir } from '../harness/tmp.js';
@@ -34,7 +45,8 @@ afterAll(async () => {
 });
 
 /** An error shaped as Node's own for a failed system call. */
-const sysError = (code: string, path?: string) => Object.assign(new Error(`${code}: failed`), { code, syscall: 'open', ...(path ? { path } : {}) });
+const sysError = (code: string, path?: string) =>
+  Object.assign(new Error(`${code}: failed`), { code, syscall: 'open', ...(path ? { path } : {}) });
 
 describe('temporary names', () => {
   it('are hidden, say what they will become, and carry the one marker', async () => {
@@ -45,7 +57,8 @@ describe('temporary names', () => {
     const folder = await makeTemporaryFolder(join(dir, 'rootfs'));
     expect(isTemporaryName(folder.slice(dir.length + 1))).toBe(true);
     expect((await stat(folder)).mode & 0o777).toBe(0o700);
-    for (const name of ['layer.tar.gz', '.layer.tar.gz', 'x.lading-tmp-', `.lading-tmp-abc/x`, 'index.json']) expect(isTemporaryName(name)).toBe(false);
+    for (const name of ['layer.tar.gz', '.layer.tar.gz', 'x.lading-tmp-', `.lading-tmp-abc/x`, 'index.json'])
+      expect(isTemporaryName(name)).toBe(false);
   });
 });
 
@@ -130,7 +143,10 @@ describe('stageFolder', () => {
     await chmod(join(staged.path, 'ro'), 0o555);
     await mkdir(target);
     await writeFile(join(target, 'theirs'), 'x');
-    await expect(staged.commit()).rejects.toMatchObject({ problem: 'taken', message: `${target} was created or filled by something else in the meantime` });
+    await expect(staged.commit()).rejects.toMatchObject({
+      problem: 'taken',
+      message: `${target} was created or filled by something else in the meantime`,
+    });
     await staged.discard();
     expect(await readdir(dir)).toEqual(['out']);
     expect(await readdir(target)).toEqual(['theirs']);
@@ -144,16 +160,25 @@ describe('the words for file-system failures', () => {
   it('put what to fix first, then what could not be done', () => {
     expect(describeDiskFailure(sysError('ENOSPC', temp), save)).toBe('The disk is full: could not save /data/layers/l.tar.gz');
     expect(describeDiskFailure(sysError('EDQUOT', temp), save)).toBe('The disk quota is exhausted: could not save /data/layers/l.tar.gz');
-    expect(describeDiskFailure(sysError('EACCES', temp), save)).toBe('No permission to write in /data/layers: could not save /data/layers/l.tar.gz');
-    expect(describeDiskFailure(sysError('EROFS', temp), save)).toBe('/data/layers is on a read-only file system: could not save /data/layers/l.tar.gz');
-    expect(describeDiskFailure(sysError('ENOENT', temp), save)).toBe('The folder /data/layers does not exist: could not save /data/layers/l.tar.gz');
-    expect(describeDiskFailure(sysError('ENAMETOOLONG', '/t/.r.lading-tmp-x/very/long'), { verb: 'extract into', path: '/t/r' }))
-      .toBe('A name is too long for this file system (/t/.r.lading-tmp-x/very/long): could not extract into /t/r');
-    expect(describeDiskFailure(sysError('EACCES', '/l/index.json'), { verb: 'read', path: '/l/index.json' })).toBe('Permission denied: could not read /l/index.json');
+    expect(describeDiskFailure(sysError('EACCES', temp), save)).toBe(
+      'No permission to write in /data/layers: could not save /data/layers/l.tar.gz',
+    );
+    expect(describeDiskFailure(sysError('EROFS', temp), save)).toBe(
+      '/data/layers is on a read-only file system: could not save /data/layers/l.tar.gz',
+    );
+    expect(describeDiskFailure(sysError('ENOENT', temp), save)).toBe(
+      'The folder /data/layers does not exist: could not save /data/layers/l.tar.gz',
+    );
+    expect(describeDiskFailure(sysError('ENAMETOOLONG', '/t/.r.lading-tmp-x/very/long'), { verb: 'extract into', path: '/t/r' })).toBe(
+      'A name is too long for this file system (/t/.r.lading-tmp-x/very/long): could not extract into /t/r',
+    );
+    expect(describeDiskFailure(sysError('EACCES', '/l/index.json'), { verb: 'read', path: '/l/index.json' })).toBe(
+      'Permission denied: could not read /l/index.json',
+    );
     expect(describeDiskFailure(sysError('EXDEV'), save)).toBe('Could not save /data/layers/l.tar.gz (EXDEV)');
   });
 
-  it('leave the library\'s own errors, cancels and code-less errors alone', () => {
+  it("leave the library's own errors, cancels and code-less errors alone", () => {
     const own = new RegistryError('digest mismatch');
     expect(describeDiskFailure(own, save)).toBeUndefined();
     expect(diskError(own, save)).toBe(own);

@@ -20,8 +20,19 @@ let layers = 0;
 function layer(records: Record[]): LayerIndex {
   const out = new LayerIndexBuilder(`sha256:${String(++layers).padStart(64, '0')}`);
   records.forEach(([kind, path, extra = {}], ordinal) => {
-    const header = { name: path, mode: extra.mode ?? (kind === 'directory' ? 0o755 : 0o644), uid: 0, gid: 0, mtime: new Date(1000) } as TarHeader;
-    const sha256 = kind === 'file' ? createHash('sha256').update(`${path} ${extra.size ?? 0}`).digest('hex') : '';
+    const header = {
+      name: path,
+      mode: extra.mode ?? (kind === 'directory' ? 0o755 : 0o644),
+      uid: 0,
+      gid: 0,
+      mtime: new Date(1000),
+    } as TarHeader;
+    const sha256 =
+      kind === 'file'
+        ? createHash('sha256')
+            .update(`${path} ${extra.size ?? 0}`)
+            .digest('hex')
+        : '';
     out.add(Kind[kind], path, header, ordinal, extra.size ?? 0, extra.link ?? '', sha256);
   });
   return out.finish();
@@ -44,7 +55,10 @@ function changes(view: ImageView, layer: number): string[] {
 describe('applying layers', () => {
   it('a directory that became a file and then a directory again keeps nothing of the first one', () => {
     const view = flatten(
-      layer([['directory', 'x'], ['file', 'x/a']]),
+      layer([
+        ['directory', 'x'],
+        ['file', 'x/a'],
+      ]),
       layer([['file', 'x']]),
       layer([['file', 'x/b']]),
     );
@@ -54,9 +68,13 @@ describe('applying layers', () => {
     expect(view.files.entries[0]).toMatchObject({ layer: 2, mode: 0o755, mtime: '1970-01-01T00:00:00.000Z' });
   });
 
-  it('an entry below a symlink of its own layer is skipped; below a lower layer\'s symlink, that symlink becomes a directory', () => {
+  it("an entry below a symlink of its own layer is skipped; below a lower layer's symlink, that symlink becomes a directory", () => {
     const view = flatten(
-      layer([['symlink', 'a', { link: '/' }], ['file', 'a/etc/passwd'], ['symlink', 'b', { link: '/tmp' }]]),
+      layer([
+        ['symlink', 'a', { link: '/' }],
+        ['file', 'a/etc/passwd'],
+        ['symlink', 'b', { link: '/tmp' }],
+      ]),
       layer([['file', 'b/x']]),
     );
     expect(listing(view)).toEqual(['a symlink -> /', 'b directory', 'b/x file']);
@@ -66,16 +84,30 @@ describe('applying layers', () => {
 
   it('whiteouts and opaque markers act on lower layers only, wherever they stand in the archive', () => {
     const view = flatten(
-      layer([['directory', 'd'], ['file', 'd/old'], ['directory', 'o'], ['file', 'o/a'], ['file', 'o/b']]),
-      layer([['file', 'd/new'], ['whiteout', 'd'], ['file', 'o/a', { size: 3 }], ['opaque', 'o']]),
+      layer([
+        ['directory', 'd'],
+        ['file', 'd/old'],
+        ['directory', 'o'],
+        ['file', 'o/a'],
+        ['file', 'o/b'],
+      ]),
+      layer([
+        ['file', 'd/new'],
+        ['whiteout', 'd'],
+        ['file', 'o/a', { size: 3 }],
+        ['opaque', 'o'],
+      ]),
     );
     expect(listing(view)).toEqual(['d directory', 'd/new file', 'o directory', 'o/a file']);
     expect(changes(view, 1)).toEqual(['added d/new file', 'deleted d/old file', 'modified o/a file', 'deleted o/b file']);
   });
 
-  it('hard links share their target\'s content and keep it when the target goes; links to links follow them', () => {
+  it("hard links share their target's content and keep it when the target goes; links to links follow them", () => {
     const view = flatten(
-      layer([['hardlink', 'early', { link: 't' }], ['file', 't', { size: 5 }]]),
+      layer([
+        ['hardlink', 'early', { link: 't' }],
+        ['file', 't', { size: 5 }],
+      ]),
       layer([['hardlink', 'l1', { link: 't' }]]),
       layer([['hardlink', 'l2', { link: 'l1' }]]),
       layer([['whiteout', 't']]),
@@ -87,11 +119,16 @@ describe('applying layers', () => {
   });
 
   it('refuses hard links to a directory, a symlink, a missing path, and a non-directory over the root', () => {
-    const view = flatten(layer([
-      ['directory', 'dir'], ['symlink', 'sym', { link: 'dir' }],
-      ['hardlink', 'to-dir', { link: 'dir' }], ['hardlink', 'to-sym', { link: 'sym' }], ['hardlink', 'to-none', { link: 'none' }],
-      ['file', '.'],
-    ]));
+    const view = flatten(
+      layer([
+        ['directory', 'dir'],
+        ['symlink', 'sym', { link: 'dir' }],
+        ['hardlink', 'to-dir', { link: 'dir' }],
+        ['hardlink', 'to-sym', { link: 'sym' }],
+        ['hardlink', 'to-none', { link: 'none' }],
+        ['file', '.'],
+      ]),
+    );
     expect(listing(view)).toEqual(['dir directory', 'sym symlink -> dir']);
     expect(view.files.skipped.map((s) => `${s.path}: ${s.reason}`)).toEqual([
       'to-dir: hard link to a directory (dir)',
@@ -103,19 +140,38 @@ describe('applying layers', () => {
 
   it('counts as wasted the files a later entry replaced or deleted, in the same layer too', () => {
     const view = flatten(
-      layer([['file', 'x', { size: 1 }], ['file', 'x', { size: 2 }], ['file', 'gone', { size: 10 }], ['directory', 'd'], ['file', 'd/f', { size: 100 }]]),
-      layer([['whiteout', 'gone'], ['file', 'd', { size: 4 }]]),
+      layer([
+        ['file', 'x', { size: 1 }],
+        ['file', 'x', { size: 2 }],
+        ['file', 'gone', { size: 10 }],
+        ['directory', 'd'],
+        ['file', 'd/f', { size: 100 }],
+      ]),
+      layer([
+        ['whiteout', 'gone'],
+        ['file', 'd', { size: 4 }],
+      ]),
     );
     expect(listing(view)).toEqual(['d file', 'x file']);
     expect(view.files.wastedBytes).toBe(1 + 10 + 100);
-    expect(view.files.layers.map((l) => [l.fileCount, l.addedBytes])).toEqual([[4, 113], [1, 4]]);
+    expect(view.files.layers.map((l) => [l.fileCount, l.addedBytes])).toEqual([
+      [4, 113],
+      [1, 4],
+    ]);
   });
 });
 
 describe('cache file formats', () => {
   const sample = layer([
-    ['directory', 'etc'], ['file', 'etc/ünïcödé', { size: 7 }], ['file', 'etc/plain', { size: 0 }], ['symlink', 'link', { link: '' }],
-    ['hardlink', 'hard', { link: 'etc/plain' }], ['other', 'dev/null'], ['whiteout', 'old'], ['opaque', 'etc'], ['unsupported', 'x', { link: 'S' }],
+    ['directory', 'etc'],
+    ['file', 'etc/ünïcödé', { size: 7 }],
+    ['file', 'etc/plain', { size: 0 }],
+    ['symlink', 'link', { link: '' }],
+    ['hardlink', 'hard', { link: 'etc/plain' }],
+    ['other', 'dev/null'],
+    ['whiteout', 'old'],
+    ['opaque', 'etc'],
+    ['unsupported', 'x', { link: 'S' }],
   ]);
 
   it('a layer index reads back as written, non-ASCII names and empty strings included', () => {
@@ -136,8 +192,17 @@ describe('cache file formats', () => {
   });
 
   it('a view reads back as made, and answers lookups as the view in memory does', () => {
-    const lower = layer([['directory', 'a'], ['file', 'a/x', { size: 3 }], ['file', 'a/ÿ', { size: 1 }], ['file', 'gone']]);
-    const upper = layer([['whiteout', 'gone'], ['hardlink', 'b', { link: 'a/x' }], ['symlink', 's', { link: 'a' }]]);
+    const lower = layer([
+      ['directory', 'a'],
+      ['file', 'a/x', { size: 3 }],
+      ['file', 'a/ÿ', { size: 1 }],
+      ['file', 'gone'],
+    ]);
+    const upper = layer([
+      ['whiteout', 'gone'],
+      ['hardlink', 'b', { link: 'a/x' }],
+      ['symlink', 's', { link: 'a' }],
+    ]);
     const view = flatten(lower, upper);
     const key = viewKey([lower.digest, upper.digest]);
     const reader = new ViewReader(Buffer.concat(encodeView(key, view)), key);
@@ -157,7 +222,9 @@ describe('cache file formats', () => {
       if (at >= 0) {
         expect(reader.entry(at), path).toEqual(memory.entry(at));
         const where = memory.locate(at);
-        expect(reader.locate(at), path).toEqual(where && { layer: where.layer, ordinal: where.ordinal, path: where.path, size: where.size, sha256: where.sha256 });
+        expect(reader.locate(at), path).toEqual(
+          where && { layer: where.layer, ordinal: where.ordinal, path: where.path, size: where.size, sha256: where.sha256 },
+        );
       }
     }
     expect(reader.lastChange('gone')).toEqual({ layer: 1, change: 'deleted' });
@@ -168,9 +235,22 @@ describe('cache file formats', () => {
 describe('image paths', () => {
   it('normalises names, and resolves hostile ones inside the image', () => {
     const cases: [string, string][] = [
-      ['a/b', 'a/b'], ['./a/b/', 'a/b'], ['a//b', 'a/b'], ['a/./b', 'a/b'], ['.', '.'], ['./', '.'], ['', '.'],
-      ['/etc/passwd', 'etc/passwd'], ['../x', 'x'], ['a/../../x', 'x'], ['a/..', '.'], ['..', '.'], ['//', '.'],
-      ['...', '...'], ['.a/.b', '.a/.b'], ['a/.wh..wh..opq', 'a/.wh..wh..opq'],
+      ['a/b', 'a/b'],
+      ['./a/b/', 'a/b'],
+      ['a//b', 'a/b'],
+      ['a/./b', 'a/b'],
+      ['.', '.'],
+      ['./', '.'],
+      ['', '.'],
+      ['/etc/passwd', 'etc/passwd'],
+      ['../x', 'x'],
+      ['a/../../x', 'x'],
+      ['a/..', '.'],
+      ['..', '.'],
+      ['//', '.'],
+      ['...', '...'],
+      ['.a/.b', '.a/.b'],
+      ['a/.wh..wh..opq', 'a/.wh..wh..opq'],
     ];
     for (const [raw, path] of cases) expect(imagePath(raw), JSON.stringify(raw)).toBe(path);
   });

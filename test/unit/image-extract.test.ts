@@ -48,13 +48,18 @@ async function namesIn(stream: Readable): Promise<Record<string, string>> {
 async function memoryImage() {
   const layer = gzipSync(await tarOf({ 'etc/hello.txt': 'hello\n', 'bin/app': '#!/bin/sh\n' }));
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-  const blobs = new Map([[sha256(layer), layer], [sha256(config), config]]);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }],
-  }));
+  const blobs = new Map([
+    [sha256(layer), layer],
+    [sha256(config), config],
+  ]);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }],
+    }),
+  );
   const source = {
     name: 'memory/app',
     opened: 0,
@@ -63,7 +68,10 @@ async function memoryImage() {
       return Readable.from([blobs.get(d.digest)!]);
     },
   } satisfies BlobSource & { opened: number };
-  const image = createImage(source, parseManifest({ bytes: manifest, contentType: 'application/vnd.oci.image.manifest.v1+json', subject: 'memory/app:v1' }));
+  const image = createImage(
+    source,
+    parseManifest({ bytes: manifest, contentType: 'application/vnd.oci.image.manifest.v1+json', subject: 'memory/app:v1' }),
+  );
   return { image, source };
 }
 

@@ -109,7 +109,11 @@ describe('import cycles', () => {
       ['d.ts', []],
       ['e.ts', ['e.ts']],
     ]);
-    expect(circles(graph).map((c) => describeCircle(graph, c)).sort()).toEqual(['a.ts -> b.ts -> c.ts -> a.ts', 'e.ts -> e.ts']);
+    expect(
+      circles(graph)
+        .map((c) => describeCircle(graph, c))
+        .sort(),
+    ).toEqual(['a.ts -> b.ts -> c.ts -> a.ts', 'e.ts -> e.ts']);
   });
 
   it('the renderer has none', () => {

@@ -11,13 +11,18 @@ import { imports, ROOT, sources } from './source-imports';
 
 /** Files under `dir` importing something `bad` matches, as `file: specifier`. */
 function offenders(dir: string, bad: (specifier: string, file: string) => boolean): string[] {
-  return sources(dir).flatMap((file) => imports(file).filter((s) => bad(s, file)).map((s) => `${file}: ${s}`));
+  return sources(dir).flatMap((file) =>
+    imports(file)
+      .filter((s) => bad(s, file))
+      .map((s) => `${file}: ${s}`),
+  );
 }
 
 /** A relative specifier as a path from the repository root, without an extension. */
 const resolved = (file: string, specifier: string) => relative(ROOT, join(ROOT, file, '..', specifier));
 
-const resolvesInto = (file: string, specifier: string, target: string) => specifier.startsWith('.') && resolved(file, specifier).startsWith(target);
+const resolvesInto = (file: string, specifier: string, target: string) =>
+  specifier.startsWith('.') && resolved(file, specifier).startsWith(target);
 
 /**
  * The one exception to "the library imports nothing of src-shared": modules of
@@ -34,7 +39,11 @@ describe('import direction', () => {
   });
 
   it("only src-main/electron imports 'electron'", () => {
-    const all = [...offenders('src-main', (s) => s === 'electron'), ...offenders('src-shared', (s) => s === 'electron'), ...offenders('src-renderer', (s) => s === 'electron')];
+    const all = [
+      ...offenders('src-main', (s) => s === 'electron'),
+      ...offenders('src-shared', (s) => s === 'electron'),
+      ...offenders('src-renderer', (s) => s === 'electron'),
+    ];
     expect(all.filter((o) => !o.startsWith('src-main/electron/'))).toEqual([]);
   });
 
@@ -43,17 +52,32 @@ describe('import direction', () => {
   });
 
   it('src-shared imports neither main, the renderer, nor Node', () => {
-    expect(offenders('src-shared', (s, f) => resolvesInto(f, s, 'src-main') || resolvesInto(f, s, 'src-renderer') || s.startsWith('node:'))).toEqual([]);
+    expect(
+      offenders('src-shared', (s, f) => resolvesInto(f, s, 'src-main') || resolvesInto(f, s, 'src-renderer') || s.startsWith('node:')),
+    ).toEqual([]);
   });
 
   it('the registry library imports nothing of the app, and of src-shared only the import-free modules listed', () => {
-    expect(offenders('src-main/registry', (s, f) =>
-      resolvesInto(f, s, 'src-main/app') || resolvesInto(f, s, 'src-main/web') || resolvesInto(f, s, 'src-main/electron')
-      || (resolvesInto(f, s, 'src-shared') && !LIBRARY_MAY_IMPORT.includes(`${resolved(f, s)}.ts`)))).toEqual([]);
+    expect(
+      offenders(
+        'src-main/registry',
+        (s, f) =>
+          resolvesInto(f, s, 'src-main/app') ||
+          resolvesInto(f, s, 'src-main/web') ||
+          resolvesInto(f, s, 'src-main/electron') ||
+          (resolvesInto(f, s, 'src-shared') && !LIBRARY_MAY_IMPORT.includes(`${resolved(f, s)}.ts`)),
+      ),
+    ).toEqual([]);
   });
 
   it('the src-shared modules the library may import import nothing, and the library does use them', () => {
-    const used = new Set(sources('src-main/registry').flatMap((f) => imports(f).filter((s) => s.startsWith('.')).map((s) => `${resolved(f, s)}.ts`)));
+    const used = new Set(
+      sources('src-main/registry').flatMap((f) =>
+        imports(f)
+          .filter((s) => s.startsWith('.'))
+          .map((s) => `${resolved(f, s)}.ts`),
+      ),
+    );
     for (const file of LIBRARY_MAY_IMPORT) {
       expect(imports(file), file).toEqual([]);
       expect(used.has(file), `${file} is listed but unused`).toBe(true);
@@ -61,7 +85,11 @@ describe('import direction', () => {
   });
 
   it('services import neither the hosts nor the renderer', () => {
-    expect(offenders('src-main/app', (s, f) =>
-      resolvesInto(f, s, 'src-main/web') || resolvesInto(f, s, 'src-main/electron') || resolvesInto(f, s, 'src-renderer'))).toEqual([]);
+    expect(
+      offenders(
+        'src-main/app',
+        (s, f) => resolvesInto(f, s, 'src-main/web') || resolvesInto(f, s, 'src-main/electron') || resolvesInto(f, s, 'src-renderer'),
+      ),
+    ).toEqual([]);
   });
 });

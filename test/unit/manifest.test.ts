@@ -19,7 +19,12 @@ const indexDoc = {
 };
 const bytes = (doc: unknown) => new Uint8Array(Buffer.from(JSON.stringify(doc)));
 const parse = (doc: unknown, contentType?: string, more: { expectedDigest?: string } = {}) =>
-  parseManifest({ bytes: typeof doc === 'string' ? new Uint8Array(Buffer.from(doc)) : bytes(doc), contentType, subject: 'reg/app:v1', ...more });
+  parseManifest({
+    bytes: typeof doc === 'string' ? new Uint8Array(Buffer.from(doc)) : bytes(doc),
+    contentType,
+    subject: 'reg/app:v1',
+    ...more,
+  });
 
 describe('media type', () => {
   it('comes from Content-Type with parameters and case stripped', () => {
@@ -27,20 +32,22 @@ describe('media type', () => {
     expect(r.mediaType).toBe(mediaTypes.OCI_MANIFEST);
     expect(r.descriptor.mediaType).toBe(mediaTypes.OCI_MANIFEST);
     expect(parse(imageDoc, ' application/vnd.docker.distribution.manifest.v2+json ;q=1').mediaType).toBe(mediaTypes.DOCKER_MANIFEST);
-    expect(parse(indexDoc, 'application/vnd.docker.distribution.manifest.list.v2+json; charset=UTF-8').mediaType)
-      .toBe(mediaTypes.DOCKER_MANIFEST_LIST);
+    expect(parse(indexDoc, 'application/vnd.docker.distribution.manifest.list.v2+json; charset=UTF-8').mediaType).toBe(
+      mediaTypes.DOCKER_MANIFEST_LIST,
+    );
   });
 
-  it('falls back to the body\'s mediaType when Content-Type is generic or missing', () => {
+  it("falls back to the body's mediaType when Content-Type is generic or missing", () => {
     for (const ct of ['application/json', 'text/plain; charset=utf-8', 'application/octet-stream', undefined]) {
       expect(parse({ ...imageDoc, mediaType: mediaTypes.DOCKER_MANIFEST }, ct).mediaType).toBe(mediaTypes.DOCKER_MANIFEST);
       expect(parse({ ...indexDoc, mediaType: mediaTypes.OCI_INDEX }, ct).mediaType).toBe(mediaTypes.OCI_INDEX);
     }
   });
 
-  it('reads the body\'s mediaType without regard to case or parameters', () => {
-    expect(parse({ ...imageDoc, mediaType: 'Application/vnd.oci.image.manifest.v1+json; x=y' }, 'application/json').mediaType)
-      .toBe(mediaTypes.OCI_MANIFEST);
+  it("reads the body's mediaType without regard to case or parameters", () => {
+    expect(parse({ ...imageDoc, mediaType: 'Application/vnd.oci.image.manifest.v1+json; x=y' }, 'application/json').mediaType).toBe(
+      mediaTypes.OCI_MANIFEST,
+    );
   });
 
   it('infers the type from the shape when neither names one', () => {
@@ -60,8 +67,9 @@ describe('media type', () => {
   });
 
   it('refuses a body whose mediaType is not a manifest type', () => {
-    expect(() => parse({ ...imageDoc, mediaType: 'application/vnd.oci.image.config.v1+json' }, 'application/json'))
-      .toThrow(/not an image manifest or index/);
+    expect(() => parse({ ...imageDoc, mediaType: 'application/vnd.oci.image.config.v1+json' }, 'application/json')).toThrow(
+      /not an image manifest or index/,
+    );
   });
 
   it('refuses a document that is neither', () => {
@@ -126,7 +134,12 @@ describe('malformed JSON', () => {
     expect(() => parse(text, mediaTypes.OCI_MANIFEST)).toThrow(InvalidManifestError);
   });
 
-  it.each([['an array', '[]'], ['a string', '"x"'], ['null', 'null'], ['a number', '2']])('is an InvalidManifestError for %s', (_what, text) => {
+  it.each([
+    ['an array', '[]'],
+    ['a string', '"x"'],
+    ['null', 'null'],
+    ['a number', '2'],
+  ])('is an InvalidManifestError for %s', (_what, text) => {
     expect(() => parse(text, mediaTypes.OCI_MANIFEST)).toThrow(/not a JSON object/);
   });
 });
@@ -163,8 +176,11 @@ describe('digest', () => {
 
   it('carries the platform and annotations it was picked with', () => {
     const r = parseManifest({
-      bytes: bytes(imageDoc), contentType: mediaTypes.OCI_MANIFEST, subject: 's',
-      platform: { os: 'linux', architecture: 'arm64' }, annotations: { a: 'b' },
+      bytes: bytes(imageDoc),
+      contentType: mediaTypes.OCI_MANIFEST,
+      subject: 's',
+      platform: { os: 'linux', architecture: 'arm64' },
+      annotations: { a: 'b' },
     });
     expect(r.descriptor.platform).toEqual({ os: 'linux', architecture: 'arm64' });
     expect(r.descriptor.annotations).toEqual({ a: 'b' });
@@ -183,12 +199,15 @@ describe('4 MiB cap', () => {
 
   function source(chunks: number, chunkSize: number) {
     let produced = 0;
-    const stream = Readable.from((function* () {
-      for (let i = 0; i < chunks; i++) {
-        produced++;
-        yield Buffer.alloc(chunkSize, 0x20);
-      }
-    })(), { objectMode: false });
+    const stream = Readable.from(
+      (function* () {
+        for (let i = 0; i < chunks; i++) {
+          produced++;
+          yield Buffer.alloc(chunkSize, 0x20);
+        }
+      })(),
+      { objectMode: false },
+    );
     return { stream, produced: () => produced };
   }
 

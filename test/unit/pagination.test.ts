@@ -6,14 +6,16 @@ const REQ = 'https://registry.example/v2/app/tags/list?n=2';
 
 describe('Link parsing', () => {
   it('resolves a relative link against the request URL', () => {
-    expect(parseNextLink('</v2/app/tags/list?n=2&last=b>; rel="next"', REQ)?.toString())
-      .toBe('https://registry.example/v2/app/tags/list?n=2&last=b');
+    expect(parseNextLink('</v2/app/tags/list?n=2&last=b>; rel="next"', REQ)?.toString()).toBe(
+      'https://registry.example/v2/app/tags/list?n=2&last=b',
+    );
     expect(parseNextLink('<list?page=2>; rel="next"', REQ)?.toString()).toBe('https://registry.example/v2/app/tags/list?page=2');
   });
 
   it('keeps an absolute link as given (Quay and Artifactory cursors)', () => {
-    expect(parseNextLink('<https://registry.example/v2/app/tags/list?next_page=gAAAAA%3D%3D>; rel="next"', REQ)?.toString())
-      .toBe('https://registry.example/v2/app/tags/list?next_page=gAAAAA%3D%3D');
+    expect(parseNextLink('<https://registry.example/v2/app/tags/list?next_page=gAAAAA%3D%3D>; rel="next"', REQ)?.toString()).toBe(
+      'https://registry.example/v2/app/tags/list?next_page=gAAAAA%3D%3D',
+    );
   });
 
   it('keeps an absolute link to another host (the walker refuses it)', () => {
@@ -21,7 +23,8 @@ describe('Link parsing', () => {
   });
 
   it('picks rel="next" among several links in one header', () => {
-    const link = '</v2/app/tags/list?first>; rel="first", </v2/app/tags/list?prev>; rel="prev", </v2/app/tags/list?n=2&last=d>; rel="next", </x?last>; rel="last"';
+    const link =
+      '</v2/app/tags/list?first>; rel="first", </v2/app/tags/list?prev>; rel="prev", </v2/app/tags/list?n=2&last=d>; rel="next", </x?last>; rel="last"';
     expect(parseNextLink(link, REQ)?.search).toBe('?n=2&last=d');
   });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_PLATFORM, formatPlatform, InvalidReferenceError, isAttestation, normalizePlatform, parsePlatform,
-  type Descriptor, type Platform,
+  DEFAULT_PLATFORM,
+  formatPlatform,
+  InvalidReferenceError,
+  isAttestation,
+  normalizePlatform,
+  parsePlatform,
+  type Descriptor,
+  type Platform,
 } from '../../src-main/registry/index';
 import { listPlatforms, platformMatches, selectPlatform } from '../../src-main/registry/platform';
 
@@ -35,12 +41,19 @@ describe('normalising platforms', () => {
   });
 
   it('an explicit variant wins over the alias default', () => {
-    expect(normalizePlatform({ os: 'linux', architecture: 'armhf', variant: 'v6' })).toEqual({ os: 'linux', architecture: 'arm', variant: 'v6' });
+    expect(normalizePlatform({ os: 'linux', architecture: 'armhf', variant: 'v6' })).toEqual({
+      os: 'linux',
+      architecture: 'arm',
+      variant: 'v6',
+    });
   });
 
   it('keeps os.version', () => {
-    expect(normalizePlatform({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' }))
-      .toEqual({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' });
+    expect(normalizePlatform({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' })).toEqual({
+      os: 'windows',
+      architecture: 'amd64',
+      'os.version': '10.0.17763.1',
+    });
   });
 
   it('takes a Platform object as well as a string', () => {
@@ -71,16 +84,23 @@ describe('matching', () => {
   });
 
   it('a wanted variant must match; an absent one matches any', () => {
-    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, { os: 'linux', architecture: 'arm', variant: 'v7' })).toBe(false);
+    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, { os: 'linux', architecture: 'arm', variant: 'v7' })).toBe(
+      false,
+    );
     expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, { os: 'linux', architecture: 'arm' })).toBe(true);
     expect(platformMatches({ os: 'windows', architecture: 'amd64' }, DEFAULT_PLATFORM)).toBe(false);
   });
 });
 
 describe('picking from an index', () => {
-  const attestationByPlatform = entry(9, { os: 'unknown', architecture: 'unknown' }, {
-    'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': `sha256:${'1'.padStart(64, '0')}`,
-  });
+  const attestationByPlatform = entry(
+    9,
+    { os: 'unknown', architecture: 'unknown' },
+    {
+      'vnd.docker.reference.type': 'attestation-manifest',
+      'vnd.docker.reference.digest': `sha256:${'1'.padStart(64, '0')}`,
+    },
+  );
   // An attestation recorded under a real platform: only its annotation says what it is.
   const attestationByAnnotation = entry(8, { os: 'linux', architecture: 'amd64' }, { 'vnd.docker.reference.type': 'attestation-manifest' });
   const index = [
@@ -123,6 +143,12 @@ describe('picking from an index', () => {
   });
 
   it('lists the platforms without attestations or entries lacking one', () => {
-    expect(listPlatforms(index).map(formatPlatform)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v6', 'linux/arm/v7', 'windows/amd64']);
+    expect(listPlatforms(index).map(formatPlatform)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v6',
+      'linux/arm/v7',
+      'windows/amd64',
+    ]);
   });
 });

@@ -11,8 +11,9 @@ describe('redactUrl', () => {
   });
 
   it('replaces the values of presigned-URL and token parameters', () => {
-    const url = 'https://bucket.s3.example/blob?X-Amz-Signature=abcdef123&X-Amz-Credential=AKIAXXX%2F2024&X-Amz-Security-Token=tok999'
-      + '&access_token=at777&sig=zzz&_state=upload-state-888&code=c0de&apikey=k3y&password=pw1';
+    const url =
+      'https://bucket.s3.example/blob?X-Amz-Signature=abcdef123&X-Amz-Credential=AKIAXXX%2F2024&X-Amz-Security-Token=tok999' +
+      '&access_token=at777&sig=zzz&_state=upload-state-888&code=c0de&apikey=k3y&password=pw1';
     const out = redactUrl(url);
     for (const secret of ['abcdef123', 'AKIAXXX', 'tok999', 'at777', 'zzz', 'upload-state-888', 'c0de', 'k3y', 'pw1']) {
       expect(out).not.toContain(secret);

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, InvalidReferenceError, RegistryError, type Client } from '../../src-main/registry/index';
 import {
-  dockerHubPath, isValidRepositoryName, isValidTag, normalizeSegments, parseDigest, parseHost, parseReference,
+  dockerHubPath,
+  isValidRepositoryName,
+  isValidTag,
+  normalizeSegments,
+  parseDigest,
+  parseHost,
+  parseReference,
 } from '../../src-main/registry/reference';
 
 const HEX = 'a'.repeat(64);
@@ -18,15 +24,31 @@ afterEach(async () => {
 });
 
 describe('path components (OCI grammar)', () => {
-  it.each([
-    'a', 'abc', 'a0', '0a', 'my-app', 'my--app', 'my---app', 'my.app', 'my_app', 'my__app', 'a.b-c_d__e', 'v1.2.3',
-  ])('accepts %j', (component) => {
-    expect(normalizeSegments([component])).toEqual([component]);
-  });
+  it.each(['a', 'abc', 'a0', '0a', 'my-app', 'my--app', 'my---app', 'my.app', 'my_app', 'my__app', 'a.b-c_d__e', 'v1.2.3'])(
+    'accepts %j',
+    (component) => {
+      expect(normalizeSegments([component])).toEqual([component]);
+    },
+  );
 
   it.each([
-    'A', 'MyApp', 'my app', 'my___app', 'my..app', 'my._app', 'my-.app', '-app', 'app-', '.app', 'app.', '_app', 'app_',
-    'app:tag', 'app@x', 'ä', 'a+b',
+    'A',
+    'MyApp',
+    'my app',
+    'my___app',
+    'my..app',
+    'my._app',
+    'my-.app',
+    '-app',
+    'app-',
+    '.app',
+    'app.',
+    '_app',
+    'app_',
+    'app:tag',
+    'app@x',
+    'ä',
+    'a+b',
   ])('rejects %j with InvalidReferenceError', (component) => {
     expect(() => normalizeSegments([component])).toThrow(InvalidReferenceError);
   });
@@ -193,7 +215,9 @@ describe('tags and digests', () => {
   });
 
   it('a client without a repository refuses repository calls with a hint', async () => {
-    const err = await client('unreachable.invalid:9', { insecure: true }).getManifest('latest').catch((e: unknown) => e);
+    const err = await client('unreachable.invalid:9', { insecure: true })
+      .getManifest('latest')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidReferenceError);
     expect((err as Error).message).toMatch(/withSegment/);
   });

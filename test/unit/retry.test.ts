@@ -72,7 +72,8 @@ describe('what is retried', () => {
   });
 
   it('dropped and timed-out connections, not refused ones or unknown hosts', () => {
-    for (const code of ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'ETIMEDOUT']) expect(isRetryableCode(code)).toBe(true);
+    for (const code of ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'ETIMEDOUT'])
+      expect(isRetryableCode(code)).toBe(true);
     for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', undefined]) expect(isRetryableCode(code)).toBe(false);
   });
 });

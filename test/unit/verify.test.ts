@@ -14,19 +14,24 @@ async function run(chunks: Buffer[], digest: string, size: number | undefined) {
   const verifier = new VerifyingStream(digest, size, 'blob x of reg/app');
   let error: unknown;
   try {
-    await pipeline(Readable.from(chunks), verifier, new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        out.push(chunk);
-        cb();
-      },
-    }));
+    await pipeline(
+      Readable.from(chunks),
+      verifier,
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          out.push(chunk);
+          cb();
+        },
+      }),
+    );
   } catch (e) {
     error = e;
   }
   return { out: Buffer.concat(out), error, verifier };
 }
 
-const split = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
+const split = (b: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
 
 describe('VerifyingStream', () => {
   it('passes the right bytes through unchanged, in any chunking', async () => {

@@ -11,7 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { createZstdDecompressor, MAX_WINDOW_BYTES, ZstdFormatError, ZstdFrameGuard, zstdDecoderName } from '../../src-main/registry/extract/zstd';
+import {
+  createZstdDecompressor,
+  MAX_WINDOW_BYTES,
+  ZstdFormatError,
+  ZstdFrameGuard,
+  zstdDecoderName,
+} from '../../src-main/registry/extract/zstd';
 import { requireTool } from '../harness/tools.js';
 
 function zstdCompress(input: Buffer, args: string[] = ['-3']): Buffer {
@@ -37,12 +43,16 @@ async function decode(input: Buffer, chunkSize: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for (let at = 0; at < input.length; at += chunkSize) chunks.push(input.subarray(at, at + chunkSize));
   const out: Buffer[] = [];
-  await pipeline(Readable.from(chunks), createZstdDecompressor(64 * 1024), new Writable({
-    write(chunk: Buffer, _enc, callback) {
-      out.push(chunk);
-      callback();
-    },
-  }));
+  await pipeline(
+    Readable.from(chunks),
+    createZstdDecompressor(64 * 1024),
+    new Writable({
+      write(chunk: Buffer, _enc, callback) {
+        out.push(chunk);
+        callback();
+      },
+    }),
+  );
   return Buffer.concat(out);
 }
 

@@ -93,13 +93,24 @@ describe('getLadingClient', () => {
     const error = await api['jobs.list']({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LadingError);
     expect(error).toMatchObject({ code: 'not-found', message: 'No such job', details: { id: 'x' } });
-    expect((error as InstanceType<typeof LadingError>).toPlainError()).toEqual({ code: 'not-found', message: 'No such job', details: { id: 'x' } });
+    expect((error as InstanceType<typeof LadingError>).toPlainError()).toEqual({
+      code: 'not-found',
+      message: 'No such job',
+      details: { id: 'x' },
+    });
     expect(await api.pickFolder()).toBe('/home/me/out');
     const listener = () => {};
     expect(api.onJobEvent(listener)).toBe(unsubscribe);
     expect(preload.onJobEvent).toHaveBeenCalledWith(listener);
-    expect(calls).toEqual([['connections.list', {}], ['jobs.list', {}]]);
-    expect(Object.keys(api).filter((k) => k.includes('.')).sort()).toEqual([...OPERATION_NAMES].sort());
+    expect(calls).toEqual([
+      ['connections.list', {}],
+      ['jobs.list', {}],
+    ]);
+    expect(
+      Object.keys(api)
+        .filter((k) => k.includes('.'))
+        .sort(),
+    ).toEqual([...OPERATION_NAMES].sort());
   });
 
   it('uses a WebSocket to the page origin in a browser, with the token from the URL; no folder picker', async () => {

@@ -57,14 +57,24 @@ beforeAll(async () => {
   const src = join(work, 'src');
   outDir = join(work, 'dist');
   await mkdir(src);
-  await writeFile(join(src, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><title>probe</title></head><body><script type="module" src="./probe.ts"></script></body></html>\n');
+  await writeFile(
+    join(src, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><title>probe</title></head><body><script type="module" src="./probe.ts"></script></body></html>\n',
+  );
   await writeFile(join(src, 'probe.ts'), PROBE);
   await build({ configFile: join(ROOT, 'vite.config.ts'), root: src, logLevel: 'error', build: { outDir, emptyOutDir: true } });
   app = await startApp();
   bridge = await startWebBridge({ dispatcher: app.dispatcher, rendererDir: outDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }, 120_000);
 
@@ -82,7 +92,9 @@ async function open(url: string): Promise<{ page: Page; violations: string[] }> 
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
   await page.goto(url);
-  await page.waitForFunction(() => (globalThis as unknown as ProbePage).document.body?.dataset.state !== undefined, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (globalThis as unknown as ProbePage).document.body?.dataset.state !== undefined, undefined, {
+    timeout: 20_000,
+  });
   return { page, violations };
 }
 
@@ -102,7 +114,9 @@ describe('in Chromium', () => {
     const { page, violations } = await open(bridge.url);
     try {
       expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.state)).toBe('ready');
-      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.count)).toBe(String((await app.services.connections.list()).length));
+      expect(await page.evaluate(() => (globalThis as unknown as ProbePage).document.body!.dataset.count)).toBe(
+        String((await app.services.connections.list()).length),
+      );
       expect(page.url()).toBe(`${bridge.origin}/`);
       expect(violations).toEqual([]);
 
@@ -137,7 +151,14 @@ describe('in Chromium', () => {
       expect(code).toBe('LadingError:not-found');
 
       // The policy is enforced (and its violations would be seen above): no remote fetch, no inline script.
-      expect(await page.evaluate(() => fetch('http://example.com/').then(() => 'fetched', () => 'blocked'))).toBe('blocked');
+      expect(
+        await page.evaluate(() =>
+          fetch('http://example.com/').then(
+            () => 'fetched',
+            () => 'blocked',
+          ),
+        ),
+      ).toBe('blocked');
       await page.addScriptTag({ content: 'window.inlineRan = true;' }).catch(() => undefined);
       expect(await page.evaluate(() => (globalThis as unknown as ProbePage).inlineRan)).toBeUndefined();
       await expect.poll(() => violations.length).toBeGreaterThanOrEqual(2);

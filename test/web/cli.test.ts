@@ -65,7 +65,10 @@ describe('npm run web', () => {
 
 describe('npm start', () => {
   it('says plainly that the Electron runtime is missing and points to npm run web', async () => {
-    const start = run(process.execPath, ['scripts/start.mjs'], { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(work, 'no-electron-here') });
+    const start = run(process.execPath, ['scripts/start.mjs'], {
+      ...process.env,
+      ELECTRON_OVERRIDE_DIST_PATH: join(work, 'no-electron-here'),
+    });
     expect(await start.exited).toBe(1);
     expect(start.err()).toContain('the Electron runtime is not installed');
     expect(start.err()).toContain('npm run web');

@@ -80,11 +80,16 @@ describe('createUpgradeHandler', () => {
     const s = createServer();
     const port = await listen(s);
     const token = 't'.repeat(43);
-    s.on('upgrade', createUpgradeHandler({
-      wss, port, token,
-      onConnection: (ws) => connected.push(ws),
-      onRefused: (what, reason) => refused.push([what, reason]),
-    }));
+    s.on(
+      'upgrade',
+      createUpgradeHandler({
+        wss,
+        port,
+        token,
+        onConnection: (ws) => connected.push(ws),
+        onRefused: (what, reason) => refused.push([what, reason]),
+      }),
+    );
     const origin = `http://127.0.0.1:${port}`;
     const host = `127.0.0.1:${port}`;
     expect(await rawUpgrade(port, `/ws?token=${token}`, { Host: host, Origin: 'http://evil.example' })).toBe(403);

@@ -13,7 +13,16 @@ describe('ownHost', () => {
   it('accepts the bridge by address or localhost, any case, on its own port only', () => {
     expect(ownHost(`127.0.0.1:${PORT}`, PORT)).toBe(`127.0.0.1:${PORT}`);
     expect(ownHost(`LocalHost:${PORT}`, PORT)).toBe(`localhost:${PORT}`);
-    for (const host of [undefined, '', '127.0.0.1', `127.0.0.1:${PORT + 1}`, `evil.example:${PORT}`, `[::1]:${PORT}`, `localhost.evil.example:${PORT}`, `127.0.0.2:${PORT}`]) {
+    for (const host of [
+      undefined,
+      '',
+      '127.0.0.1',
+      `127.0.0.1:${PORT + 1}`,
+      `evil.example:${PORT}`,
+      `[::1]:${PORT}`,
+      `localhost.evil.example:${PORT}`,
+      `127.0.0.2:${PORT}`,
+    ]) {
       expect(ownHost(host, PORT), String(host)).toBeUndefined();
     }
   });
@@ -23,7 +32,15 @@ describe('isOwnOrigin', () => {
   it('accepts http://127.0.0.1:PORT and http://localhost:PORT exactly', () => {
     expect(isOwnOrigin(`http://127.0.0.1:${PORT}`, PORT)).toBe(true);
     expect(isOwnOrigin(`http://localhost:${PORT}`, PORT)).toBe(true);
-    for (const origin of [undefined, 'null', 'file://', `https://127.0.0.1:${PORT}`, `http://127.0.0.1:${PORT}/`, `http://evil.example:${PORT}`, `http://127.0.0.1:${PORT + 1}`]) {
+    for (const origin of [
+      undefined,
+      'null',
+      'file://',
+      `https://127.0.0.1:${PORT}`,
+      `http://127.0.0.1:${PORT}/`,
+      `http://evil.example:${PORT}`,
+      `http://127.0.0.1:${PORT + 1}`,
+    ]) {
       expect(isOwnOrigin(origin, PORT), String(origin)).toBe(false);
     }
   });
@@ -53,7 +70,9 @@ describe('checkHttpRequest', () => {
     expect(checkHttpRequest(head('POST', '/ws'), PORT)).toEqual({
       refusal: { status: 405, text: 'Method not allowed', headers: { Allow: 'GET, HEAD' } },
     });
-    expect(checkHttpRequest(head('GET', `/ws?token=${TOKEN}`), PORT)).toEqual({ refusal: { status: 426, text: 'This endpoint speaks WebSocket only' } });
+    expect(checkHttpRequest(head('GET', `/ws?token=${TOKEN}`), PORT)).toEqual({
+      refusal: { status: 426, text: 'This endpoint speaks WebSocket only' },
+    });
   });
 });
 
@@ -65,14 +84,23 @@ describe('checkUpgrade', () => {
 
   it('accepts the WebSocket path with the own Host, the own Origin and the token', () => {
     expect(checkUpgrade(head(`/ws?token=${TOKEN}`), PORT, TOKEN)).toBeUndefined();
-    expect(checkUpgrade(head(`/ws?token=${TOKEN}`, { host: `localhost:${PORT}`, origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toBeUndefined();
+    expect(
+      checkUpgrade(head(`/ws?token=${TOKEN}`, { host: `localhost:${PORT}`, origin: `http://localhost:${PORT}` }), PORT, TOKEN),
+    ).toBeUndefined();
   });
 
   it('names the check that failed, in this order: Host, URL, path, Origin, token', () => {
-    expect(checkUpgrade(head('/other', { host: 'evil.example', origin: 'null' }), PORT, TOKEN)).toEqual({ status: 421, text: 'Misdirected Request' });
+    expect(checkUpgrade(head('/other', { host: 'evil.example', origin: 'null' }), PORT, TOKEN)).toEqual({
+      status: 421,
+      text: 'Misdirected Request',
+    });
     expect(checkUpgrade(head('//[bad'), PORT, TOKEN)).toEqual({ status: 400, text: 'Bad Request' });
     expect(checkUpgrade(head(`/other?token=${TOKEN}`, { origin: 'null' }), PORT, TOKEN)).toEqual({ status: 404, text: 'Not Found' });
-    expect(checkUpgrade(head(`/ws?token=${TOKEN}`, { origin: 'http://evil.example' }), PORT, TOKEN)).toEqual({ status: 403, text: 'Forbidden', detail: 'origin' });
+    expect(checkUpgrade(head(`/ws?token=${TOKEN}`, { origin: 'http://evil.example' }), PORT, TOKEN)).toEqual({
+      status: 403,
+      text: 'Forbidden',
+      detail: 'origin',
+    });
     for (const url of ['/ws', '/ws?token=', `/ws?Token=${TOKEN}`, `/ws?token=${TOKEN}x`]) {
       expect(checkUpgrade(head(url), PORT, TOKEN), url).toEqual({ status: 401, text: 'Unauthorized', detail: 'token' });
     }

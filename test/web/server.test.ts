@@ -144,7 +144,15 @@ describe('static files', () => {
   });
 
   it('refuses a Host that is not the bridge itself (DNS rebinding)', async () => {
-    for (const name of ['evil.example', `evil.example:${bridge.port}`, `127.0.0.1:${bridge.port + 1}`, '127.0.0.1', `localhost.evil.example:${bridge.port}`, `[::1]:${bridge.port}`, '']) {
+    for (const name of [
+      'evil.example',
+      `evil.example:${bridge.port}`,
+      `127.0.0.1:${bridge.port + 1}`,
+      '127.0.0.1',
+      `localhost.evil.example:${bridge.port}`,
+      `[::1]:${bridge.port}`,
+      '',
+    ]) {
       const res = await rawGet(bridge.port, '/', { Host: name });
       expect(res.status, name).toBe(421);
       expect(res.body).not.toContain('<html');
@@ -157,7 +165,9 @@ describe('the WebSocket upgrade', () => {
 
   it('accepts the token, the own origin (127.0.0.1 or localhost) and the own Host', async () => {
     expect(await rawUpgrade(bridge.port, wsPath(), { Host: host, Origin: origin() })).toBe(101);
-    expect(await rawUpgrade(bridge.port, wsPath(), { Host: `localhost:${bridge.port}`, Origin: `http://localhost:${bridge.port}` })).toBe(101);
+    expect(await rawUpgrade(bridge.port, wsPath(), { Host: `localhost:${bridge.port}`, Origin: `http://localhost:${bridge.port}` })).toBe(
+      101,
+    );
   });
 
   it('refuses a missing or wrong token', async () => {
@@ -171,7 +181,14 @@ describe('the WebSocket upgrade', () => {
   });
 
   it('refuses a foreign or missing Origin', async () => {
-    for (const o of ['http://evil.example', `http://evil.example:${bridge.port}`, `http://127.0.0.1:${bridge.port + 1}`, `https://127.0.0.1:${bridge.port}`, 'null', 'file://']) {
+    for (const o of [
+      'http://evil.example',
+      `http://evil.example:${bridge.port}`,
+      `http://127.0.0.1:${bridge.port + 1}`,
+      `https://127.0.0.1:${bridge.port}`,
+      'null',
+      'file://',
+    ]) {
       expect(await rawUpgrade(bridge.port, wsPath(), { Host: host, Origin: o }), o).toBe(403);
     }
     expect(await rawUpgrade(bridge.port, wsPath(), { Host: host })).toBe(403);
@@ -224,7 +241,12 @@ describe('the contract over the WebSocket', () => {
       await mkdir(dir);
       // Both pages are connected before the job starts.
       await second.api['jobs.list']({});
-      const started = await first.api['jobs.saveLayers']({ connectionId: conn.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: dir });
+      const started = await first.api['jobs.saveLayers']({
+        connectionId: conn.id,
+        repository: ociImage.repository,
+        reference: ociImage.tag,
+        targetDir: dir,
+      });
       await expect.poll(() => seenFirst.some((e) => e.jobId === started.jobId && e.type !== 'progress'), { timeout: 30_000 }).toBe(true);
       const events = seenFirst.filter((e) => e.jobId === started.jobId);
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
@@ -251,12 +273,21 @@ describe('the contract over the WebSocket', () => {
       const draft = { name: 'basic', host: basic.host, plainHttp: true, authKind: 'basic' as const, username: basic.credentials.username };
       const saved = await api['connections.save']({ ...draft, secret: basic.credentials.password });
       expect((await api['connections.test']({ id: saved.id })).ok).toBe(true);
-      expect((await api['connections.test']({ draft: { ...draft, secret: `${basic.credentials.password}!` } })).credentials).toBe('rejected');
+      expect((await api['connections.test']({ draft: { ...draft, secret: `${basic.credentials.password}!` } })).credentials).toBe(
+        'rejected',
+      );
       await api['browse.children']({ connectionId: saved.id });
       await api['browse.manifest']({ connectionId: saved.id, repository: ociImage.repository, reference: ociImage.tag });
       await api['browse.config']({ connectionId: saved.id, repository: ociImage.repository, reference: ociImage.tag });
-      await api['browse.manifest']({ connectionId: saved.id, repository: ociImage.repository, reference: 'missing' }).catch(() => undefined);
-      const started = await api['jobs.extract']({ connectionId: saved.id, repository: ociImage.repository, reference: ociImage.tag, targetDir: join(work, 'rootfs') });
+      await api['browse.manifest']({ connectionId: saved.id, repository: ociImage.repository, reference: 'missing' }).catch(
+        () => undefined,
+      );
+      const started = await api['jobs.extract']({
+        connectionId: saved.id,
+        repository: ociImage.repository,
+        reference: ociImage.tag,
+        targetDir: join(work, 'rootfs'),
+      });
       await expect.poll(() => events.some((e) => e.jobId === started.jobId && e.type !== 'progress'), { timeout: 30_000 }).toBe(true);
       expect(events.filter((e) => e.jobId === started.jobId).at(-1)!.type).toBe('done');
       await api['connections.remove']({ id: saved.id });
@@ -292,7 +323,10 @@ describe('messages', () => {
     const { ws, next } = await socket();
     try {
       ws.send(JSON.stringify({ id: 7, op: 'system.exec', input: { cmd: 'id' } }));
-      expect(await next()).toEqual({ id: 7, outcome: { ok: false, error: { code: 'invalid-input', message: 'Unknown operation "system.exec"' } } });
+      expect(await next()).toEqual({
+        id: 7,
+        outcome: { ok: false, error: { code: 'invalid-input', message: 'Unknown operation "system.exec"' } },
+      });
       ws.send('{not json');
       expect(await next()).toMatchObject({ id: null, outcome: { ok: false, error: { code: 'invalid-input' } } });
       ws.send(JSON.stringify({ op: 'connections.list' }));

@@ -15,17 +15,30 @@ import type { Outcome } from '../../src-shared/errors';
 import type { WsServerMessage } from '../../src-shared/transport';
 import { readRequest, serveSocket } from '../../src-main/web/ws-protocol';
 
-const invalid = (id: number | null) => ({ answer: { id, outcome: { ok: false, error: expect.objectContaining({ code: 'invalid-input' }) } } });
+const invalid = (id: number | null) => ({
+  answer: { id, outcome: { ok: false, error: expect.objectContaining({ code: 'invalid-input' }) } },
+});
 
 describe('readRequest', () => {
   it('reads {id, op, input}; input may be missing', () => {
-    expect(readRequest('{"id":1,"op":"jobs.list","input":{"a":[1]}}', false)).toEqual({ request: { id: 1, op: 'jobs.list', input: { a: [1] } } });
+    expect(readRequest('{"id":1,"op":"jobs.list","input":{"a":[1]}}', false)).toEqual({
+      request: { id: 1, op: 'jobs.list', input: { a: [1] } },
+    });
     expect(readRequest(Buffer.from('{"id":2,"op":"jobs.list"}'), false)).toEqual({ request: { id: 2, op: 'jobs.list', input: undefined } });
   });
 
   it('answers invalid-input, with the id when there is a usable one', () => {
     expect(readRequest(Buffer.from('{"id":1,"op":"x"}'), true)).toEqual(invalid(null));
-    for (const text of ['{not json', '[1,2]', 'null', '"text"', '{"op":"x"}', '{"id":"1","op":"x"}', '{"id":1.5,"op":"x"}', `{"id":${2 ** 60},"op":"x"}`]) {
+    for (const text of [
+      '{not json',
+      '[1,2]',
+      'null',
+      '"text"',
+      '{"op":"x"}',
+      '{"id":"1","op":"x"}',
+      '{"id":1.5,"op":"x"}',
+      `{"id":${2 ** 60},"op":"x"}`,
+    ]) {
       expect(readRequest(text, false), text).toEqual(invalid(null));
     }
     expect(readRequest('{"id":3}', false)).toEqual(invalid(3));
@@ -59,7 +72,9 @@ afterEach(async () => {
 async function connect(services: ReturnType<typeof standIn>, maxInFlight: number) {
   const wss = new WebSocketServer({ noServer: true });
   server = createServer();
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, { dispatcher: services, maxInFlight })));
+  server.on('upgrade', (req, socket, head) =>
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, { dispatcher: services, maxInFlight })),
+  );
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   const received: WsServerMessage[] = [];
@@ -74,8 +89,14 @@ describe('serveSocket', () => {
     const { ws, received } = await connect(services, 2);
     for (const id of [1, 2, 3]) ws.send(JSON.stringify({ id, op: 'jobs.list', input: { n: id } }));
     await expect.poll(() => received.length).toBe(1);
-    expect(received[0]).toEqual({ id: 3, outcome: { ok: false, error: { code: 'invalid-input', message: 'Too many requests in flight (at most 2)' } } });
-    expect(services.waiting.map((w) => [w.op, w.input])).toEqual([['jobs.list', { n: 1 }], ['jobs.list', { n: 2 }]]);
+    expect(received[0]).toEqual({
+      id: 3,
+      outcome: { ok: false, error: { code: 'invalid-input', message: 'Too many requests in flight (at most 2)' } },
+    });
+    expect(services.waiting.map((w) => [w.op, w.input])).toEqual([
+      ['jobs.list', { n: 1 }],
+      ['jobs.list', { n: 2 }],
+    ]);
     // Answers go out in the order the calls finish, each under its own id; a finished call frees its place.
     services.waiting[1]!.answer({ ok: true, value: 'second' });
     await expect.poll(() => received.length).toBe(2);

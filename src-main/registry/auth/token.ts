@@ -104,7 +104,10 @@ async function readToken(
   }
   if (res.status === 401 || res.status === 403) {
     throw new AccessDeniedError(`The token service at ${realm.origin} rejected the credentials (${res.status})`, {
-      status: res.status, method, url: realm.toString(), errors: parseErrorBody(text),
+      status: res.status,
+      method,
+      url: realm.toString(),
+      errors: parseErrorBody(text),
     });
   }
   if (res.status < 200 || res.status >= 300) {
@@ -118,12 +121,17 @@ async function readToken(
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new RegistryError(`The token service at ${realm.origin} answered with something other than JSON`, { method, url: realm.toString() });
+    throw new RegistryError(`The token service at ${realm.origin} answered with something other than JSON`, {
+      method,
+      url: realm.toString(),
+    });
   }
-  const value = typeof body.token === 'string' && body.token ? body.token
-    : typeof body.access_token === 'string' ? body.access_token : '';
+  const value = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
   if (!value) throw new RegistryError(`The token service at ${realm.origin} answered without a token`, { method, url: realm.toString() });
-  const expiresIn = Math.max(MIN_EXPIRES_IN_S, typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : 0);
+  const expiresIn = Math.max(
+    MIN_EXPIRES_IN_S,
+    typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : 0,
+  );
   // Refresh a tenth of the lifetime early (at most 30 s) so a token never expires mid-request.
   const margin = Math.min(30, expiresIn / 10);
   return { value, refreshAt: Date.now() + (expiresIn - margin) * 1000 };

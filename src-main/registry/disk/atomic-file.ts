@@ -25,7 +25,11 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes `data` (several parts go out in one writev, without being joined first). */
-export function writeFileAtomically(path: string, data: string | Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): Promise<void> {
+export function writeFileAtomically(
+  path: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   return writeAtomically(path, opts, async (temp) => {
     // 'wx': a temporary name that exists already belongs to someone else.
     const file = await open(temp, 'wx', opts.mode);

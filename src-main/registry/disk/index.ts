@@ -7,17 +7,36 @@
  * imports nothing of the app).
  */
 export {
-  TEMP_MARKER, isTemporaryFor, isTemporaryName, makeTemporaryFolder, parseTemporaryName, temporaryPath, type TemporaryName,
+  TEMP_MARKER,
+  isTemporaryFor,
+  isTemporaryName,
+  makeTemporaryFolder,
+  parseTemporaryName,
+  temporaryPath,
+  type TemporaryName,
 } from './temporary';
 export { formatOwner, ownerStatus, parseOwner, thisOwner, type OwnerStatus, type TemporaryOwner } from './owner';
 export {
-  OWNERLESS_STALE_AFTER_MS, diskUsage, findTemporaries, removeStaleTemporaries, removeTemporary, staleReason, type DiskUsage,
-  type FindTemporariesOptions, type FoundTemporary, type SweepResult,
+  OWNERLESS_STALE_AFTER_MS,
+  diskUsage,
+  findTemporaries,
+  removeStaleTemporaries,
+  removeTemporary,
+  staleReason,
+  type DiskUsage,
+  type FindTemporariesOptions,
+  type FoundTemporary,
+  type SweepResult,
 } from './stale-temporaries';
 export { removeTree } from './remove-tree';
 export { syncDirectory, writeFileAtomically, writeStreamAtomically, type AtomicWriteOptions } from './atomic-file';
 export { stageFolder, type StagedFolder } from './staged-folder';
 export {
-  TargetFolderError, inspectTarget, requireFolder, requireNewOrEmptyFolder, type FolderProblem, type TargetState,
+  TargetFolderError,
+  inspectTarget,
+  requireFolder,
+  requireNewOrEmptyFolder,
+  type FolderProblem,
+  type TargetState,
 } from './target-folder';
 export { describeDiskFailure, diskError, type DiskAction } from './failure-words';

@@ -38,7 +38,8 @@ export async function requireFolder(path: string): Promise<void> {
     isFolder = (await stat(path)).isDirectory();
   } catch (err) {
     const code = errorCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new TargetFolderError(`The folder ${path} does not exist`, path, 'missing', { cause: err });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new TargetFolderError(`The folder ${path} does not exist`, path, 'missing', { cause: err });
     throw err;
   }
   if (!isFolder) throw new TargetFolderError(`${path} is not a folder`, path, 'not-a-folder');
@@ -60,7 +61,8 @@ export async function inspectTarget(path: string): Promise<TargetState> {
     return { kind: 'new' };
   }
   if (info.isSymbolicLink()) throw new TargetFolderError(`${path} is a symlink: choose a new or empty folder`, path, 'occupied');
-  if (!info.isDirectory()) throw new TargetFolderError(`${path} already exists and is not a folder: choose a new or empty folder`, path, 'occupied');
+  if (!info.isDirectory())
+    throw new TargetFolderError(`${path} already exists and is not a folder: choose a new or empty folder`, path, 'occupied');
   const entries = await readdir(path);
   return entries.length === 0 ? { kind: 'empty' } : { kind: 'filled', entries };
 }

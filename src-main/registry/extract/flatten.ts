@@ -63,12 +63,10 @@ function flatHeader(header: TarHeader, name: string, type: FlatType): FlatHeader
     ...(header.uname ? { uname: header.uname } : {}),
     ...(header.gname ? { gname: header.gname } : {}),
     mtime: header.mtime ?? new Date(0),
-    size: type === 'file' ? header.size ?? 0 : 0,
+    size: type === 'file' ? (header.size ?? 0) : 0,
     ...(type === 'symlink' ? { linkname: header.linkname ?? '' } : {}),
     ...(type === 'link' ? { linkname: normalizeName(header.linkname ?? '') } : {}),
-    ...(type === 'character-device' || type === 'block-device'
-      ? { devmajor: header.devmajor ?? 0, devminor: header.devminor ?? 0 }
-      : {}),
+    ...(type === 'character-device' || type === 'block-device' ? { devmajor: header.devmajor ?? 0, devminor: header.devminor ?? 0 } : {}),
   };
 }
 

@@ -128,7 +128,10 @@ export class SafeWriter {
     switch (header.type) {
       case 'character-device':
       case 'block-device':
-        return this.skip(name, `${header.type === 'block-device' ? 'block' : 'character'} device node (${header.devmajor ?? 0}:${header.devminor ?? 0})`);
+        return this.skip(
+          name,
+          `${header.type === 'block-device' ? 'block' : 'character'} device node (${header.devmajor ?? 0}:${header.devminor ?? 0})`,
+        );
       case 'fifo':
         return this.skip(name, 'FIFO (named pipe)');
       default:

@@ -54,11 +54,7 @@ export interface ExtractResult extends WriteCounts {
 /** Progress at most this often, plus the first and the last. */
 const PROGRESS_INTERVAL_MS = 100;
 
-export async function extractToDirectory(
-  image: Image,
-  dir: string,
-  opts: ExtractToDirectoryOptions = {},
-): Promise<ExtractResult> {
+export async function extractToDirectory(image: Image, dir: string, opts: ExtractToDirectoryOptions = {}): Promise<ExtractResult> {
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
   const target = resolve(dir);

@@ -59,8 +59,8 @@ export async function diffImages(a: Image, b: Image, opts: ListFilesOptions = {}
   const toIndex = [...(cachedA ? [] : a.layers), ...(cachedB ? [] : b.layers)];
   if (toIndex.length === 0) reportCached([...a.layers, ...b.layers], opts.onProgress);
   const indexes = toIndex.length > 0 ? await indexLayers(toIndex, opts) : new Map<string, LayerIndex>();
-  const filesA = (cachedA?.view() ?? await keepView(a, applyLayers(a, indexes), opts)).files;
-  const filesB = (cachedB?.view() ?? await keepView(b, applyLayers(b, indexes), opts)).files;
+  const filesA = (cachedA?.view() ?? (await keepView(a, applyLayers(a, indexes), opts))).files;
+  const filesB = (cachedB?.view() ?? (await keepView(b, applyLayers(b, indexes), opts))).files;
   return {
     layers: compareLayers(a, b),
     config: compareConfigs(configA, configB),
@@ -116,7 +116,11 @@ function configValue(value: unknown): ConfigValue {
 /** JSON with object keys sorted: labels in another order are the same labels. */
 function canonical(value: ConfigValue): string {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return JSON.stringify(Object.keys(value).sort().map((k) => [k, value[k]]));
+    return JSON.stringify(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, value[k]]),
+    );
   }
   return JSON.stringify(value);
 }
@@ -149,9 +153,11 @@ function compareEntries(a: readonly ImageFileEntry[], b: readonly ImageFileEntry
 
 /** Owners and times are left out: a rebuild changes every mtime, and the content is what matters. */
 function sameFile(x: ImageFileEntry, y: ImageFileEntry): boolean {
-  return x.type === y.type
-    && x.size === y.size
-    && x.mode === y.mode
-    && (x.linkname ?? '') === (y.linkname ?? '')
-    && (x.sha256 ?? '') === (y.sha256 ?? '');
+  return (
+    x.type === y.type &&
+    x.size === y.size &&
+    x.mode === y.mode &&
+    (x.linkname ?? '') === (y.linkname ?? '') &&
+    (x.sha256 ?? '') === (y.sha256 ?? '')
+  );
 }

@@ -45,11 +45,12 @@ export class NotARegularFileError extends ImageFileError {
   readonly type: ImageFileType;
 
   constructor(path: string, type: ImageFileType, linkname?: string) {
-    const what = type === 'directory'
-      ? 'a directory'
-      : type === 'symlink'
-        ? `a symlink (to ${linkname ?? '?'}): read its target instead`
-        : 'a device node or FIFO';
+    const what =
+      type === 'directory'
+        ? 'a directory'
+        : type === 'symlink'
+          ? `a symlink (to ${linkname ?? '?'}): read its target instead`
+          : 'a device node or FIFO';
     super(`${path} is ${what}, not a regular file`, path);
     this.type = type;
   }

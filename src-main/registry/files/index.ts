@@ -8,13 +8,28 @@ export { listImageFiles } from './list';
 export { listCachedImageFiles } from './cached';
 export { readImageFile } from './read';
 export {
-  diffImages, type ChangedFile, type ConfigChange, type ConfigField, type ConfigValue, type DiffFile, type FileState, type ImageDiff,
+  diffImages,
+  type ChangedFile,
+  type ConfigChange,
+  type ConfigField,
+  type ConfigValue,
+  type DiffFile,
+  type FileState,
+  type ImageDiff,
 } from './diff';
 export { FileIndexCache, type FileIndexCacheOptions } from './cache';
 export { FileDeletedError, FileIndexLimitError, FileNotInImageError, ImageFileError, NotARegularFileError } from './errors';
 export { MAX_LAYER_ENTRIES } from './layer-index';
 export { MAX_TOTAL_ENTRIES } from './layer-indexes';
 export type {
-  ChangeKind, ImageFileEntry, ImageFileType, ImageFiles, IndexProgress, LayerChange, LayerChanges, ListFilesOptions, ReadFileOptions,
+  ChangeKind,
+  ImageFileEntry,
+  ImageFileType,
+  ImageFiles,
+  IndexProgress,
+  LayerChange,
+  LayerChanges,
+  ListFilesOptions,
+  ReadFileOptions,
   SkippedFile,
 } from './types';

@@ -86,8 +86,8 @@ export async function indexLayer(layer: Layer, opts: IndexLayerOptions = {}): Pr
     ordinal++;
     if (ordinal >= maxEntries) {
       throw new FileIndexLimitError(
-        `Layer ${layer.digest} has more than ${maxEntries.toLocaleString('en-US')} entries, the most a file index holds `
-          + '(the largest layers of real images hold a few hundred thousand)',
+        `Layer ${layer.digest} has more than ${maxEntries.toLocaleString('en-US')} entries, the most a file index holds ` +
+          '(the largest layers of real images hold a few hundred thousand)',
         layer.digest,
       );
     }

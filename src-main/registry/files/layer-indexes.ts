@@ -54,29 +54,34 @@ export async function forEachLayerIndex(
   let entries = 0;
   /** Cache writes run while the next layer is read; all are waited for before returning. */
   const stores: Promise<void>[] = [];
-  const indexing = mapLimit(distinct, LAYERS_AT_ONCE, async (layer, i, inner) => {
-    progress.start(i);
-    let index = await cache?.load(layer.digest);
-    if (index) {
-      progress.done(i);
-    } else {
-      index = await indexLayer(layer, { signal: inner, onBytes: (count) => progress.add(i, count) });
-      progress.done(i);
-      // Kept even if a later layer fails or the call is cancelled: this layer was read whole and verified.
-      // A cache that cannot be written (full disk, no permission) only costs the next open its speed.
-      if (cache) stores.push(cache.store(index).catch(() => undefined));
-    }
-    entries += index.count;
-    if (entries > MAX_TOTAL_ENTRIES) {
-      throw new FileIndexLimitError(
-        `The layers hold more than ${MAX_TOTAL_ENTRIES.toLocaleString('en-US')} entries together, the most a file listing holds `
-          + '(real images hold well under half a million)',
-        layer.digest,
-      );
-    }
-    progress.check();
-    onIndexed(index);
-  }, signal);
+  const indexing = mapLimit(
+    distinct,
+    LAYERS_AT_ONCE,
+    async (layer, i, inner) => {
+      progress.start(i);
+      let index = await cache?.load(layer.digest);
+      if (index) {
+        progress.done(i);
+      } else {
+        index = await indexLayer(layer, { signal: inner, onBytes: (count) => progress.add(i, count) });
+        progress.done(i);
+        // Kept even if a later layer fails or the call is cancelled: this layer was read whole and verified.
+        // A cache that cannot be written (full disk, no permission) only costs the next open its speed.
+        if (cache) stores.push(cache.store(index).catch(() => undefined));
+      }
+      entries += index.count;
+      if (entries > MAX_TOTAL_ENTRIES) {
+        throw new FileIndexLimitError(
+          `The layers hold more than ${MAX_TOTAL_ENTRIES.toLocaleString('en-US')} entries together, the most a file listing holds ` +
+            '(real images hold well under half a million)',
+          layer.digest,
+        );
+      }
+      progress.check();
+      onIndexed(index);
+    },
+    signal,
+  );
   try {
     await indexing;
     progress.finish();
@@ -138,7 +143,10 @@ class Progress {
     if (!this.listener || this.failure) return;
     this.last = Date.now();
     // A layer read may go past its manifest size (a lying manifest fails its digest check later): never show more than 100 %.
-    const bytesDone = Math.min(this.total, this.done_.reduce((sum, n) => sum + n, 0));
+    const bytesDone = Math.min(
+      this.total,
+      this.done_.reduce((sum, n) => sum + n, 0),
+    );
     try {
       this.listener({ layer: this.current, layers: this.layers.length, bytesDone, bytesTotal: this.total });
     } catch (err) {

@@ -143,13 +143,29 @@ export class Overlay {
       const path = paths[i]!;
       switch (kinds[i]) {
         case Kind.directory:
-          this.put(path, { kind: 'directory', layer, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime: mtimes[i]!, children: new Set() });
+          this.put(path, {
+            kind: 'directory',
+            layer,
+            mode: modes[i]!,
+            uid: uids[i]!,
+            gid: gids[i]!,
+            mtime: mtimes[i]!,
+            children: new Set(),
+          });
           break;
         case Kind.file: {
           fileCount++;
           addedBytes += sizes[i]!;
           const content: Content = {
-            size: sizes[i]!, sha256: hashes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime: mtimes[i]!, layer, ordinal: ordinals[i]!, path,
+            size: sizes[i]!,
+            sha256: hashes[i]!,
+            mode: modes[i]!,
+            uid: uids[i]!,
+            gid: gids[i]!,
+            mtime: mtimes[i]!,
+            layer,
+            ordinal: ordinals[i]!,
+            path,
           };
           this.contents.push(content);
           this.put(path, { kind: 'file', layer, content, viaLink: false });
@@ -313,7 +329,8 @@ export class Overlay {
    * name its file entry made is listed as the file while it survives (else
    * the first name in path order), the others as hard links to it.
    */
-  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> & Pick<ImageView, 'mtimes'> & { locations: (ContentLocation | undefined)[] } {
+  private listEntries(): Pick<ImageFiles, 'entries' | 'wastedBytes'> &
+    Pick<ImageView, 'mtimes'> & { locations: (ContentLocation | undefined)[] } {
     const paths = [...this.nodes.keys()].filter((p) => p !== ROOT).sort(comparePaths);
     /** Contents whose own file entry no longer names them: the first of their other names, in path order. */
     const firstName = new Map<Content, string>();

@@ -85,8 +85,8 @@ async function openContent(layer: Layer, content: ContentLocation, signal?: Abor
       const actual = hash.digest('hex');
       if (length !== content.size || actual !== content.sha256) {
         throw new DigestMismatchError(
-          `${content.path} in layer ${layer.digest} does not match the layer's file index `
-            + `(${length} bytes, sha256:${actual}; expected ${content.size} bytes, sha256:${content.sha256})`,
+          `${content.path} in layer ${layer.digest} does not match the layer's file index ` +
+            `(${length} bytes, sha256:${actual}; expected ${content.size} bytes, sha256:${content.sha256})`,
           `sha256:${content.sha256}`,
           `sha256:${actual}`,
         );

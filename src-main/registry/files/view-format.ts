@@ -41,7 +41,9 @@ const hasLink = (type: ImageFileType | undefined): boolean => type === 'symlink'
 
 /** The name of the view of these layers, in this order. */
 export function viewKey(layerDigests: readonly string[]): string {
-  return `sha256:${createHash('sha256').update(`lading file view\n${layerDigests.join('\n')}`).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(`lading file view\n${layerDigests.join('\n')}`)
+    .digest('hex')}`;
 }
 
 export function encodeView(key: string, view: ImageView): Buffer[] {
@@ -227,13 +229,25 @@ export class ViewReader implements ViewLookup {
 
   entry(i: number): ImageFileEntry {
     const { link, content } = this.rankings();
-    return this.make(i, this.paths.get(i), new Date(this.mtimes[i]!).toISOString(), (j) => this.links.get(link[j]!), (j) => this.hashes.get(content[j]!));
+    return this.make(
+      i,
+      this.paths.get(i),
+      new Date(this.mtimes[i]!).toISOString(),
+      (j) => this.links.get(link[j]!),
+      (j) => this.hashes.get(content[j]!),
+    );
   }
 
   locate(i: number): ContentLocation | undefined {
     const k = this.rankings().content[i]!;
     if (k < 0) return undefined;
-    return { layer: this.bodyLayers[k]!, ordinal: this.ordinals[k]!, path: this.bodyPaths.get(k) || this.paths.get(i), size: this.sizes[i]!, sha256: this.hashes.get(k) };
+    return {
+      layer: this.bodyLayers[k]!,
+      ordinal: this.ordinals[k]!,
+      path: this.bodyPaths.get(k) || this.paths.get(i),
+      size: this.sizes[i]!,
+      sha256: this.hashes.get(k),
+    };
   }
 
   lastChange(path: string): { layer: number; change: ChangeKind } | undefined {
@@ -263,22 +277,25 @@ export class ViewReader implements ViewLookup {
     const takeHash = (): string => hex.slice(64 * nextHash, 64 * ++nextHash);
     // The one loop over every entry (see the top of the file): links and digests are taken in step.
     for (let i = 0; i < this.count; i++) entries[i] = this.make(i, paths[i]!, iso(this.mtimes[i]!), takeLink, takeHash);
-    if (nextLink !== links.length || 64 * nextHash !== hex.length) throw new CorruptFileError('link targets or digests do not match the entries');
-    const layers = this.layers.map((section) => lazyChanges(section, () => {
-      const own = section.ownPaths.all();
-      const changes = new Array<LayerChange>(section.count);
-      let next = 0;
-      for (let i = 0; i < section.count; i++) {
-        const ref = section.refs[i]!;
-        changes[i] = {
-          path: (ref === 0 ? own[next++] : paths[ref - 1]) ?? '',
-          type: TYPES[section.types[i]!] ?? 'other',
-          size: section.sizes[i]!,
-          change: CHANGES[section.kinds[i]!] ?? 'modified',
-        };
-      }
-      return changes;
-    }));
+    if (nextLink !== links.length || 64 * nextHash !== hex.length)
+      throw new CorruptFileError('link targets or digests do not match the entries');
+    const layers = this.layers.map((section) =>
+      lazyChanges(section, () => {
+        const own = section.ownPaths.all();
+        const changes = new Array<LayerChange>(section.count);
+        let next = 0;
+        for (let i = 0; i < section.count; i++) {
+          const ref = section.refs[i]!;
+          changes[i] = {
+            path: (ref === 0 ? own[next++] : paths[ref - 1]) ?? '',
+            type: TYPES[section.types[i]!] ?? 'other',
+            size: section.sizes[i]!,
+            change: CHANGES[section.kinds[i]!] ?? 'modified',
+          };
+        }
+        return changes;
+      }),
+    );
     const skippedPaths = this.skippedPaths.all();
     const reasons = this.reasons.all();
     const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: this.skippedLayers[i]!, reason: reasons[i]! }));
@@ -295,7 +312,16 @@ export class ViewReader implements ViewLookup {
         return { path, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, sha256: sha256(i), layer: layerOf[i]! };
       case 'hardlink':
         return {
-          path, type, size: sizes[i]!, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: link(i), sha256: sha256(i), layer: layerOf[i]!,
+          path,
+          type,
+          size: sizes[i]!,
+          mode: modes[i]!,
+          uid: uids[i]!,
+          gid: gids[i]!,
+          mtime,
+          linkname: link(i),
+          sha256: sha256(i),
+          layer: layerOf[i]!,
         };
       case 'symlink':
         return { path, type, size: 0, mode: modes[i]!, uid: uids[i]!, gid: gids[i]!, mtime, linkname: link(i), layer: layerOf[i]! };
@@ -318,7 +344,8 @@ export class ViewReader implements ViewLookup {
         if (hasLink(type)) link[i] = links++;
         if (hasContent(type)) content[i] = contents++;
       }
-      if (links !== this.links.length || contents !== this.hashes.length) throw new CorruptFileError('link targets or digests do not match the entries');
+      if (links !== this.links.length || contents !== this.hashes.length)
+        throw new CorruptFileError('link targets or digests do not match the entries');
       this.ranks = { link, content };
     }
     return this.ranks;

@@ -43,19 +43,15 @@ async function openBlobFile(dir: string, digest: string, subject: string): Promi
 }
 
 /** A length- and digest-verified stream of the blob; a cancel destroys it with the signal's reason. */
-export async function openVerifiedBlob(
-  dir: string,
-  descriptor: Descriptor,
-  subject: string,
-  signal?: AbortSignal,
-): Promise<Readable> {
+export async function openVerifiedBlob(dir: string, descriptor: Descriptor, subject: string, signal?: AbortSignal): Promise<Readable> {
   signal?.throwIfAborted();
   const { file, size } = await openBlobFile(dir, descriptor.digest, subject);
   if (size !== descriptor.size) {
     await file.close();
     throw new DigestMismatchError(
       `${subject} is ${size} bytes in the layout, but its descriptor says ${descriptor.size}`,
-      descriptor.digest, `unknown (${size} bytes)`,
+      descriptor.digest,
+      `unknown (${size} bytes)`,
     );
   }
   const verifier = new VerifyingStream(descriptor.digest, descriptor.size, subject);
@@ -72,14 +68,23 @@ export async function openVerifiedBlob(
  * A manifest blob's bytes, refused above 4 MiB as on a registry. The caller
  * hashes them (parseManifest); the size is checked here when it is known.
  */
-export async function readManifestBlob(dir: string, digest: string, expectedSize: number | undefined, subject: string): Promise<Uint8Array> {
+export async function readManifestBlob(
+  dir: string,
+  digest: string,
+  expectedSize: number | undefined,
+  subject: string,
+): Promise<Uint8Array> {
   const { file, size } = await openBlobFile(dir, digest, subject);
   try {
     if (size > MAX_MANIFEST_BYTES) {
       throw new InvalidManifestError(`Manifest of ${subject} is larger than 4 MiB (${size} bytes); refusing to read it`);
     }
     if (expectedSize !== undefined && size !== expectedSize) {
-      throw new DigestMismatchError(`${subject} is ${size} bytes in the layout, but its descriptor says ${expectedSize}`, digest, `unknown (${size} bytes)`);
+      throw new DigestMismatchError(
+        `${subject} is ${size} bytes in the layout, but its descriptor says ${expectedSize}`,
+        digest,
+        `unknown (${size} bytes)`,
+      );
     }
     return new Uint8Array(await file.readFile());
   } catch (err) {

@@ -53,7 +53,9 @@ export class LayoutClient implements Client, BlobSource, WritableClient {
     parseTag: parseLayoutReference,
     describe: (ref) => this.subject(ref),
     readManifest: async (ref, opts, entry) =>
-      entry ? this.parseStoredManifest(entry, this.subject(ref)) : this.parseStoredManifest(await this.resolve(ref, opts), this.subject(ref)),
+      entry
+        ? this.parseStoredManifest(entry, this.subject(ref))
+        : this.parseStoredManifest(await this.resolve(ref, opts), this.subject(ref)),
   };
 
   constructor(
@@ -149,10 +151,12 @@ export class LayoutClient implements Client, BlobSource, WritableClient {
   }
 
   deleteImage(reference: string): Promise<DeleteImageResult> {
-    return Promise.reject(new DeleteNotSupportedError(
-      `${this.getRegistry()} is an OCI image layout: Lading deletes nothing from a layout (${reference} stays); remove its entry from index.json, or the folder`,
-      'disabled',
-    ));
+    return Promise.reject(
+      new DeleteNotSupportedError(
+        `${this.getRegistry()} is an OCI image layout: Lading deletes nothing from a layout (${reference} stays); remove its entry from index.json, or the folder`,
+        'disabled',
+      ),
+    );
   }
 
   /** A folder has no rate limit. */
@@ -219,7 +223,10 @@ export class LayoutClient implements Client, BlobSource, WritableClient {
   }
 
   private async requireDirectory(): Promise<void> {
-    const isDir = await stat(this.dir).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(this.dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) throw layoutNotFound(this.dir, 'no such directory');
   }
 }

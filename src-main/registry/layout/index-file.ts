@@ -30,7 +30,10 @@ export async function readIndex(dir: string): Promise<IndexDocument> {
   const index = await readIndexIfPresent(dir);
   if (index) return index;
   // Tell "no such folder" from "a folder, but not a layout": the fixes differ.
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   throw layoutNotFound(dir, isDir ? 'the folder has no index.json' : 'no such directory');
 }
 
@@ -121,11 +124,7 @@ export function setRef(index: IndexDocument, name: string, descriptor: Descripto
  * queue. A malformed index.json is refused rather than overwritten: it may
  * hold tags we cannot see.
  */
-export function updateIndex(
-  dir: string,
-  change: (index: IndexDocument) => IndexDocument,
-  signal?: AbortSignal,
-): Promise<void> {
+export function updateIndex(dir: string, change: (index: IndexDocument) => IndexDocument, signal?: AbortSignal): Promise<void> {
   return withDirectoryLock(dir, async () => {
     signal?.throwIfAborted();
     const current = (await readIndexIfPresent(dir)) ?? emptyIndex();

@@ -56,7 +56,9 @@ export class LayoutWriter implements ImageWriter {
       throw diskError(err, { verb: 'create', path: dirname(path) });
     });
     const source = await open();
-    const stages: Transform[] = [new VerifyingStream(descriptor.digest, descriptor.size, `blob ${descriptor.digest} for ${this.displayName}`)];
+    const stages: Transform[] = [
+      new VerifyingStream(descriptor.digest, descriptor.size, `blob ${descriptor.digest} for ${this.displayName}`),
+    ];
     if (opts.onBytes) stages.push(byteCounter(opts.onBytes));
     try {
       await writeStreamAtomically(path, source, stages, { signal: opts.signal });
@@ -143,7 +145,9 @@ export async function ensureLayout(dir: string): Promise<void> {
       version = undefined;
     }
     if (typeof version !== 'string' || !version.startsWith('1.')) {
-      throw new InvalidManifestError(`${file} does not describe an OCI image layout 1.x (imageLayoutVersion ${JSON.stringify(version)}); not writing into it`);
+      throw new InvalidManifestError(
+        `${file} does not describe an OCI image layout 1.x (imageLayoutVersion ${JSON.stringify(version)}); not writing into it`,
+      );
     }
   } catch (err) {
     throw diskError(err, { verb: 'set up the OCI image layout in', path: dir });

@@ -49,7 +49,8 @@ export function readCertificate(pem: string, where: string): CertificateInfo {
   if (sans[0] !== undefined) info.identity = sans[0];
   const issuer = derString(extensions.get(ISSUER_V2)) ?? rawString(extensions.get(ISSUER_V1));
   if (issuer) info.oidcIssuer = issuer;
-  const repository = derString(extensions.get(SOURCE_REPOSITORY_URI)) ?? githubRepository(rawString(extensions.get(GITHUB_WORKFLOW_REPOSITORY_V1)));
+  const repository =
+    derString(extensions.get(SOURCE_REPOSITORY_URI)) ?? githubRepository(rawString(extensions.get(GITHUB_WORKFLOW_REPOSITORY_V1)));
   if (repository) info.sourceRepository = repository;
   const commit = derString(extensions.get(SOURCE_REPOSITORY_DIGEST)) ?? rawString(extensions.get(GITHUB_WORKFLOW_SHA_V1));
   if (commit) info.sourceCommit = commit;

@@ -8,7 +8,10 @@ import { readCertificate } from './certificate';
 import { isObject, stringOf } from './encoding';
 import { InvalidAttachmentError } from './errors';
 import {
-  COSIGN_BUNDLE_ANNOTATION, COSIGN_CERTIFICATE_ANNOTATION, COSIGN_CHAIN_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION,
+  COSIGN_BUNDLE_ANNOTATION,
+  COSIGN_CERTIFICATE_ANNOTATION,
+  COSIGN_CHAIN_ANNOTATION,
+  COSIGN_SIGNATURE_ANNOTATION,
 } from './media-types';
 import type { CosignSignaturePart } from './types';
 

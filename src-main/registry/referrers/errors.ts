@@ -35,7 +35,11 @@ export class AttachmentTooLargeError extends AttachmentError {
 export class ReferrersLimitError extends RegistryError {
   override name = 'ReferrersLimitError';
 
-  constructor(message: string, readonly limit: number, init: RegistryErrorInit = {}) {
+  constructor(
+    message: string,
+    readonly limit: number,
+    init: RegistryErrorInit = {},
+  ) {
     super(message, init);
   }
 }

@@ -57,7 +57,9 @@ export function readStatement(bytes: Uint8Array, where: string): { statement: In
   if (!type || !predicateType) throw new InvalidAttachmentError(`${where}: the in-toto statement has no _type or predicateType`);
   if (!Array.isArray(doc.subject)) throw new InvalidAttachmentError(`${where}: the in-toto statement has no subject list`);
   if (doc.subject.length > MAX_SUBJECTS) {
-    throw new InvalidAttachmentError(`${where}: the in-toto statement names ${doc.subject.length} subjects; Lading reads at most ${MAX_SUBJECTS}`);
+    throw new InvalidAttachmentError(
+      `${where}: the in-toto statement names ${doc.subject.length} subjects; Lading reads at most ${MAX_SUBJECTS}`,
+    );
   }
   const subjects = doc.subject.map((s, i) => {
     if (!isObject(s) || !isObject(s.digest)) throw new InvalidAttachmentError(`${where}: in-toto subject[${i}] has no digest`);
@@ -69,11 +71,7 @@ export function readStatement(bytes: Uint8Array, where: string): { statement: In
 }
 
 /** The statement as a part: provenance summed up, an SBOM read as packages. */
-export function statementPart(
-  base: Pick<InTotoPart, 'descriptor' | 'envelope' | 'signer'>,
-  bytes: Uint8Array,
-  where: string,
-): InTotoPart {
+export function statementPart(base: Pick<InTotoPart, 'descriptor' | 'envelope' | 'signer'>, bytes: Uint8Array, where: string): InTotoPart {
   const { statement, predicate } = readStatement(bytes, where);
   const part: InTotoPart = { type: 'in-toto', ...base, statement };
   if (isSbomPredicate(statement.predicateType)) {
@@ -148,7 +146,8 @@ function provenanceV1(p: Record<string, unknown>): Provenance {
     builder: str(p, 'runDetails', 'builder', 'id'),
     buildType: str(p, 'buildDefinition', 'buildType'),
     // GitHub's workflow build type names the repository; BuildKit its config source; both list the checkout.
-    sourceRepository: str(external, 'workflow', 'repository') ?? str(external, 'configSource', 'uri') ?? str(vcs, 'source') ?? firstGit?.uri,
+    sourceRepository:
+      str(external, 'workflow', 'repository') ?? str(external, 'configSource', 'uri') ?? str(vcs, 'source') ?? firstGit?.uri,
     commit: firstGit?.commit ?? str(external, 'configSource', 'digest', 'sha1') ?? str(vcs, 'revision'),
     buildStartedOn: str(p, 'runDetails', 'metadata', 'startedOn'),
     buildFinishedOn: str(p, 'runDetails', 'metadata', 'finishedOn'),

@@ -52,7 +52,9 @@ export async function listReferrers(
 function subjectDigest(value: string): string {
   const digest = typeof value === 'string' && value.startsWith('@') ? value.slice(1) : value;
   if (typeof digest !== 'string' || !digest.includes(':')) {
-    throw new InvalidReferenceError(`listReferrers needs a digest ("sha256:..."), not ${JSON.stringify(value)}: referrers point at digests`);
+    throw new InvalidReferenceError(
+      `listReferrers needs a digest ("sha256:..."), not ${JSON.stringify(value)}: referrers point at digests`,
+    );
   }
   return parseDigest(digest);
 }
@@ -85,7 +87,12 @@ function merge(found: Referrer[], registry: string, subject: string): Referrer[]
  * The manifest under `reference`, or undefined when there is none. A HEAD
  * answers first when the client is a registry: a miss costs no GET.
  */
-export async function probe(client: Client, reference: string, opts: CallOptions, access?: RegistryAccess): Promise<ManifestResult | undefined> {
+export async function probe(
+  client: Client,
+  reference: string,
+  opts: CallOptions,
+  access?: RegistryAccess,
+): Promise<ManifestResult | undefined> {
   if (access) {
     const presence = await access.manifestPresence(reference, opts);
     if (presence.exists === false) return undefined;
@@ -153,8 +160,9 @@ async function fromIndex(client: Client, subject: string, opts: CallOptions, acc
     throw err;
   }
   if (!manifest.isIndex()) return [];
-  return manifest.getIndexManifest().manifests
-    .filter((d) => d.annotations?.[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_MANIFEST)
+  return manifest
+    .getIndexManifest()
+    .manifests.filter((d) => d.annotations?.[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_MANIFEST)
     .map((d): Referrer => ({
       descriptor: d,
       kind: 'attestation',

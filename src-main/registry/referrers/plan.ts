@@ -127,7 +127,9 @@ async function planOne(client: Client, referrer: Referrer, depth: number, opts: 
     for (const entry of result.getIndexManifest().manifests) {
       const child = await client.getManifest(`@${entry.digest}`, { signal: opts.signal });
       if (child.isIndex()) {
-        throw new InvalidManifestError(`The referrer ${referrer.descriptor.digest} of ${client.getRegistry()} nests index ${entry.digest}; copying nested indexes is not supported`);
+        throw new InvalidManifestError(
+          `The referrer ${referrer.descriptor.digest} of ${client.getRegistry()} nests index ${entry.digest}; copying nested indexes is not supported`,
+        );
       }
       children.push(manifestOf(child));
       blobs.push(...blobsOf(child));

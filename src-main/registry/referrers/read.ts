@@ -14,7 +14,13 @@ import { parseJson } from './encoding';
 import { AttachmentTooLargeError, InvalidAttachmentError, formatBytes } from './errors';
 import { envelopePart, readEnvelope, statementPart, type DsseEnvelope } from './in-toto';
 import {
-  COSIGN_SIMPLESIGNING, CYCLONEDX_JSON_TYPES, DSSE_ENVELOPE, IN_TOTO, OCI_TITLE_ANNOTATION, SPDX_JSON_TYPES, isSigstoreBundle,
+  COSIGN_SIMPLESIGNING,
+  CYCLONEDX_JSON_TYPES,
+  DSSE_ENVELOPE,
+  IN_TOTO,
+  OCI_TITLE_ANNOTATION,
+  SPDX_JSON_TYPES,
+  isSigstoreBundle,
 } from './media-types';
 import { NOTATION_JWS, readNotationJws } from './notation';
 import { readSbom } from './sbom';
@@ -101,10 +107,15 @@ async function decodeLayer(reader: LayerReader, referrer: Referrer, layer: Descr
   if (isSigstoreBundle(type)) {
     const bundle = readBundle(json(await reader.read(layer, where), where, 'sigstore bundle'), where);
     if (bundle.envelope) {
-      return { part: envelopePart({ descriptor: layer, signer: bundle.signer }, bundle.envelope, where) ?? otherPart(layer), envelope: bundle.envelope };
+      return {
+        part: envelopePart({ descriptor: layer, signer: bundle.signer }, bundle.envelope, where) ?? otherPart(layer),
+        envelope: bundle.envelope,
+      };
     }
     const { signature, signedDigest } = bundle.messageSignature!;
-    return { part: { type: 'message-signature', descriptor: layer, signer: bundle.signer, signature, ...(signedDigest ? { signedDigest } : {}) } };
+    return {
+      part: { type: 'message-signature', descriptor: layer, signer: bundle.signer, signature, ...(signedDigest ? { signedDigest } : {}) },
+    };
   }
   const declared = SPDX_JSON_TYPES.includes(type) || CYCLONEDX_JSON_TYPES.includes(type);
   if (declared || (referrer.kind === 'sbom' && !NOT_JSON.has(type))) {
@@ -139,8 +150,14 @@ class LayerReader {
 
   /** `The SBOM layer sha256:... of <registry>@<referrer>`, for messages. */
   describe(layer: Descriptor, type: string, referrer: Referrer): string {
-    const what = referrer.kind === 'sbom' || SPDX_JSON_TYPES.includes(type) || CYCLONEDX_JSON_TYPES.includes(type) ? 'SBOM'
-      : referrer.kind === 'signature' ? 'signature' : referrer.kind === 'attestation' ? 'attestation' : 'attachment';
+    const what =
+      referrer.kind === 'sbom' || SPDX_JSON_TYPES.includes(type) || CYCLONEDX_JSON_TYPES.includes(type)
+        ? 'SBOM'
+        : referrer.kind === 'signature'
+          ? 'signature'
+          : referrer.kind === 'attestation'
+            ? 'attestation'
+            : 'attachment';
     return `The ${what} layer ${layer.digest} of ${this.client.getRegistry()}@${referrer.descriptor.digest}`;
   }
 
@@ -148,21 +165,34 @@ class LayerReader {
     if (layer.size > this.limit) {
       throw new AttachmentTooLargeError(
         `${where} is ${formatBytes(layer.size)} (${layer.size} bytes); Lading reads attachments of up to ${formatBytes(this.limit)}`,
-        layer.size, this.limit,
+        layer.size,
+        this.limit,
       );
     }
     if (this.used + layer.size > MAX_ATTACHMENT_BYTES) {
       throw new AttachmentTooLargeError(
         `${this.client.getRegistry()}@${this.referrer.descriptor.digest} holds more than ${formatBytes(MAX_ATTACHMENT_BYTES)} in its layers; Lading reads up to that much of one attachment`,
-        this.used + layer.size, MAX_ATTACHMENT_BYTES,
+        this.used + layer.size,
+        MAX_ATTACHMENT_BYTES,
       );
     }
     this.used += layer.size;
     const stream = await this.client.openBlob(layer, this.opts);
     try {
       // The stream is length-checked against the descriptor already; this bound holds even if a source is not.
-      return Buffer.from(await readBounded(stream, this.limit, undefined, () =>
-        new AttachmentTooLargeError(`${where} is larger than ${formatBytes(this.limit)}; Lading reads attachments of up to that size`, this.limit + 1, this.limit)));
+      return Buffer.from(
+        await readBounded(
+          stream,
+          this.limit,
+          undefined,
+          () =>
+            new AttachmentTooLargeError(
+              `${where} is larger than ${formatBytes(this.limit)}; Lading reads attachments of up to that size`,
+              this.limit + 1,
+              this.limit,
+            ),
+        ),
+      );
     } catch (err) {
       stream.destroy();
       if (this.opts.signal?.aborted) throw this.opts.signal.reason;

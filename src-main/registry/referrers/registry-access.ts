@@ -41,9 +41,7 @@ export const MAX_REFERRERS = 10_000;
 
 const NO_API_STATUSES = new Set([400, 404, 405, 406, 501]);
 
-export type ReferrersApiAnswer =
-  | { supported: false; why: string }
-  | { supported: true; referrers: Descriptor[] };
+export type ReferrersApiAnswer = { supported: false; why: string } | { supported: true; referrers: Descriptor[] };
 
 /** A manifest's existence as a HEAD tells it, without reading it. */
 export type ManifestPresence = { exists: false } | { exists: true; mediaType: string } | { exists: undefined };
@@ -87,53 +85,59 @@ export class RegistryAccess {
     let noApi: string | undefined;
     let pages = 0;
     const found: Descriptor[] = [];
-    await walkPages<{ descriptor: Descriptor; wanted: boolean }>(first, {
-      fetch: async (url) => {
-        if (++pages > MAX_REFERRER_PAGES) {
-          throw new ReferrersLimitError(
-            `The Referrers API of ${this.registry} sent more than ${MAX_REFERRER_PAGES} pages for ${digest}; stopped following them`,
-            MAX_REFERRER_PAGES, { method: 'GET', url: url.toString() },
-          );
-        }
-        const res = await this.session.request(
-          // Never followed: GHCR redirects this path to a web page on another host.
-          { method: 'GET', url: url.toString(), headers: { accept: OCI_INDEX }, signal: opts.signal, followRedirects: false },
-          this.scopes,
-        );
-        if (pages === 1) {
-          noApi = this.noApiReason(res);
-          if (noApi) {
-            await discardBody(res);
-            return { entries: [], link: undefined };
+    await walkPages<{ descriptor: Descriptor; wanted: boolean }>(
+      first,
+      {
+        fetch: async (url) => {
+          if (++pages > MAX_REFERRER_PAGES) {
+            throw new ReferrersLimitError(
+              `The Referrers API of ${this.registry} sent more than ${MAX_REFERRER_PAGES} pages for ${digest}; stopped following them`,
+              MAX_REFERRER_PAGES,
+              { method: 'GET', url: url.toString() },
+            );
           }
-        }
-        await this.session.check(res, [200], { subject, notFound: 'other', readBody: true });
-        const contentType = normalizeMediaType(header(res, 'content-type'));
-        if (contentType !== OCI_INDEX) {
-          await discardBody(res);
-          throw new InvalidManifestError(
-            `The Referrers API of ${this.registry} answered a later page for ${digest} with ${contentType || 'no Content-Type'}, not an OCI index`,
-            { method: 'GET', url: res.url, status: res.status },
+          const res = await this.session.request(
+            // Never followed: GHCR redirects this path to a web page on another host.
+            { method: 'GET', url: url.toString(), headers: { accept: OCI_INDEX }, signal: opts.signal, followRedirects: false },
+            this.scopes,
+          );
+          if (pages === 1) {
+            noApi = this.noApiReason(res);
+            if (noApi) {
+              await discardBody(res);
+              return { entries: [], link: undefined };
+            }
+          }
+          await this.session.check(res, [200], { subject, notFound: 'other', readBody: true });
+          const contentType = normalizeMediaType(header(res, 'content-type'));
+          if (contentType !== OCI_INDEX) {
+            await discardBody(res);
+            throw new InvalidManifestError(
+              `The Referrers API of ${this.registry} answered a later page for ${digest} with ${contentType || 'no Content-Type'}, not an OCI index`,
+              { method: 'GET', url: res.url, status: res.status },
+            );
+          }
+          const index = await this.readIndex(res, digest, opts);
+          // Filtered here too, whether or not the registry says it filtered (OCI-Filters-Applied):
+          // one that did loses nothing by it, one that says so wrongly is caught.
+          return {
+            entries: index.manifests.map((d) => ({ descriptor: d, wanted: !opts.artifactType || d.artifactType === opts.artifactType })),
+            link: res.headers.link,
+          };
+        },
+      },
+      (entries) => {
+        for (const e of entries) if (e.wanted) found.push(e.descriptor);
+        if (found.length > MAX_REFERRERS) {
+          throw new ReferrersLimitError(
+            `The Referrers API of ${this.registry} lists more than ${MAX_REFERRERS} referrers for ${digest}; refusing to read more`,
+            MAX_REFERRERS,
           );
         }
-        const index = await this.readIndex(res, digest, opts);
-        // Filtered here too, whether or not the registry says it filtered (OCI-Filters-Applied):
-        // one that did loses nothing by it, one that says so wrongly is caught.
-        return {
-          entries: index.manifests.map((d) => ({ descriptor: d, wanted: !opts.artifactType || d.artifactType === opts.artifactType })),
-          link: res.headers.link,
-        };
+        return true;
       },
-    }, (entries) => {
-      for (const e of entries) if (e.wanted) found.push(e.descriptor);
-      if (found.length > MAX_REFERRERS) {
-        throw new ReferrersLimitError(
-          `The Referrers API of ${this.registry} lists more than ${MAX_REFERRERS} referrers for ${digest}; refusing to read more`,
-          MAX_REFERRERS,
-        );
-      }
-      return true;
-    }, opts.signal);
+      opts.signal,
+    );
     if (noApi) {
       this.session.logger?.debug(`${this.registry}: no Referrers API (${noApi}); using the referrers tag schema`);
       return { supported: false, why: noApi };
@@ -152,13 +156,21 @@ export class RegistryAccess {
     return undefined;
   }
 
-  private async readIndex(res: HttpResponse, digest: string, opts: CallOptions): Promise<{ manifests: Descriptor[]; annotations?: Record<string, string> }> {
+  private async readIndex(
+    res: HttpResponse,
+    digest: string,
+    opts: CallOptions,
+  ): Promise<{ manifests: Descriptor[]; annotations?: Record<string, string> }> {
     const where = `The Referrers API of ${this.registry} answered for ${digest}`;
     const init = { method: 'GET', url: res.url, status: res.status };
     let bytes: Uint8Array;
     try {
-      bytes = await readBounded(res.body, MAX_MANIFEST_BYTES, header(res, 'content-length'), () =>
-        new InvalidManifestError(`${where} with an index larger than 4 MiB; refusing to read it`, init));
+      bytes = await readBounded(
+        res.body,
+        MAX_MANIFEST_BYTES,
+        header(res, 'content-length'),
+        () => new InvalidManifestError(`${where} with an index larger than 4 MiB; refusing to read it`, init),
+      );
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (err instanceof RegistryError) throw err;
@@ -227,6 +239,5 @@ function checkEntry(value: unknown, where: string, init: { method?: string; url?
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
-    && Object.values(value).every((v) => typeof v === 'string');
+  return !!value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 }

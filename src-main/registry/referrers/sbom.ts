@@ -105,7 +105,7 @@ function cycloneDxLicense(licenses: unknown): string | undefined {
   for (const entry of licenses) {
     if (!isObject(entry)) continue;
     const expression = stringOf(entry.expression);
-    const license = isObject(entry.license) ? stringOf(entry.license.id) ?? stringOf(entry.license.name) : undefined;
+    const license = isObject(entry.license) ? (stringOf(entry.license.id) ?? stringOf(entry.license.name)) : undefined;
     const text = expression ?? license;
     if (text && !names.includes(text)) names.push(text);
   }

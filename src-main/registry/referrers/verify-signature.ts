@@ -22,12 +22,19 @@ import { certificateKey } from './certificate';
 import { decodeBase64 } from './encoding';
 import { InvalidPublicKeyError } from './errors';
 import { preAuthEncoding, statementDigests } from './in-toto';
-import { COSIGN_ARTIFACT_SIG, COSIGN_SIGN_PREDICATE, COSIGN_SIGNATURE_ANNOTATION, COSIGN_SIMPLESIGNING, isSigstoreBundle } from './media-types';
+import {
+  COSIGN_ARTIFACT_SIG,
+  COSIGN_SIGN_PREDICATE,
+  COSIGN_SIGNATURE_ANNOTATION,
+  COSIGN_SIMPLESIGNING,
+  isSigstoreBundle,
+} from './media-types';
 import { decodeAttachment, type DecodedPart } from './read';
 import type { CertificateInfo, Referrer, SignatureCheck, VerifyCosignOptions } from './types';
 
-export const KEYLESS_NOTE = "Lading reads who the certificate was issued to, but does not check it against Sigstore's roots "
-  + '(Fulcio) or its transparency log (Rekor): the identity is what the certificate says, not a verified fact.';
+export const KEYLESS_NOTE =
+  "Lading reads who the certificate was issued to, but does not check it against Sigstore's roots " +
+  '(Fulcio) or its transparency log (Rekor): the identity is what the certificate says, not a verified fact.';
 
 export async function verifyCosignSignature(client: Client, imageDigest: string, opts: VerifyCosignOptions): Promise<SignatureCheck[]> {
   const digest = imageDigestOf(imageDigest);
@@ -49,7 +56,9 @@ export async function verifyCosignSignature(client: Client, imageDigest: string,
 export function imageDigestOf(value: string, caller = 'verifyCosignSignature'): string {
   const digest = typeof value === 'string' && value.startsWith('@') ? value.slice(1) : value;
   if (typeof digest !== 'string' || !digest.includes(':')) {
-    throw new InvalidReferenceError(`${caller} needs the image digest ("sha256:..."), not ${JSON.stringify(value)}: a signature is about a digest`);
+    throw new InvalidReferenceError(
+      `${caller} needs the image digest ("sha256:..."), not ${JSON.stringify(value)}: a signature is about a digest`,
+    );
   }
   return parseDigest(digest);
 }
@@ -79,7 +88,10 @@ export function loadPublicKey(pem: unknown): KeyObject {
   const type = key.asymmetricKeyType;
   if (type === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (!curve || !EC_HASHES[curve]) throw new InvalidPublicKeyError(`The public key is an ECDSA key on ${curve ?? 'an unknown curve'}; cosign keys use P-256, P-384 or P-521`);
+    if (!curve || !EC_HASHES[curve])
+      throw new InvalidPublicKeyError(
+        `The public key is an ECDSA key on ${curve ?? 'an unknown curve'}; cosign keys use P-256, P-384 or P-521`,
+      );
   } else if (type !== 'rsa' && type !== 'ed25519') {
     throw new InvalidPublicKeyError(`The public key is of type ${type ?? 'unknown'}; cosign signatures use ECDSA, RSA or Ed25519 keys`);
   }
@@ -99,7 +111,8 @@ export function signatureMatches(key: KeyObject, data: Buffer, signature: Buffer
     switch (key.asymmetricKeyType) {
       case 'ec':
         return (EC_HASHES[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? []).some((hash) =>
-          verify(hash, data, { key, dsaEncoding: 'der' }, signature));
+          verify(hash, data, { key, dsaEncoding: 'der' }, signature),
+        );
       case 'rsa':
         return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
       case 'ed25519':
@@ -130,7 +143,9 @@ function signedContent(decoded: DecodedPart): Signed | undefined {
     return {
       data: decoded.payload,
       signedDigests: part.signedDigest ? [part.signedDigest] : [],
-      ...(part.signature ? { signature: part.signature } : { missing: `it has no signature (no ${COSIGN_SIGNATURE_ANNOTATION} annotation)` }),
+      ...(part.signature
+        ? { signature: part.signature }
+        : { missing: `it has no signature (no ${COSIGN_SIGNATURE_ANNOTATION} annotation)` }),
       ...(part.certificate ? { certificate: part.certificate } : {}),
     };
   }
@@ -141,7 +156,9 @@ function signedContent(decoded: DecodedPart): Signed | undefined {
       data: preAuthEncoding(envelope.payloadType, envelope.payload),
       signedDigests: statementDigests(part.statement),
       // A DSSE envelope in a sigstore bundle carries exactly one signature.
-      ...(signatures.length === 1 ? { signature: signatures[0]!.sig } : { missing: `its DSSE envelope has ${signatures.length} signatures, not one` }),
+      ...(signatures.length === 1
+        ? { signature: signatures[0]!.sig }
+        : { missing: `its DSSE envelope has ${signatures.length} signatures, not one` }),
       ...(part.signer?.certificate ? { certificate: part.signer.certificate } : {}),
     };
   }
@@ -191,9 +208,10 @@ function explain(check: SignatureCheck, digest: string, signed: Signed, decodabl
   else text = `${keyPart}; and its payload names ${names}, not ${digest}.`;
   if (check.keyless) {
     const { certificate, signatureMatchesCertificate } = check.keyless;
-    text += ` It is a keyless signature: its certificate was issued to ${certificate.identity ?? 'an unnamed identity'}`
-      + `${certificate.oidcIssuer ? ` by ${certificate.oidcIssuer}` : ''}, and the signature ${signatureMatchesCertificate ? 'matches' : 'does not match'} `
-      + "the certificate's key. Lading does not check the certificate against Sigstore's roots.";
+    text +=
+      ` It is a keyless signature: its certificate was issued to ${certificate.identity ?? 'an unnamed identity'}` +
+      `${certificate.oidcIssuer ? ` by ${certificate.oidcIssuer}` : ''}, and the signature ${signatureMatchesCertificate ? 'matches' : 'does not match'} ` +
+      "the certificate's key. Lading does not check the certificate against Sigstore's roots.";
   }
   return text;
 }

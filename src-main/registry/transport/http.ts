@@ -91,19 +91,27 @@ export class HttpTransport {
       if (!location) return res;
       await discardBody(res);
       if (redirects >= MAX_REDIRECTS) {
-        throw new RegistryError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`, { method, url: req.url });
+        throw new RegistryError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`, {
+          method,
+          url: req.url,
+        });
       }
       const next = new URL(location, url);
       if (new URL(url).protocol === 'https:' && next.protocol !== 'https:') {
         throw new RegistryError(`Refused a redirect from https to ${next.protocol.replace(':', '')}: ${redactUrl(next.toString())}`, {
-          method, url, status: res.status,
+          method,
+          url,
+          status: res.status,
         });
       }
       if (res.status === 303) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
       } else if (!isReplayable(body)) {
-        throw new RegistryError(`Cannot follow a ${res.status} redirect of a streamed upload to ${redactUrl(next.toString())}`, { method, url });
+        throw new RegistryError(`Cannot follow a ${res.status} redirect of a streamed upload to ${redactUrl(next.toString())}`, {
+          method,
+          url,
+        });
       }
       url = next.toString();
     }
@@ -174,7 +182,8 @@ function networkCode(err: unknown): string | undefined {
   return errorCode(err);
 }
 
-const TLS_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_)/;
+const TLS_CODES =
+  /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_)/;
 
 /** Turns a socket-level failure into a ConnectionError a person can act on. */
 export function toConnectionError(err: unknown, req: { method: string; url: string }, timeoutMs: number): ConnectionError {
@@ -193,11 +202,16 @@ export function toConnectionError(err: unknown, req: { method: string; url: stri
     case code === 'EHOSTUNREACH' || code === 'ENETUNREACH':
       message = `Cannot reach ${host}: no route to host`;
       break;
-    case code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT':
+    case code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'ETIMEDOUT':
       message = `${host} did not answer within ${Math.round(timeoutMs / 1000)} s`;
       break;
-    case code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
-      || /wrong version number|packet length too long/i.test(String((err as Error)?.message)):
+    case code === 'EPROTO' ||
+      code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+      code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+      /wrong version number|packet length too long/i.test(String((err as Error)?.message)):
       message = `TLS handshake with ${host} failed: does this registry speak plain HTTP? Then turn on "plain HTTP"`;
       break;
     case code !== undefined && TLS_CODES.test(code):

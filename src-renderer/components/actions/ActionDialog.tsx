@@ -32,9 +32,22 @@ interface ActionDialogProps {
   children: ReactNode;
 }
 
-export function ActionDialog({ name, title, image, intro, submitLabel, onSubmit, start, submitDisabled, formError, children }: ActionDialogProps) {
+export function ActionDialog({
+  name,
+  title,
+  image,
+  intro,
+  submitLabel,
+  onSubmit,
+  start,
+  submitDisabled,
+  formError,
+  children,
+}: ActionDialogProps) {
   const ui = useUi();
-  const buttons = <DialogButtons onCancel={() => ui.close()} submitLabel={submitLabel} pending={start.isPending} disabled={submitDisabled ?? false} />;
+  const buttons = (
+    <DialogButtons onCancel={() => ui.close()} submitLabel={submitLabel} pending={start.isPending} disabled={submitDisabled ?? false} />
+  );
   return (
     <Dialog name={name} title={title} onClose={() => ui.close()} onSubmit={onSubmit} footer={buttons}>
       <ImageSummary image={image} />

@@ -36,7 +36,15 @@ export function ExtractDialog({ image }: { image: ImageRef }) {
       onSubmit={submit}
       start={start}
     >
-      <FolderField id="extract-dir" label="New folder" value={dir} onChange={setDir} error={errors.dir} suggestName={name} hint="Must not exist yet; it is created." />
+      <FolderField
+        id="extract-dir"
+        label="New folder"
+        value={dir}
+        onChange={setDir}
+        error={errors.dir}
+        suggestName={name}
+        hint="Must not exist yet; it is created."
+      />
       {index && <PlatformSelect view={index} value={platform.platform} onChange={platform.setPlatform} />}
     </ActionDialog>
   );

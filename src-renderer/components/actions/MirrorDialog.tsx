@@ -21,8 +21,7 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
   const others = connections.filter((c) => c.id !== image.connectionId);
   // The last target, else a connection of the person's own (not a preset), else any other.
   const [target, setTarget] = useState(
-    () =>
-      (connections.find((c) => c.id === lastMirrorTarget()) ?? others.find((c) => !c.preset) ?? others[0] ?? connections[0])?.id ?? '',
+    () => (connections.find((c) => c.id === lastMirrorTarget()) ?? others.find((c) => !c.preset) ?? others[0] ?? connections[0])?.id ?? '',
   );
   const [repository, setRepository] = useState(image.repository);
   const [tag, setTag] = useState(sourceTag ?? '');
@@ -37,7 +36,13 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
     const ok = check({
       target: target ? undefined : 'Pick a connection to copy to',
       repository: repositorySchema.safeParse(repo).success ? undefined : 'Not a valid repository name (lower-case, e.g. team/app)',
-      tag: !t ? (sourceTag ? undefined : 'The source is a digest: name a tag to write') : referenceSchema.safeParse(t).success ? undefined : 'Not a valid tag',
+      tag: !t
+        ? sourceTag
+          ? undefined
+          : 'The source is a digest: name a tag to write'
+        : referenceSchema.safeParse(t).success
+          ? undefined
+          : 'Not a valid tag',
       platforms: platforms.problem,
     });
     if (!ok) return;
@@ -75,7 +80,11 @@ export function MirrorDialog({ image }: { image: ImageRef }) {
       <TextField id="mirror-repository" label="Repository" value={repository} onChange={setRepository} error={errors.repository} />
       <TextField id="mirror-tag" label="Tag" value={tag} onChange={setTag} error={errors.tag} placeholder={sourceTag ?? 'required'} />
       {index && <PlatformChecks view={index} value={platforms.picked} onChange={platforms.setPicked} />}
-      <ChoiceField id="mirror-referrers" label="Attached" hint="What points at the image, and what points at those, written so the target lists them too.">
+      <ChoiceField
+        id="mirror-referrers"
+        label="Attached"
+        hint="What points at the image, and what points at those, written so the target lists them too."
+      >
         <label className="check">
           <input type="checkbox" checked={referrers} onChange={(e) => setReferrers(e.target.checked)} />
           Include signatures, SBOMs and attestations

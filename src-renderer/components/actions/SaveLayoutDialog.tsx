@@ -54,7 +54,15 @@ export function SaveLayoutDialog({ image }: { image: ImageRef }) {
       start={start}
       formError={errors.platforms}
     >
-      <FolderField id="layout-dir" label="Folder" value={dir} onChange={setDir} error={errors.dir} suggestName={name} hint="New, empty, or an existing OCI layout to add to." />
+      <FolderField
+        id="layout-dir"
+        label="Folder"
+        value={dir}
+        onChange={setDir}
+        error={errors.dir}
+        suggestName={name}
+        hint="New, empty, or an existing OCI layout to add to."
+      />
       <TextField id="layout-tag" label="Name in the layout" value={tag} onChange={setTag} error={errors.tag} placeholder="latest" />
       {index && <PlatformChecks view={index} value={platforms.picked} onChange={platforms.setPicked} />}
     </ActionDialog>

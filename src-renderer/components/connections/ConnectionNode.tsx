@@ -27,7 +27,12 @@ export function ConnectionNode({ connection }: { connection: Connection }) {
         meta={
           <>
             {connection.host} · {who(connection)}
-            {connection.secret === 'session' && <span className="badge" title="The secret is kept until Lading quits (no keychain)"> session</span>}
+            {connection.secret === 'session' && (
+              <span className="badge" title="The secret is kept until Lading quits (no keychain)">
+                {' '}
+                session
+              </span>
+            )}
           </>
         }
         title={`${connection.name}: ${connection.plainHttp ? 'http' : 'https'}://${connection.host}`}

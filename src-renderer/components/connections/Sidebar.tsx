@@ -37,7 +37,10 @@ export function Sidebar() {
         )}
         {connections.data?.length === 0 && (
           <div className="empty">
-            No connections. <button type="button" className="link-button" onClick={() => ui.open({ kind: 'connection' })}>Add one</button>
+            No connections.{' '}
+            <button type="button" className="link-button" onClick={() => ui.open({ kind: 'connection' })}>
+              Add one
+            </button>
           </div>
         )}
       </div>

@@ -13,7 +13,12 @@ export function TransportFields({ values, set, errors }: ConnectionFormPart) {
         </label>
         <label className="check">
           {/* Without TLS there is no certificate to verify. */}
-          <input type="checkbox" checked={values.tlsSkipVerify} disabled={values.plainHttp} onChange={(e) => set('tlsSkipVerify', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={values.tlsSkipVerify}
+            disabled={values.plainHttp}
+            onChange={(e) => set('tlsSkipVerify', e.target.checked)}
+          />
           Skip TLS certificate verification
         </label>
       </ChoiceField>

@@ -51,7 +51,10 @@ export function affectsTest(field: keyof ConnectionFormValues): boolean {
 
 /** A host typed as a URL: the name shown is the host without its scheme or trailing slashes. */
 function defaultName(host: string): string {
-  return host.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  return host
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
 }
 
 /**

@@ -14,7 +14,9 @@ export function useConnectionCommands(onDone: () => void) {
   const lading = useLading();
   const client = useQueryClient();
   const { dispatch } = useNavigation();
-  const test = useMutation<ConnectionTestResult, unknown, ConnectionDraft>({ mutationFn: (draft) => lading['connections.test']({ draft }) });
+  const test = useMutation<ConnectionTestResult, unknown, ConnectionDraft>({
+    mutationFn: (draft) => lading['connections.test']({ draft }),
+  });
   const save = useMutation({
     mutationFn: (draft: ConnectionDraft) => lading['connections.save'](draft),
     onSuccess: async (saved) => {

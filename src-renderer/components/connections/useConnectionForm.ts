@@ -3,7 +3,14 @@ import type { Connection } from '../../../src-shared/contract';
 import type { ConnectionDraftSeed } from '../../context/ui';
 import { useFieldErrors, type FieldErrors } from '../../hooks/useFieldErrors';
 import { useFormValues, type SetField } from '../../hooks/useFormValues';
-import { checkDraft, hasStoredSecret, initialValues, type ConnectionDraft, type ConnectionErrorField, type ConnectionFormValues } from './connection-form';
+import {
+  checkDraft,
+  hasStoredSecret,
+  initialValues,
+  type ConnectionDraft,
+  type ConnectionErrorField,
+  type ConnectionFormValues,
+} from './connection-form';
 
 /** What a part of the form (address, sign-in, transport) reads and changes. */
 export interface ConnectionFormPart {

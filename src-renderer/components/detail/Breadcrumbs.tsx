@@ -15,7 +15,11 @@ export function Breadcrumbs() {
     <nav className="breadcrumbs" aria-label="Opened manifests">
       {crumbs.map((c) => (
         <span key={c.depth} className="crumb">
-          {c.depth > 0 && <span className="crumb-sep" aria-hidden="true">›</span>}
+          {c.depth > 0 && (
+            <span className="crumb-sep" aria-hidden="true">
+              ›
+            </span>
+          )}
           {c.depth === lastDepth ? (
             <strong aria-current="page" data-testid="current-crumb">
               {c.label}

@@ -26,7 +26,12 @@ export function JsonView({ text, onDigest, describeDigest, label }: JsonViewProp
       if (start > last) out.push(text.slice(last, start));
       const [whole, str, colon, num, literal] = m;
       if (str !== undefined && colon !== undefined) {
-        out.push(<span key={key++} className="json-key">{str}</span>, colon);
+        out.push(
+          <span key={key++} className="json-key">
+            {str}
+          </span>,
+          colon,
+        );
       } else if (str !== undefined) {
         const digest = DIGEST.exec(str)?.[1];
         if (digest && onDigest) {
@@ -41,9 +46,24 @@ export function JsonView({ text, onDigest, describeDigest, label }: JsonViewProp
               {str}
             </button>,
           );
-        } else out.push(<span key={key++} className="json-string">{str}</span>);
-      } else if (num !== undefined) out.push(<span key={key++} className="json-number">{num}</span>);
-      else if (literal !== undefined) out.push(<span key={key++} className="json-literal">{literal}</span>);
+        } else
+          out.push(
+            <span key={key++} className="json-string">
+              {str}
+            </span>,
+          );
+      } else if (num !== undefined)
+        out.push(
+          <span key={key++} className="json-number">
+            {num}
+          </span>,
+        );
+      else if (literal !== undefined)
+        out.push(
+          <span key={key++} className="json-literal">
+            {literal}
+          </span>,
+        );
       else out.push(whole);
       last = start + whole.length;
     }

@@ -41,7 +41,12 @@ export function LayersTab({ image, view }: { image: ImageRef; view: ManifestView
           {layers.map((l, i) => {
             const hit = state.highlight === l.digest;
             return (
-              <tr key={`${l.digest}-${i}`} ref={hit ? highlighted : undefined} className={hit ? 'highlight' : undefined} data-layer={l.digest}>
+              <tr
+                key={`${l.digest}-${i}`}
+                ref={hit ? highlighted : undefined}
+                className={hit ? 'highlight' : undefined}
+                data-layer={l.digest}
+              >
                 <td className="num">{i + 1}</td>
                 <td className="num nowrap">{formatBytes(l.size)}</td>
                 <td className="dim">{shortMediaType(l.mediaType)}</td>
@@ -49,7 +54,12 @@ export function LayersTab({ image, view }: { image: ImageRef; view: ManifestView
                   <code className="digest">{l.digest}</code> <CopyButton value={l.digest} what={`digest of layer ${i + 1}`} />
                 </td>
                 <td>
-                  <button type="button" className="small-button" aria-label={`Save layer ${i + 1}`} onClick={() => ui.open({ kind: 'saveLayers', image, layers: [l.digest] })}>
+                  <button
+                    type="button"
+                    className="small-button"
+                    aria-label={`Save layer ${i + 1}`}
+                    onClick={() => ui.open({ kind: 'saveLayers', image, layers: [l.digest] })}
+                  >
                     Save…
                   </button>
                 </td>

@@ -35,7 +35,9 @@ export function OverviewTab({ image, view }: { image: ImageRef; view: ManifestVi
         </dd>
         <dt>Kind</dt>
         <dd>
-          {isImage ? 'Image' : `Index of ${plural(platforms.length, 'platform')}${attestations ? ` (+${plural(attestations, 'attestation')})` : ''}`}
+          {isImage
+            ? 'Image'
+            : `Index of ${plural(platforms.length, 'platform')}${attestations ? ` (+${plural(attestations, 'attestation')})` : ''}`}
           {view.artifactType ? ` · artifact ${view.artifactType}` : ''}
         </dd>
         <dt>Media type</dt>

@@ -8,7 +8,13 @@ export function PlatformChips({ view, tab }: { view: ManifestView; tab?: TabId }
   return (
     <span className="platform-list">
       {platformsOf(view).map((p) => (
-        <button key={p.digest} type="button" className="chip" title={`Open the ${p.platform ?? p.digest} image`} onClick={() => dispatch(openChild(p, tab))}>
+        <button
+          key={p.digest}
+          type="button"
+          className="chip"
+          title={`Open the ${p.platform ?? p.digest} image`}
+          onClick={() => dispatch(openChild(p, tab))}
+        >
           {p.platform ?? p.digest}
         </button>
       ))}

@@ -47,7 +47,19 @@ export function Field({ id, label, error, hint, children }: FieldFrameProps & { 
  * A row whose control is a group (radio buttons, check boxes): the label
  * names the group, since each box has a label of its own.
  */
-export function ChoiceField({ id, label, radio, hint, children }: { id: string; label: ReactNode; radio?: boolean; hint?: ReactNode; children: ReactNode }) {
+export function ChoiceField({
+  id,
+  label,
+  radio,
+  hint,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  radio?: boolean;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   const labelId = `${id}-label`;
   return (
     <>

@@ -19,7 +19,20 @@ interface TextFieldProps extends FieldFrameProps {
   trailing?: ReactNode;
 }
 
-export function TextField({ id, label, error, hint, value, onChange, type = 'text', placeholder, autoFocus, autoComplete, rows, trailing }: TextFieldProps) {
+export function TextField({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onChange,
+  type = 'text',
+  placeholder,
+  autoFocus,
+  autoComplete,
+  rows,
+  trailing,
+}: TextFieldProps) {
   const common = {
     id,
     value,

@@ -31,7 +31,12 @@ export function JobResultView({ result }: { result: JobResult }) {
           Extracted {result.entries !== undefined ? `${formatCount(result.entries)} entries` : 'the filesystem'}
           {result.bytesWritten !== undefined ? `, ${formatBytes(result.bytesWritten)}` : ''}
           {result.platform ? ` (${result.platform})` : ''}
-          {result.skipped?.length ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : ''}
+          {result.skipped?.length
+            ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped
+                .slice(0, 3)
+                .map((s) => `${s.path}: ${s.reason}`)
+                .join('; ')})`
+            : ''}
         </span>
       );
     case 'mirrorRepository':
@@ -40,8 +45,13 @@ export function JobResultView({ result }: { result: JobResult }) {
       return (
         <span>
           Saved {result.format === 'docker' ? 'a docker archive' : 'an OCI archive'} ({formatBytes(result.bytesWritten)}
-          {result.images.length > 1 ? `, ${plural(result.images.length, 'image')}` : result.images[0]?.platform ? `, ${result.images[0].platform}` : ''}): <code>{result.path}</code>.
-          Load it with <code data-testid="load-command">{result.loadCommand}</code> <CopyButton value={result.loadCommand} label="Copy command" what="load command" />
+          {result.images.length > 1
+            ? `, ${plural(result.images.length, 'image')}`
+            : result.images[0]?.platform
+              ? `, ${result.images[0].platform}`
+              : ''}
+          ): <code>{result.path}</code>. Load it with <code data-testid="load-command">{result.loadCommand}</code>{' '}
+          <CopyButton value={result.loadCommand} label="Copy command" what="load command" />
         </span>
       );
     case 'indexFiles':
@@ -49,16 +59,23 @@ export function JobResultView({ result }: { result: JobResult }) {
     case 'saveFiles':
       return (
         <span>
-          Saved <code>/{result.imagePath}</code> as <code>{result.savedAs}</code>: {plural(result.entries, 'entry', 'entries')}, {formatBytes(result.bytesWritten)}
-          {result.skipped.length ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : ''}
+          Saved <code>/{result.imagePath}</code> as <code>{result.savedAs}</code>: {plural(result.entries, 'entry', 'entries')},{' '}
+          {formatBytes(result.bytesWritten)}
+          {result.skipped.length
+            ? `; skipped ${plural(result.skipped.length, 'entry', 'entries')} (${result.skipped
+                .slice(0, 3)
+                .map((s) => `${s.path}: ${s.reason}`)
+                .join('; ')})`
+            : ''}
         </span>
       );
     case 'mirror':
       return (
         <>
           <span>
-            Mirrored to <code>{result.target}</code> (<code title={result.digest}>{shortDigest(result.digest)}</code>): {formatCount(result.copied)} blobs
-            copied, {formatCount(result.skipped)} already there, {formatCount(result.mounted)} mounted, {formatBytes(result.bytesCopied)} sent
+            Mirrored to <code>{result.target}</code> (<code title={result.digest}>{shortDigest(result.digest)}</code>):{' '}
+            {formatCount(result.copied)} blobs copied, {formatCount(result.skipped)} already there, {formatCount(result.mounted)} mounted,{' '}
+            {formatBytes(result.bytesCopied)} sent
             {result.rewritten ? '; the index was rewritten for the chosen platforms' : ''}
           </span>
           {result.referrers && <MirroredReferrers referrers={result.referrers} notes={result.referrerNotes ?? []} />}
@@ -68,7 +85,8 @@ export function JobResultView({ result }: { result: JobResult }) {
       return (
         <span>
           Read the facts of {plural(result.looked, 'tag')} of <code>{result.repository}</code> ({formatCount(result.read)} images read,{' '}
-          {formatCount(result.looked - result.read - result.failed)} already known{result.failed ? `, ${formatCount(result.failed)} failed` : ''})
+          {formatCount(result.looked - result.read - result.failed)} already known
+          {result.failed ? `, ${formatCount(result.failed)} failed` : ''})
         </span>
       );
   }

@@ -9,7 +9,11 @@ import { JobResultView } from './JobResultView';
 
 /** `12/50 tags · 2 failed`. */
 function tagsLine(t: NonNullable<JobView['tags']>): string {
-  return [`${formatCount(t.done)}/${formatCount(t.total)} tags`, ...(t.skipped ? [`${formatCount(t.skipped)} unchanged`] : []), ...(t.failed ? [`${formatCount(t.failed)} failed`] : [])].join(' · ');
+  return [
+    `${formatCount(t.done)}/${formatCount(t.total)} tags`,
+    ...(t.skipped ? [`${formatCount(t.skipped)} unchanged`] : []),
+    ...(t.failed ? [`${formatCount(t.failed)} failed`] : []),
+  ].join(' · ');
 }
 
 /** A job cut off by a dropped connection says that it resumed, and from where. */
@@ -41,14 +45,22 @@ export function JobRow({ job }: { job: JobView }) {
   const cancel = useMutation({ mutationFn: () => lading['jobs.cancel']({ jobId: job.id }) });
   const { items } = job;
   const percent = items
-    ? items.total > 0 ? Math.min(100, (items.done / items.total) * 100) : 100
-    : job.bytesTotal > 0 ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100) : job.state === 'done' ? 100 : 0;
+    ? items.total > 0
+      ? Math.min(100, (items.done / items.total) * 100)
+      : 100
+    : job.bytesTotal > 0
+      ? Math.min(100, (job.bytesDone / job.bytesTotal) * 100)
+      : job.state === 'done'
+        ? 100
+        : 0;
   const folder = job.state === 'done' ? resultFolder(job.result) : undefined;
   // Main opens the folder the job itself recorded: the page only names the job.
   const openFolder = useMutation({ mutationFn: () => lading['jobs.openFolder']({ jobId: job.id }) });
   const numbers = [
     ...(items ? [`${formatCount(items.done)} of ${formatCount(items.total)} ${items.unit}`] : []),
-    ...(!items && (job.state === 'running' || job.bytesTotal > 0) ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`] : []),
+    ...(!items && (job.state === 'running' || job.bytesTotal > 0)
+      ? [`${formatBytes(job.bytesDone)} of ${job.bytesTotal ? formatBytes(job.bytesTotal) : '…'}`]
+      : []),
     ...(job.tags ? [tagsLine(job.tags)] : []),
     ...(job.blobsTotal > 0 ? [`${formatCount(job.blobsDone)}/${formatCount(job.blobsTotal)} blobs`] : []),
     ...(job.state === 'running' && job.speed !== undefined ? [`${formatBytes(job.speed)}/s`] : []),
@@ -102,7 +114,8 @@ export function JobRow({ job }: { job: JobView }) {
         <div className="job-tags" data-testid="job-active-tags">
           {job.tags.active.map((t) => (
             <span key={t.name} className="job-tag">
-              {t.name} {t.state === 'checking' ? 'checking' : t.bytesTotal > 0 ? `${Math.round((t.bytesDone / t.bytesTotal) * 100)}%` : 'copying'}
+              {t.name}{' '}
+              {t.state === 'checking' ? 'checking' : t.bytesTotal > 0 ? `${Math.round((t.bytesDone / t.bytesTotal) * 100)}%` : 'copying'}
             </span>
           ))}
         </div>

@@ -17,7 +17,9 @@ export function JobsPanel() {
         <button type="button" className="jobs-toggle" aria-expanded={ui.jobsOpen} onClick={() => ui.setJobsOpen(!ui.jobsOpen)}>
           {ui.jobsOpen ? '▾' : '▸'} Jobs
           <span className="dim">
-            {jobs.length === 0 ? ' · none yet' : ` · ${running ? `${running} running` : 'none running'}${finished ? `, ${plural(finished, 'finished job')}` : ''}`}
+            {jobs.length === 0
+              ? ' · none yet'
+              : ` · ${running ? `${running} running` : 'none running'}${finished ? `, ${plural(finished, 'finished job')}` : ''}`}
           </span>
         </button>
         {finished > 0 && (

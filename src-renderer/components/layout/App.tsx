@@ -34,7 +34,12 @@ export function App() {
       <ErrorBoundary>
         <JobsPanel />
       </ErrorBoundary>
-      {dialog?.kind === 'connection' && <ConnectionDialog {...(dialog.connection ? { connection: dialog.connection } : {})} {...(dialog.seed ? { seed: dialog.seed } : {})} />}
+      {dialog?.kind === 'connection' && (
+        <ConnectionDialog
+          {...(dialog.connection ? { connection: dialog.connection } : {})}
+          {...(dialog.seed ? { seed: dialog.seed } : {})}
+        />
+      )}
       {dialog?.kind === 'import' && <ImportDialog />}
       <ActionDialogs />
     </div>

@@ -19,11 +19,12 @@ export function ReferenceBar() {
 
   const connection = useConnection(state.connectionId);
   const image = currentImage(state);
-  const shown = connection && state.repository
-    ? image
-      ? formatReference(connection.host, state.repository, image.reference)
-      : `${connection.host}/${state.repository}`
-    : '';
+  const shown =
+    connection && state.repository
+      ? image
+        ? formatReference(connection.host, state.repository, image.reference)
+        : `${connection.host}/${state.repository}`
+      : '';
   // What was typed gives way to the place navigated to (React's "adjust state when a prop changes", without an effect).
   const [text, setText] = useState(shown);
   const [shownBefore, setShownBefore] = useState(shown);
@@ -61,7 +62,13 @@ export function ReferenceBar() {
     }
     setProblem(null);
     rememberRepository(resolved.connection.id, resolved.repository);
-    dispatch({ type: 'openReference', connectionId: resolved.connection.id, repository: resolved.repository, reference: resolved.reference, reveal: true });
+    dispatch({
+      type: 'openReference',
+      connectionId: resolved.connection.id,
+      repository: resolved.repository,
+      reference: resolved.reference,
+      reveal: true,
+    });
   };
 
   return (

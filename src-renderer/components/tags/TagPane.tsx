@@ -9,7 +9,12 @@ export function TagPane() {
   return (
     <section className="pane tags" aria-label="Tags">
       {state.connectionId && state.repository ? (
-        <TagList key={`${state.connectionId}\0${state.repository}`} connectionId={state.connectionId} repository={state.repository} host={connection?.host ?? ''} />
+        <TagList
+          key={`${state.connectionId}\0${state.repository}`}
+          connectionId={state.connectionId}
+          repository={state.repository}
+          host={connection?.host ?? ''}
+        />
       ) : (
         <div className="pane-placeholder">
           <p>Pick a repository on the left, or paste a reference above.</p>

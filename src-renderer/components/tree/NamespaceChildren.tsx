@@ -119,7 +119,9 @@ function ChildNode({ connection, child, level, parentId }: { connection: Connect
         selected={selected}
         expanded={expanded}
         className={isRepository ? 'repository' : 'namespace'}
-        {...(isRepository ? { onActivate: () => dispatch({ type: 'openRepository', connectionId: connection.id, repository: child.path }) } : {})}
+        {...(isRepository
+          ? { onActivate: () => dispatch({ type: 'openRepository', connectionId: connection.id, repository: child.path }) }
+          : {})}
         {...(hasChildren ? { onToggle: () => setExpanded((v) => !v) } : {})}
         {...(isRepository
           ? {

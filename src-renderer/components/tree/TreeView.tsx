@@ -142,7 +142,21 @@ interface TreeRowProps {
   title?: string;
 }
 
-export function TreeRow({ id, level, parentId, label, meta, icon, selected, expanded, onActivate, onToggle, actions, className, title }: TreeRowProps) {
+export function TreeRow({
+  id,
+  level,
+  parentId,
+  label,
+  meta,
+  icon,
+  selected,
+  expanded,
+  onActivate,
+  onToggle,
+  actions,
+  className,
+  title,
+}: TreeRowProps) {
   const tree = useTree();
   const h = useRef<TreeItemHandlers>({});
   // The tree's key handlers call the latest of these; they are read only in events, after this has run.
@@ -184,7 +198,11 @@ export function TreeRow({ id, level, parentId, label, meta, icon, selected, expa
       >
         {onToggle ? (expanded ? '▾' : '▸') : ''}
       </span>
-      {icon && <span className="row-icon" aria-hidden="true">{icon}</span>}
+      {icon && (
+        <span className="row-icon" aria-hidden="true">
+          {icon}
+        </span>
+      )}
       <span className="row-label">{label}</span>
       {meta && <span className="row-meta">{meta}</span>}
       {actions && (

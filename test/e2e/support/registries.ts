@@ -34,10 +34,7 @@ export function manyTagNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `t${String(i).padStart(width, '0')}`);
 }
 
-const ACCEPT = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+const ACCEPT = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
 /**
  * PUTs the manifest that `repository:firstTag` names under every tag of

@@ -34,7 +34,11 @@ async function sourceHash(): Promise<string> {
   const hash = createHash('sha256').update(BUILD_FLAVOUR);
   for (const input of INPUTS) {
     for await (const file of files(join(root, input))) {
-      hash.update(relative(root, file)).update('\0').update(await readFile(file)).update('\0');
+      hash
+        .update(relative(root, file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0');
     }
   }
   return hash.digest('hex').slice(0, 16);

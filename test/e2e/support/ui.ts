@@ -19,7 +19,9 @@ export function treeItem(page: Page, name: string | RegExp): Locator {
 
 /** A row of the repository tree by its label exactly (rows' names also hold host and user). */
 export function treeRow(page: Page, label: string): Locator {
-  return page.locator('[role="treeitem"]').filter({ has: page.locator('.row-label', { hasText: new RegExp(`^${literally(label).source}$`) }) });
+  return page
+    .locator('[role="treeitem"]')
+    .filter({ has: page.locator('.row-label', { hasText: new RegExp(`^${literally(label).source}$`) }) });
 }
 
 /** A row of the tag table by its tag exactly (the row also holds the tag's facts). */
@@ -76,7 +78,12 @@ export async function expectNoStackTrace(page: Page): Promise<void> {
 }
 
 /** The job row with this title fragment, once it reached `state`. */
-export async function jobRow(page: Page, titlePart: string, state: 'running' | 'done' | 'failed' | 'cancelled', timeout = 60_000): Promise<Locator> {
+export async function jobRow(
+  page: Page,
+  titlePart: string,
+  state: 'running' | 'done' | 'failed' | 'cancelled',
+  timeout = 60_000,
+): Promise<Locator> {
   const row = page.locator(`li.job[data-job-state="${state}"]`).filter({ hasText: titlePart });
   await row.first().waitFor({ timeout });
   return row.first();

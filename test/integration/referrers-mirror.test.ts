@@ -16,7 +16,14 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ReferrersLimitError, mirror, verifyCosignSignature, type Client, type Referrer } from '../../src-main/registry/index';
+import {
+  ReferrersLimitError,
+  mirror,
+  mirrorRepository,
+  verifyCosignSignature,
+  type Client,
+  type Referrer,
+} from '../../src-main/registry/index';
 import { sha256Digest } from '../harness/digest.js';
 import type { ImageIndex } from '../harness/images.js';
 import { startReferrersApiProxy, type ReferrersApiProxy } from '../harness/referrers-api-proxy.js';
@@ -106,6 +113,16 @@ describe('to a registry without the Referrers API', () => {
     expect(result.referrers?.map((r) => r.digest)).toEqual([fx.loop.artifact]);
     expect(shape(await loop.listReferrers(fx.loop.digest))).toEqual(shape(await source.listReferrers(fx.loop.digest)));
     expect(shape(await loop.listReferrers(fx.loop.artifact))).toEqual(shape(await source.listReferrers(fx.loop.artifact)));
+  });
+
+  it('mirrorRepository with referrers: each copied tag brings what is attached to it', async () => {
+    const into = pool.open(target.registry.host).withSegment('copy/repository');
+    const result = await mirrorRepository(source, into, { tags: [fx.signed.tag], referrers: true });
+    expect(result.copied).toEqual([fx.signed.tag]);
+    expect(result.failed).toEqual([]);
+    expect(shape(await into.listReferrers(fx.signed.digest))).toEqual(shape(await source.listReferrers(fx.signed.digest)));
+    const checks = await verifyCosignSignature(into, fx.signed.digest, { publicKey: fx.keys.ecdsa });
+    expect(checks.map((c) => c.verified)).toEqual([true, false, false]);
   });
 
   it('a depth limit the referrers pass fails before anything is written', async () => {

@@ -44,7 +44,8 @@ export function MirrorRepositoryDialog({ connectionId, repository }: { connectio
     pattern: '',
     range: '',
     platforms: '',
-    referrers: false,
+    // As Mirror to…: what is attached (signatures, SBOMs) goes along unless unticked.
+    referrers: true,
   }));
   const { errors, check } = useFieldErrors<MirrorRepositoryField>();
   const start = useStartJob();

@@ -69,11 +69,16 @@ const RELATIVE_STEPS: [number, string][] = [
   [Infinity, 'year'],
 ];
 
-/** How long before `now` an ISO 8601 time was: "just now", "5 min ago", "3 days ago", "2 years ago"; "—" when unknown. */
+/**
+ * How long before `now` an ISO 8601 time was: "just now", "5 min ago", "3 days ago", "2 years ago"; "—" when
+ * unknown. A time before 1970 is unknown too: Go's zero time (`0001-01-01T00:00:00Z`) is what tools such as
+ * cosign and go-containerregistry write when they set no date, and "2025 years ago" would mislead.
+ */
 export function formatAgo(iso: string | undefined, now: number = Date.now()): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
+  if (t < 0) return '—';
   let value = (now - t) / 1000;
   if (value < 0) return 'in the future';
   if (value < 45) return 'just now';

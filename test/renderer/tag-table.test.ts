@@ -153,6 +153,8 @@ describe('the words of the cells', () => {
     expect(formatAgo('2025-11-01T12:00:00Z', now)).toBe('2 months ago');
     expect(formatAgo('2023-01-01T00:00:00Z', now)).toBe('3 years ago');
     expect(formatAgo(undefined, now)).toBe('—');
+    // Go's zero time: no date was set (cosign, go-containerregistry), not "2025 years ago".
+    expect(formatAgo('0001-01-01T00:00:00Z', now)).toBe('—');
     expect(formatPlatforms([{ platform: 'linux/amd64' }, { platform: 'linux/arm64/v8' }, { platform: 'windows/amd64' }])).toBe(
       'amd64 · arm64/v8 · windows/amd64',
     );

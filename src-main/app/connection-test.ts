@@ -25,7 +25,11 @@ const PROBE_TIMEOUT_MS = 5_000;
 export async function testConnection(
   target: TestTarget,
   secret: string | undefined,
-  opts: { timeoutMs?: number; signal?: AbortSignal; extra?: Omit<ClientOptions, 'auth' | 'insecure' | 'tlsSkipVerify' | 'ca'> } = {},
+  opts: {
+    timeoutMs?: number;
+    signal?: AbortSignal | undefined;
+    extra?: Omit<ClientOptions, 'auth' | 'insecure' | 'tlsSkipVerify' | 'ca'>;
+  } = {},
 ): Promise<ConnectionTestResult> {
   const started = Date.now();
   const tlsWhenOk: ConnectionTestResult['tls'] = target.plainHttp ? 'not-used' : target.tlsSkipVerify ? 'not-verified' : 'ok';

@@ -43,7 +43,7 @@ export interface TagFactsServiceOptions {
 }
 
 export interface FetchFactsOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   concurrency?: number;
   /** Called as each tag's fact is settled. */
   onFact?: (fact: TagFact, read: boolean) => void;

@@ -16,7 +16,7 @@ import type { BlobReadOptions } from './types';
 export interface SaveLayerOptions {
   /** Write the uncompressed tar instead of the stored bytes. */
   decompress?: boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Compressed bytes read so far, and the layer's size. */
   onProgress?: (done: number, total: number) => void;
   /** The download broke and was resumed (transport/resumable.ts). */

@@ -31,7 +31,7 @@ export interface ClientOptions {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A blob download that broke and was picked up again with Range (transport/resumable.ts). */

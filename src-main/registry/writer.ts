@@ -8,7 +8,7 @@ import type { Descriptor } from './types';
 export type BlobOutcome = 'exists' | 'mounted' | 'uploaded';
 
 export interface UploadOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Where the blob lives now. A registry writer mounts it from there when that is another repository of
    * its own registry (as go-containerregistry's writer does for a mountable layer); a layout ignores it.

@@ -16,7 +16,7 @@ export interface AtomicWriteOptions {
   /** The new file's mode (before the umask). Default 0o666. */
   mode?: number;
   /** A cancel before the rename leaves everything as it was and rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Flush to disk before the rename (default). A cache whose files carry their own checksum may skip
    * it: after a crash such a file may be empty or short under its name, and is then a miss.

@@ -36,7 +36,7 @@ export interface FindTemporariesOptions {
   names?: readonly string[];
   /** Only those whose name carries this owner token (owner.ts). */
   ownerToken?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Our temporaries directly in `dir` (not below it); none when `dir` does not exist. */

@@ -31,7 +31,7 @@ import { normalizeName, parseWhiteout, unsafeNameReason } from './paths';
 import { LayerCuts, Visibility } from './visibility';
 
 export interface FlattenOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Compressed layer bytes, as they are read. */
   onBytes?: (count: number) => void;
   /** A layer's download broke and was resumed. */

@@ -27,7 +27,7 @@ export interface LayerEntry {
 }
 
 export interface LayerReadOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called with each count of compressed bytes read from the blob. */
   onBytes?: (count: number) => void;
   /** The blob's download broke and was resumed. */

@@ -29,7 +29,7 @@ export interface ExtractProgress {
 }
 
 export interface ExtractToDirectoryOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   onProgress?: (progress: ExtractProgress) => void;
   /** A layer's download broke and was resumed (transport/resumable.ts). */
   onResume?: BlobReadOptions['onResume'];

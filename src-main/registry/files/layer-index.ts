@@ -70,7 +70,7 @@ export const MAX_LAYER_ENTRIES = 1_000_000;
 export const MAX_LAYER_NAME_CHARS = 256 * 1024 * 1024;
 
 export interface IndexLayerOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Compressed bytes, as they are read. */
   onBytes?: (count: number) => void;
   /** The most tar entries (default MAX_LAYER_ENTRIES); lower only to test the bound. */

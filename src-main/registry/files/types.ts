@@ -86,7 +86,7 @@ export interface IndexProgress {
 }
 
 export interface ListFilesOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** At the start of each layer, at most every 100 ms while it is read, and once at the end. */
   onProgress?: (progress: IndexProgress) => void;
   /** Layer indexes kept on disk: layers found there are not read again. */

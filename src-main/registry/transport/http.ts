@@ -23,7 +23,7 @@ export interface HttpRequest {
   body?: Uint8Array | string | Readable;
   /** Sent only to the origin of `url`, never after a redirect to another host. */
   authorization?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Follow 3xx answers (default true). Uploads read `Location` themselves. */
   followRedirects?: boolean;
 }

@@ -61,7 +61,7 @@ export interface ResumableBodyOptions {
   /** Words for messages, e.g. `blob sha256:... of host/repo`. */
   subject: string;
   maxResumes?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   onResume?: (event: BlobResume) => void;
 }
 

@@ -32,7 +32,7 @@ import type { Page } from 'playwright-core';
 import { webClient, type LadingClient } from '../src-renderer/bridge/index.js';
 import { WsBridgeClient } from '../src-renderer/bridge/ws-client.js';
 import { startWebApp, type WebApp } from '../test/e2e/support/app.js';
-import { launchChromium, openPage } from '../test/e2e/support/browser.js';
+import { openPage } from '../test/e2e/support/browser.js';
 import { goTo } from '../test/e2e/support/ui.js';
 import { pushMixedImage } from '../test/integration/extract-images.js';
 import { emptyFilesTar } from '../test/integration/files-specs.js';
@@ -42,6 +42,7 @@ import { median } from './lib/measure.js';
 import { startBenchRegistry } from './lib/registry.js';
 import { runBench, type BenchSession } from './lib/session.js';
 import { header, printTarget } from './lib/table.js';
+import { openBenchUi } from './lib/ui-app.js';
 
 const FILES = 100_000;
 const REPOSITORY = 'bench/files';
@@ -142,18 +143,7 @@ await runBench('bench/ui-files', async (session) => {
   const fillMs = Date.now() - built;
   const reference = `${registry.host}/${REPOSITORY}:v1`;
 
-  const app = await startWebApp();
-  session.defer('stop the web app', () => app.close());
-  const connection = await app.ok('connections.save', {
-    name: 'Bench registry',
-    host: registry.host,
-    authKind: 'anonymous',
-    plainHttp: true,
-  });
-  const browser = await launchChromium();
-  session.defer('close chromium', () => browser.close());
-  const { page, problems } = await openPage(browser, app.url);
-  page.setDefaultTimeout(120_000);
+  const { app, connection, browser, page, problems } = await openBenchUi(session, registry.host, 120_000);
 
   header(`UI: the Files tab of an image of ${FILES.toLocaleString('en-US')} files`, [
     machineLine(),

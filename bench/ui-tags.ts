@@ -24,14 +24,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SMALL_IMAGE_SPEC } from '../test/harness/fixture-specs.js';
 import { buildImageLayout, pushLayout } from '../test/harness/images.js';
-import { startWebApp } from '../test/e2e/support/app.js';
-import { launchChromium, openPage } from '../test/e2e/support/browser.js';
 import { manyTagNames, tagManyTimes } from '../test/e2e/support/registries.js';
 import { countTagRows, maxTagRows, scrollTagsToEnd, tagRow, treeRow } from '../test/e2e/support/ui.js';
 import { machineLine } from './lib/machine.js';
 import { startBenchRegistry } from './lib/registry.js';
 import { runBench } from './lib/session.js';
 import { header, printTarget } from './lib/table.js';
+import { openBenchUi } from './lib/ui-app.js';
 
 const TAGS = 20_000;
 const REPOSITORY = 'bench/tags';
@@ -77,18 +76,7 @@ await runBench('bench/ui-tags', async (session) => {
   await tagManyTimes(registry, REPOSITORY, tags[0]!, tags);
   const fillMs = Date.now() - built;
 
-  const app = await startWebApp();
-  session.defer('stop the web app', () => app.close());
-  const connection = await app.ok('connections.save', {
-    name: 'Bench registry',
-    host: registry.host,
-    authKind: 'anonymous',
-    plainHttp: true,
-  });
-  const browser = await launchChromium();
-  session.defer('close chromium', () => browser.close());
-  const { page, problems } = await openPage(browser, app.url);
-  page.setDefaultTimeout(60_000);
+  const { app, connection, page, problems } = await openBenchUi(session, registry.host, 60_000);
 
   header(`UI: a repository of ${TAGS.toLocaleString('en-US')} tags in the tag list`, [
     machineLine(),

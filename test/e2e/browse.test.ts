@@ -18,6 +18,7 @@ import { startNoCatalogRelay, type Relay } from './support/no-catalog';
 import { createManyTags, startOwnRegistry, type OwnRegistry } from './support/registries';
 import {
   addConnection,
+  afterPageTest,
   countTagRows,
   expectNoStackTrace,
   fillConnectionDialog,
@@ -64,13 +65,7 @@ beforeAll(async () => {
 }, 600_000);
 
 // A test that failed with a dialog open must not take the next tests with it.
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    console.log(
-      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
-    );
-  for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
-});
+afterEach((ctx) => afterPageTest(page, ctx));
 
 afterAll(async () => {
   await browser?.close();

@@ -19,7 +19,7 @@ import { COMPARISON_LAYERS } from '../integration/extract-specs';
 import { DIFF_A_CONFIG, DIFF_A_LAYERS, DIFF_B_CONFIG, DIFF_B_LAYERS } from '../integration/files-specs';
 import { startWebApp, type WebApp } from './support/app';
 import { launchChromium, openPage, type PageProblems } from './support/browser';
-import { expectNoStackTrace, goTo, jobRow, openTab, screenshot } from './support/ui';
+import { afterPageTest, expectNoStackTrace, goTo, jobRow, openTab, screenshot } from './support/ui';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
@@ -60,13 +60,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
 }, 300_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    console.log(
-      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
-    );
-  for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
-});
+afterEach((ctx) => afterPageTest(page, ctx));
 
 afterAll(async () => {
   await browser?.close();

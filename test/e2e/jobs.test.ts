@@ -16,7 +16,7 @@ import { startSlowProxy, type SlowProxy } from '../app/slow-proxy';
 import { startWebApp, type WebApp } from './support/app';
 import { launchChromium, openPage, type PageProblems } from './support/browser';
 import { startOwnRegistry, type OwnRegistry } from './support/registries';
-import { expectNoStackTrace, goTo, jobRow, openTab, screenshot, tagRow, treeRow } from './support/ui';
+import { afterPageTest, expectNoStackTrace, goTo, jobRow, openTab, screenshot, tagRow, treeRow } from './support/ui';
 
 const lading = inject('lading');
 const { anonymous, basic } = lading.registries;
@@ -55,13 +55,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
 }, 300_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    console.log(
-      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
-    );
-  for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
-});
+afterEach((ctx) => afterPageTest(page, ctx));
 
 afterAll(async () => {
   await browser?.close();

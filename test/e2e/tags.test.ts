@@ -16,7 +16,7 @@ import { putManifest } from '../harness/registry-http';
 import { skopeoDigest, skopeoListTags, skopeoRawManifest } from '../harness/skopeo';
 import { startWebApp, type WebApp } from './support/app';
 import { launchChromium, openPage, type PageProblems } from './support/browser';
-import { expectNoStackTrace, goTo, jobRow, screenshot, tagRow } from './support/ui';
+import { afterPageTest, expectNoStackTrace, goTo, jobRow, screenshot, tagRow } from './support/ui';
 
 const lading = inject('lading');
 const { anonymous } = lading.registries;
@@ -71,13 +71,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
 }, 300_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail')
-    console.log(
-      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
-    );
-  for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
-});
+afterEach((ctx) => afterPageTest(page, ctx));
 
 afterAll(async () => {
   await browser?.close();

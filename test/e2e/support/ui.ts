@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import { harnessTmpRoot } from '../../harness/tmp';
 import { STACK_TRACE } from './browser';
 
@@ -102,6 +102,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   await page.screenshot({ path, caret: 'hide', animations: 'disabled' });
   return path;
+}
+
+/**
+ * After each test of a page: a failure leaves a screenshot (its path printed), and a dialog a test left open
+ * is closed, so a failed test does not take the next ones with it.
+ */
+export async function afterPageTest(page: Page, ctx: TestContext): Promise<void> {
+  if (ctx.task.result?.state === 'fail')
+    console.log(
+      `screenshot of the failure: ${await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)}`,
+    );
+  for (let i = 0; i < 3 && (await page.locator('dialog[open]').count()) > 0; i++) await page.keyboard.press('Escape');
 }
 
 /**

@@ -199,6 +199,24 @@ describe('getImageSummary', () => {
   });
 });
 
+describe('confirming tags with HEADs', () => {
+  it('reuses connections for HEADs one after another (undici would close one after each HEAD)', async () => {
+    await copyFixture(deleteOn, `${ociImage.repository}:${ociImage.tag}`, `heads/image:${ociImage.tag}`);
+    const client = pool.open(deleteOn.registry.host).withSegment('heads/image');
+    const digest = await client.getDigest(ociImage.tag);
+    for (let i = 0; i < 9; i++) expect(await client.getDigest(ociImage.tag)).toBe(digest);
+    // distribution logs each answer with the client's address and port: a port is a connection.
+    const ports = deleteOn.registry
+      .grepLog(/response completed.*method=HEAD.*uri=\/v2\/heads\/image\/manifests\//)
+      .map((line) => /remoteaddr="?[\d.]+:(\d+)/.exec(line)?.[1]);
+    expect(ports).toHaveLength(10);
+    expect(ports).not.toContain(undefined);
+    // undici waits one turn of the event loop before it reuses a connection, so a
+    // request sent at once may take a second one; never one per HEAD.
+    expect(new Set(ports).size).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('tagImage', () => {
   it('puts an index under a new tag byte for byte (same digest, same bytes, as skopeo reads them), by tag or by digest', async () => {
     await copyFixture(deleteOn, `${multiarch.repository}:${multiarch.tag}`, `retag/multiarch:${multiarch.tag}`);

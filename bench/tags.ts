@@ -117,6 +117,13 @@ await runBench('bench/tags', async (session) => {
   const cores = cpus().length;
   /** Registry CPU ms per contender, last run. */
   const serverMs = { curl: 0, cold: 0, cached: 0, warm: 0 };
+  /** This process's CPU ms per Lading contender, last run (curl's is its process's user + system). */
+  const clientMs = { curl: 0, cold: 0, cached: 0, warm: 0 };
+  const ownCpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let ownBefore = 0;
   const curlMs: number[] = [];
   const coldMs: number[] = [];
   const warmMs: number[] = [];
@@ -130,6 +137,7 @@ await runBench('bench/tags', async (session) => {
     let cpuBefore = processCpuMs(registryPid);
     const peer = await timeCommand(curl, ['-K', curlConfig]);
     serverMs.curl = processCpuMs(registryPid) - cpuBefore;
+    clientMs.curl = peer.cpuMs;
     if (timed) curlMs.push(peer.ms);
 
     // Cold: a fresh data folder.
@@ -144,11 +152,13 @@ await runBench('bench/tags', async (session) => {
     });
     let before = requestCount(registry.log());
     cpuBefore = processCpuMs(registryPid);
+    ownBefore = ownCpuMs();
     let started = performance.now();
     const coldFacts = await cold.tagFacts.fetch(conn.id, REPOSITORY, tags, { concurrency: CONCURRENCY });
     const coldTook = performance.now() - started;
     await new Promise((r) => setTimeout(r, 200)); // the access log is written after the answers
     serverMs.cold = processCpuMs(registryPid) - cpuBefore;
+    clientMs.cold = ownCpuMs() - ownBefore;
     coldRequests = difference(requestCount(registry.log()), before);
     const failed = coldFacts.filter((f) => f.state !== 'checked');
     if (failed.length) throw new Error(`${failed.length} tags failed: ${JSON.stringify(failed[0])}`);
@@ -160,22 +170,26 @@ await runBench('bench/tags', async (session) => {
     // What reopening shows at once: every fact from the cache, no request (the job then finds nothing missing).
     before = requestCount(registry.log());
     cpuBefore = processCpuMs(registryPid);
+    ownBefore = ownCpuMs();
     started = performance.now();
     const known = await warm.tagFacts.cachedFacts(conn.id, REPOSITORY, tags);
     const cachedTook = performance.now() - started;
     const missing = await warm.tagFacts.missing(conn.id, REPOSITORY, tags);
     if (known.some((f) => f.state !== 'cached') || missing.length) throw new Error(`the cache missed ${missing.length} tags`);
     serverMs.cached = processCpuMs(registryPid) - cpuBefore;
+    clientMs.cached = ownCpuMs() - ownBefore;
     cachedRequests = difference(requestCount(registry.log()), before);
     if (timed) cachedMs.push(cachedTook);
     // Then every tag confirmed with the registry: one HEAD each.
     before = requestCount(registry.log());
     cpuBefore = processCpuMs(registryPid);
+    ownBefore = ownCpuMs();
     started = performance.now();
     await warm.tagFacts.fetch(conn.id, REPOSITORY, tags, { concurrency: CONCURRENCY });
     const warmTook = performance.now() - started;
     await new Promise((r) => setTimeout(r, 200));
     serverMs.warm = processCpuMs(registryPid) - cpuBefore;
+    clientMs.warm = ownCpuMs() - ownBefore;
     warmRequests = difference(requestCount(registry.log()), before);
     await warm.close();
     if (timed) warmMs.push(warmTook);
@@ -188,6 +202,7 @@ await runBench('bench/tags', async (session) => {
       secs(floor),
       `${secs(Math.min(...curlMs))} - ${secs(Math.max(...curlMs))}`,
       '1.00x',
+      secs(clientMs.curl),
       secs(serverMs.curl),
       '',
       `${TAGS} GET manifests`,
@@ -197,6 +212,7 @@ await runBench('bench/tags', async (session) => {
       secs(median(coldMs)),
       `${secs(Math.min(...coldMs))} - ${secs(Math.max(...coldMs))}`,
       times(median(coldMs) / floor),
+      secs(clientMs.cold),
       secs(serverMs.cold),
       times(serverMs.cold / cores / floor),
       JSON.stringify(coldRequests),
@@ -206,6 +222,7 @@ await runBench('bench/tags', async (session) => {
       secs(median(cachedMs)),
       `${secs(Math.min(...cachedMs))} - ${secs(Math.max(...cachedMs))}`,
       times(median(cachedMs) / floor),
+      secs(clientMs.cached),
       secs(serverMs.cached),
       times(serverMs.cached / cores / floor),
       JSON.stringify(cachedRequests),
@@ -215,12 +232,13 @@ await runBench('bench/tags', async (session) => {
       secs(median(warmMs)),
       `${secs(Math.min(...warmMs))} - ${secs(Math.max(...warmMs))}`,
       times(median(warmMs) / floor),
+      secs(clientMs.warm),
       secs(serverMs.warm),
       times(serverMs.warm / cores / floor),
       JSON.stringify(warmRequests),
     ],
   ];
-  printTable(['', 'median', 'min - max', 'vs curl', 'registry CPU', 'its floor vs curl', 'requests (last run)'], rows);
+  printTable(['', 'median', 'min - max', 'vs curl', 'client CPU', 'registry CPU', 'its floor vs curl', 'requests (last run)'], rows);
   console.log('');
   console.log(
     `registry CPU: what the registry process spent answering (last run); its floor = registry CPU / ${cores} cores, the least time any client`,

@@ -123,7 +123,7 @@ await runBench('bench/tags', async (session) => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  let ownBefore = 0;
+  let ownBefore: number;
   const curlMs: number[] = [];
   const coldMs: number[] = [];
   const warmMs: number[] = [];

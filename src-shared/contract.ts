@@ -185,7 +185,7 @@ export interface PlatformFactView {
   platform: string;
   digest: string;
   size: number;
-  created?: string;
+  created?: string | undefined;
 }
 
 /** What a tag points at: digest, size, when it was built, its platforms (attestations left out). */
@@ -195,7 +195,7 @@ export interface TagSummaryView {
   isIndex: boolean;
   /** Bytes of manifest, config and layers (an index: of itself and all its images). */
   size: number;
-  created?: string;
+  created?: string | undefined;
   platforms: PlatformFactView[];
 }
 

@@ -135,7 +135,10 @@ export async function testConnection(
  * Does `http://<host>/v2/` answer as a registry: 200, or 401 asking for credentials (the distribution
  * spec's version check)? Sent without credentials, which must never travel unencrypted unasked.
  */
-async function answersPlainHttp(host: string, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<boolean> {
+async function answersPlainHttp(
+  host: string,
+  opts: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined },
+): Promise<boolean> {
   const authority = host.split('/', 1)[0]!;
   const timeout = AbortSignal.timeout(Math.min(opts.timeoutMs ?? PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS));
   try {

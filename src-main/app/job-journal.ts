@@ -27,7 +27,7 @@ const MAX_JOURNALS = 1000;
 /** A folder where a job's temporaries go: every temporary in it, or those of the given final names. */
 export interface JournalPlace {
   dir: string;
-  names?: string[];
+  names?: string[] | undefined;
 }
 
 export interface JournalEntry {

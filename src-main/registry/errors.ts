@@ -9,27 +9,27 @@ import { redactUrl } from './redact';
 /** One entry of a registry's `{"errors":[...]}` body. */
 export interface OciErrorDetail {
   code: string;
-  message?: string;
+  message?: string | undefined;
   detail?: unknown;
 }
 
 export interface RegistryErrorInit {
-  status?: number;
-  errors?: OciErrorDetail[];
-  method?: string;
-  url?: string;
+  status?: number | undefined;
+  errors?: OciErrorDetail[] | undefined;
+  method?: string | undefined;
+  url?: string | undefined;
   cause?: unknown;
 }
 
 export class RegistryError extends Error {
   override name = 'RegistryError';
   /** HTTP status, when the error came from an HTTP answer. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** The registry's own error entries, when it sent any. */
   readonly errors: OciErrorDetail[];
-  readonly method?: string;
+  readonly method?: string | undefined;
   /** The request URL with secrets removed. */
-  readonly url?: string;
+  readonly url?: string | undefined;
 
   constructor(message: string, init: RegistryErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -82,7 +82,7 @@ export class DigestMismatchError extends RegistryError {
 export class ConnectionError extends RegistryError {
   override name = 'ConnectionError';
   /** Node's or undici's error code, e.g. `ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_HEADERS_TIMEOUT`. */
-  readonly code?: string;
+  readonly code?: string | undefined;
 
   constructor(message: string, code: string | undefined, init: RegistryErrorInit = {}) {
     super(message, init);

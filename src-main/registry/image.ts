@@ -26,7 +26,7 @@ export interface BlobSource {
   /** Words for messages, e.g. `localhost:5000/app`. */
   readonly name: string;
   /** Where the blobs live, when on a registry: lets a push within that registry mount instead of copy. */
-  readonly location?: BlobLocation;
+  readonly location?: BlobLocation | undefined;
 }
 
 export interface Layer {
@@ -51,7 +51,7 @@ export interface Image {
   /** The manifest bytes, exactly as stored. */
   rawManifest: Uint8Array;
   /** The platform it was picked for, when it came from an index. */
-  platform?: Platform;
+  platform?: Platform | undefined;
   layers: Layer[];
   /** The config blob's descriptor. */
   configDescriptor: Descriptor;

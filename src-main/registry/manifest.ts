@@ -26,12 +26,12 @@ export interface ManifestResult {
 
 export interface ParseManifestInput {
   bytes: Uint8Array;
-  contentType?: string;
+  contentType?: string | undefined;
   /** When the reference was a digest: the bytes must hash to it. */
-  expectedDigest?: string;
+  expectedDigest?: string | undefined;
   /** Added to the descriptor, e.g. from the index entry that led here. */
-  platform?: Platform;
-  annotations?: Record<string, string>;
+  platform?: Platform | undefined;
+  annotations?: Record<string, string> | undefined;
   /** For messages: `repo:tag`. */
   subject: string;
 }

@@ -46,7 +46,7 @@ export class Session {
   readonly origin: string;
   readonly displayHost: string;
   readonly apiHost: string;
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   readonly transport: HttpTransport;
   readonly auth: Authenticator;
   /** Per-request timeout, for messages about streams that stall after the headers. */

@@ -69,7 +69,7 @@ export interface BlobProgress {
 
 export interface PushOptions extends BlobReadOptions {
   /** Blobs uploaded at once. Default 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   onBlobProgress?: (progress: BlobProgress) => void;
 }
 

@@ -13,9 +13,9 @@ export interface UploadOptions {
    * Where the blob lives now. A registry writer mounts it from there when that is another repository of
    * its own registry (as go-containerregistry's writer does for a mountable layer); a layout ignores it.
    */
-  from?: BlobLocation;
+  from?: BlobLocation | undefined;
   /** Bytes written so far for this blob (restarts from 0 when an upload is retried). */
-  onBytes?: (sent: number) => void;
+  onBytes?: ((sent: number) => void) | undefined;
 }
 
 export interface ImageWriter {

@@ -81,7 +81,7 @@ export function useTags(connectionId: string, repository: string, filter: string
     },
     initialPageParam: 0,
     getNextPageParam: (page) => page.nextOffset,
-    placeholderData: filter ? keepPreviousData : undefined,
+    ...(filter ? { placeholderData: keepPreviousData } : {}),
   });
   const client = useQueryClient();
   const refresh = () => {

@@ -36,7 +36,7 @@ export interface JobView {
   /** Bytes per second over the last few seconds. */
   speed?: number;
   /** Seconds left at that speed. */
-  eta?: number;
+  eta?: number | undefined;
   result?: JobResult;
   error?: AppError;
   /** Downloads that broke and were resumed. */

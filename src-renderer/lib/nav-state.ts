@@ -27,7 +27,7 @@ export interface NavState {
   trail: Crumb[];
   tab: TabId;
   /** A layer or config digest to point at in its tab. */
-  highlight?: string;
+  highlight?: string | undefined;
   /** Bumped when something asks the tag list to show `reference` (reference bar). */
   revealTag: number;
   /** What the image on show is compared with (the Compare tab). */

@@ -280,7 +280,7 @@ export function serveImage(server: FaultServer, repo: string, tag: string, image
 
 /** A logger that keeps everything it is given. */
 export function recordingLogger() {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const lines: { level: string; message: string; fields?: Record<string, unknown> | undefined }[] = [];
   const make = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };

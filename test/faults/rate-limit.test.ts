@@ -23,7 +23,7 @@ function client(): Client {
 
 /** Serves `image` as Hub does: every manifest GET counts one pull, HEADs count none, and both report what is left. */
 function serveCounted(repo: string, tag: string, image: TestImage): void {
-  const manifest = (req: { method?: string }, res: ServerResponse) => {
+  const manifest = (req: { method?: string | undefined }, res: ServerResponse) => {
     if (req.method === 'GET') remaining--;
     sendBytes(res, image.manifest, OCI_MANIFEST, {
       headers: { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': `${remaining};w=21600` },

@@ -36,9 +36,9 @@ export type CredentialKind = 'none' | 'basic' | 'password' | 'refresh_token';
 export interface TokenRequestRecord {
   method: string;
   /** POST only. */
-  grantType?: string;
-  service?: string;
-  clientId?: string;
+  grantType?: string | undefined;
+  service?: string | undefined;
+  clientId?: string | undefined;
   /** Every requested scope, split into single scopes. */
   scopes: string[];
   /** Whether any credential (Basic, password or refresh token) came with the request. */

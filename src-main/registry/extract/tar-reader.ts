@@ -33,9 +33,9 @@ export type TarEntryType =
 export interface TarHeader {
   name: string;
   /** Undefined (tar-stream: null) for a base-256 field with neither 0x80 nor 0xff first, as uid, gid and the device numbers. */
-  mode?: number;
-  uid?: number;
-  gid?: number;
+  mode?: number | undefined;
+  uid?: number | undefined;
+  gid?: number | undefined;
   size: number;
   mtime: Date;
   /** null for a typeflag tar does not define. */
@@ -43,8 +43,8 @@ export interface TarHeader {
   linkname: string | null;
   uname: string;
   gname: string;
-  devmajor?: number;
-  devminor?: number;
+  devmajor?: number | undefined;
+  devminor?: number | undefined;
   /** The entry's PAX records, when it had any. */
   pax: Record<string, string> | null;
 }

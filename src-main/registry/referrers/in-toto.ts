@@ -166,7 +166,8 @@ function gitMaterial(list: unknown): { uri: string; commit?: string } | undefine
   return undefined;
 }
 
-function compact(p: Provenance): Provenance {
+/** `p` without its undefined fields (the parsers fill every field, found or not). */
+function compact(p: { [K in keyof Provenance]: Provenance[K] | undefined }): Provenance {
   for (const key of Object.keys(p) as (keyof Provenance)[]) if (p[key] === undefined) delete p[key];
-  return p;
+  return p as Provenance;
 }

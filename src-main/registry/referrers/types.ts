@@ -30,7 +30,7 @@ export interface Referrer {
   /** The digest of the image it is about: the subject, or for a BuildKit entry its `vnd.docker.reference.digest`. */
   describes: string;
   /** For a cosign tag: the tag, e.g. `sha256-<hex>.sig`. */
-  tag?: string;
+  tag?: string | undefined;
 }
 
 export interface ListReferrersOptions extends CallOptions {

@@ -6,8 +6,8 @@ import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 
 export interface DispatcherOptions {
-  tlsSkipVerify?: boolean;
-  ca?: string;
+  tlsSkipVerify?: boolean | undefined;
+  ca?: string | undefined;
   timeoutMs: number;
 }
 

@@ -20,9 +20,9 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   /** A Uint8Array or string can be replayed on retry; a stream cannot, and is sent once. */
-  body?: Uint8Array | string | Readable;
+  body?: Uint8Array | string | Readable | undefined;
   /** Sent only to the origin of `url`, never after a redirect to another host. */
-  authorization?: string;
+  authorization?: string | undefined;
   signal?: AbortSignal | undefined;
   /** Follow 3xx answers (default true). Uploads read `Location` themselves. */
   followRedirects?: boolean;
@@ -40,7 +40,7 @@ export interface HttpResponse {
 export interface HttpTransportOptions {
   dispatcher: Dispatcher;
   userAgent: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
   maxRetries: number;
   timeoutMs: number;
   /** Longest Retry-After we wait for; a longer one fails at once with a clear message. */
@@ -155,7 +155,7 @@ export class HttpTransport {
     const res = await request(req.url, {
       method: req.method,
       headers,
-      body: req.body,
+      body: req.body ?? null,
       signal: req.signal,
       dispatcher: this.options.dispatcher,
       // undici closes the connection after every HEAD unless told not to (for

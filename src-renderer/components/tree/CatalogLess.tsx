@@ -15,7 +15,7 @@ import { TreeRow } from './TreeView';
 
 interface Props {
   connection: Connection;
-  message?: string;
+  message?: string | undefined;
   level: number;
   parentId: string;
 }

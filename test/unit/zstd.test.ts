@@ -45,12 +45,16 @@ function sample(size: number): Buffer {
   return Buffer.from(lines.join('')).subarray(0, size);
 }
 
-async function decodeWith(decoder: ZstdDecoder, input: Buffer, chunkSize: number): Promise<Buffer> {
+function chunksOf(input: Buffer, chunkSize: number): Buffer[] {
   const chunks: Buffer[] = [];
   for (let at = 0; at < input.length; at += chunkSize) chunks.push(input.subarray(at, at + chunkSize));
+  return chunks;
+}
+
+async function decodeWith(decoder: ZstdDecoder, input: Buffer, chunkSize: number): Promise<Buffer> {
   const out: Buffer[] = [];
   await pipeline(
-    Readable.from(chunks),
+    Readable.from(chunksOf(input, chunkSize)),
     decoder.create(64 * 1024),
     new Writable({
       write(chunk: Buffer, _enc, callback) {
@@ -110,6 +114,17 @@ describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd de
     for (const size of [1, 7, 4096, 65_536, compressed.length]) {
       expect((await decode(compressed, size)).equals(input), `chunks of ${size}`).toBe(true);
     }
+  });
+
+  it('decodes when read through its async iterator, as the layer reader reads it', async () => {
+    // Read this way, a chunk that ends with no bytes left to give once left the stream waiting for ever.
+    const input = Buffer.concat([sample(3_000_000), randomBytes(1_000_000), sample(3_000_000)]);
+    const compressed = zstdCompress(input, ['-3']);
+    const d = decoder.create(64 * 1024);
+    Readable.from(chunksOf(compressed, 64 * 1024)).pipe(d);
+    const out: Buffer[] = [];
+    for await (const chunk of d) out.push(chunk as Buffer);
+    expect(Buffer.concat(out).equals(input)).toBe(true);
   });
 
   it('decodes several frames one after another, skippable frames included', async () => {

@@ -156,6 +156,10 @@ class NapiDecompressor extends Transform {
     if (!pending) return super._read(size);
     this.pending = undefined;
     this.decode(pending.input, pending.callback);
+    // Done with that chunk: Transform may now hold its callback until the next
+    // _read, which does not come while this read is still marked as reading
+    // (as when the chunk's last call gave no bytes). Ask for the next chunk now.
+    if (!this.pending) super._read(size);
   }
 
   override _flush(callback: TransformCallback): void {

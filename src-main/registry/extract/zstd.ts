@@ -176,12 +176,15 @@ class NapiDecompressor extends Transform {
     try {
       for (;;) {
         const output = Buffer.allocUnsafe(this.chunkSize);
-        const [left, produced, consumed] = this.context.decompressStream(output, input);
+        // `hint`: 0 once a frame is complete and flushed, else how much input libzstd would like next.
+        const [hint, produced, consumed] = this.context.decompressStream(output, input);
+        // libzstd always moves while it has input and room; never spin if it did not.
+        if (produced === 0 && consumed === 0 && input.length > 0) throw new ZstdFormatError('the zstd decoder made no progress');
         input = input.subarray(consumed);
         const wantsMore = produced === 0 || this.push(output.subarray(0, produced));
         // Done with this chunk when it is all read and the output was not filled (nothing held back to flush).
-        if (input.length === 0 && (produced < output.length || left === 0)) {
-          this.inFrame = left !== 0;
+        if (input.length === 0 && (produced < output.length || hint === 0)) {
+          this.inFrame = hint !== 0;
           break;
         }
         if (!wantsMore) {

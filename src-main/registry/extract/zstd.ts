@@ -5,13 +5,14 @@
  *
  * 1. node:zlib's zstd (Node 22.15 / 23.8 on, and so Electron's Node).
  * 2. zstd-napi, libzstd itself through Node-API (Node 20: tests, benches, the
- *    web bridge), chosen by bench/zstd.ts: streaming, 0.7-1.1 s against
- *    `zstd -dc`'s 0.4-0.5 s on the bench image's largest layer where fzstd
- *    takes 2.4-2.8 s. Its npm tarball carries libzstd's sources and builds
- *    them with node-gyp when its prebuilt binary cannot be downloaded (as on
- *    our CI: python3, make and g++ are in .ci/run for keytar already).
+ *    web bridge), chosen by bench/zstd.ts: on the bench image's largest
+ *    layer it takes 1.7x the time of `zstd -dc` (Node's start included; 380
+ *    against 640 MB/s of tar), where zstd-codec (WASM) takes 3.4x and fzstd
+ *    6-7x. Its npm tarball carries libzstd's sources and builds them with
+ *    node-gyp when its prebuilt binary cannot be downloaded (as on our CI:
+ *    python3, make and g++ are in .ci/run for keytar already).
  * 3. fzstd, plain JavaScript, when zstd-napi did not load (a failed build):
- *    about 6x slower, but it reads the same streams.
+ *    about 4x slower than zstd-napi, but it reads the same streams.
  *
  * A frame names its own window (the history its decoder keeps), which fzstd
  * allocates as asked, up to 2 GiB. So every frame header is read here first

@@ -4,9 +4,14 @@
  *
  * 1. Decoders, each in its own process, on the largest layer, beside
  *    `zstd -dc LAYER > /dev/null`: what Lading uses on this runtime
- *    (node:zlib's zstd from Node 22.15, fzstd before), and the candidates it
- *    was chosen among when they are installed (`npm i --no-save zstd-codec
- *    zstd-napi`; they are not dependencies). fzstd alone is the fallback.
+ *    (node:zlib's zstd from Node 22.15, zstd-napi before), its fallback
+ *    (fzstd, when zstd-napi does not load), and the candidates it was chosen
+ *    among: fzstd alone, zstd-napi's own DecompressStream, and zstd-codec
+ *    (WASM) when installed (`npm i --no-save zstd-codec`; not a dependency).
+ *    Not measured, for want of a streaming decoder: @mongodb-js/zstd and
+ *    @toondepauw/node-zstd (whole buffers only), @bokuweb/zstd-wasm (whole
+ *    buffers), @hpcc-js/wasm-zstd (its decompressChunk needs each chunk's
+ *    output size beforehand).
  * 2. extractToDirectory() of the whole zstd image from its OCI layout,
  *    beside `zstd -dc LAYER | tar -x` of each layer in order. Target: <= 1.3x.
  *
@@ -26,7 +31,8 @@ import { formatSummary, sameSummary, summarizeTree, type TreeSummary } from './l
 import { zstdBenchImage } from './lib/zstd-image.js';
 
 const TARGET = 1.3;
-const CANDIDATES = ['zstd-codec', 'zstd-napi'];
+/** Optional candidates, measured when installed. */
+const CANDIDATES = ['zstd-codec'];
 
 function installed(name: string): boolean {
   try {
@@ -62,18 +68,24 @@ await runBench('bench/zstd', async (session) => {
   const decoders: Contender[] = [
     { name: 'zstd -dc > /dev/null', run: () => timeCommand('/bin/sh', ['-c', `${zstd} -dc ${largest.path} > /dev/null`]) },
     { name: "Lading (this runtime's decoder)", run: decode('lading') },
+    { name: "Lading's fallback (fzstd)", run: decode('lading-fallback') },
     { name: 'fzstd (plain)', run: decode('fzstd') },
+    { name: 'zstd-napi DecompressStream', run: decode('zstd-napi-stream') },
     ...candidates.map((c) => ({ name: c, run: decode(c) })),
   ];
   const decodeSeries = await compete(decoders, (l) => console.log(l));
   const runtime = decodeSeries[1]?.samples[0]?.details?.runtimeDecoder;
+  const tarBytes = Number(decodeSeries[1]?.samples[0]?.details?.bytes);
   console.log('');
   printSeries(decodeSeries);
+  // Output (tar) bytes per second of wall time, Node's start included for the children.
+  const rate = (s: Series): string => `${((tarBytes / 1e6 / medianMs(s)) * 1000).toFixed(0).padStart(5)} MB/s`;
   const cli = decodeSeries[0];
   if (cli) {
+    console.log(`  ${'zstd -dc'.padEnd(44)} ${' '.repeat(6)}   ${' '.repeat(10)}   ${rate(cli)} of tar`);
     for (const s of decodeSeries.slice(1)) {
       console.log(
-        `  ${`${s.name} / zstd -dc`.padEnd(44)} ${times(medianMs(s) / medianMs(cli))}   CPU ${times(medianCpuMs(s) / medianCpuMs(cli))}`,
+        `  ${`${s.name} / zstd -dc`.padEnd(44)} ${times(medianMs(s) / medianMs(cli))}   CPU ${times(medianCpuMs(s) / medianCpuMs(cli))}   ${rate(s)}`,
       );
     }
   }

@@ -2,8 +2,8 @@
  * Builds the main-process side into dist/main with esbuild (installed with
  * vite): the Electron entry (main.cjs), its sandboxed preload (preload.cjs:
  * one CommonJS file whose only require is 'electron') and the web bridge
- * (web.cjs). keytar (a native module) stays external and is loaded from
- * node_modules at run time; so does electron.
+ * (web.cjs). keytar and zstd-napi (native modules) stay external and are
+ * loaded from node_modules at run time; so does electron.
  *
  *   tsx scripts/build-main.ts            (npm run build:main)
  */
@@ -35,8 +35,8 @@ export async function buildMain(options: BuildMainOptions = {}): Promise<string>
     ...common,
     platform: 'node',
     target: 'node20',
-    // keytar is native; ws's optional native helpers are not installed.
-    external: ['electron', 'keytar', 'bufferutil', 'utf-8-validate'],
+    // keytar and zstd-napi are native; ws's optional native helpers are not installed.
+    external: ['electron', 'keytar', 'zstd-napi', 'bufferutil', 'utf-8-validate'],
     // Sources are ESM; in the CommonJS bundle the module's folder is __dirname.
     define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
   };

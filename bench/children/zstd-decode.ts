@@ -2,15 +2,17 @@
  * One zstd decoder of bench/zstd.ts, in a process of its own: decodes the
  * file `--file` (streamed in 64 KiB reads) and counts the bytes out.
  * `--decoder lading` is what Lading uses on this runtime (node:zlib's zstd
- * where it exists, else fzstd); the others are candidates, loaded only if
- * installed (`npm i --no-save zstd-codec zstd-napi` to include them).
+ * where it exists, else zstd-napi); `lading-fallback` is Lading's fzstd path
+ * (taken when zstd-napi does not load); `fzstd` is fzstd alone; the others
+ * are candidates: zstd-napi's own DecompressStream, and zstd-codec (WASM),
+ * loaded only if installed (`npm i --no-save zstd-codec`).
  */
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Decompress } from 'fzstd';
-import { createZstdDecompressor, zstdDecoderName } from '../../src-main/registry/extract/zstd';
+import { chooseZstdDecoder, createZstdDecompressor, zstdDecoderName } from '../../src-main/registry/extract/zstd';
 import { args, measure, need } from './report';
 
 const a = args();
@@ -20,6 +22,10 @@ async function decoder(name: string): Promise<Transform | ((chunk: Buffer | null
   switch (name) {
     case 'lading':
       return createZstdDecompressor(64 * 1024);
+    case 'lading-fallback':
+      return chooseZstdDecoder(() => {
+        throw new Error('not wanted');
+      }, false).create(64 * 1024);
     case 'fzstd': {
       const d = new Decompress((block) => (bytes += block.length));
       return (chunk) => (chunk ? d.push(chunk) : d.push(new Uint8Array(0), true));
@@ -30,7 +36,7 @@ async function decoder(name: string): Promise<Transform | ((chunk: Buffer | null
       });
       return new streams.ZstdDecompressTransform();
     }
-    case 'zstd-napi':
+    case 'zstd-napi-stream':
       return new (require('zstd-napi') as { DecompressStream: new () => Transform }).DecompressStream();
     default:
       throw new Error(`unknown --decoder ${name}`);

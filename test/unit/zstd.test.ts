@@ -4,19 +4,25 @@
  * frame, several frames, skippable frames, checksums); the frame guard
  * refuses windows above libzstd's default limit before anything is
  * allocated; truncated and mutated streams fail with a ZstdFormatError, never
- * with anything else and never by hanging.
+ * with anything else and never by hanging. Each runs for every decoder this
+ * runtime has (node:zlib's zstd where it exists, zstd-napi, fzstd): the
+ * fallback reads the same streams. On Node 20 the decoder in use must be
+ * zstd-napi: a failed native build fails here, naming the package.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
+import * as zlib from 'node:zlib';
 import {
-  createZstdDecompressor,
+  availableZstdDecoders,
+  chooseZstdDecoder,
   MAX_WINDOW_BYTES,
   ZstdFormatError,
   ZstdFrameGuard,
-  zstdDecoderName,
+  zstdDecoder,
+  type ZstdDecoder,
 } from '../../src-main/registry/extract/zstd';
 import { requireTool } from '../harness/tools.js';
 
@@ -39,13 +45,17 @@ function sample(size: number): Buffer {
   return Buffer.from(lines.join('')).subarray(0, size);
 }
 
-async function decode(input: Buffer, chunkSize: number): Promise<Buffer> {
+function chunksOf(input: Buffer, chunkSize: number): Buffer[] {
   const chunks: Buffer[] = [];
   for (let at = 0; at < input.length; at += chunkSize) chunks.push(input.subarray(at, at + chunkSize));
+  return chunks;
+}
+
+async function decodeWith(decoder: ZstdDecoder, input: Buffer, chunkSize: number): Promise<Buffer> {
   const out: Buffer[] = [];
   await pipeline(
-    Readable.from(chunks),
-    createZstdDecompressor(64 * 1024),
+    Readable.from(chunksOf(input, chunkSize)),
+    decoder.create(64 * 1024),
     new Writable({
       write(chunk: Buffer, _enc, callback) {
         out.push(chunk);
@@ -61,13 +71,60 @@ function frameHeader(descriptor: number, rest: number[]): Buffer {
   return Buffer.from([0x28, 0xb5, 0x2f, 0xfd, descriptor, ...rest]);
 }
 
-describe('zstd decoding', () => {
-  it(`decodes what the zstd tool made, in chunks of any size (decoder here: ${zstdDecoderName()})`, async () => {
+describe('the zstd decoder in use', () => {
+  it('is node:zlib where the runtime has it, else zstd-napi (the native build worked)', () => {
+    const { name, fallbackReason } = zstdDecoder();
+    const expected = typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' ? 'node:zlib' : 'zstd-napi';
+    // On a failed build the reason names the package and the fix.
+    expect({ name, fallbackReason }).toEqual({ name: expected, fallbackReason: undefined });
+  });
+
+  it('falls back to fzstd, saying why, when zstd-napi does not load', async () => {
+    const missing = chooseZstdDecoder(() => {
+      throw new Error("Cannot find module 'zstd-napi/binding'\nRequire stack: ...");
+    }, false);
+    expect(missing.name).toBe('fzstd');
+    expect(missing.fallbackReason).toBe(
+      "zstd-napi did not load (Cannot find module 'zstd-napi/binding'): run `npm rebuild zstd-napi` (it needs python3, make and g++)",
+    );
+    const input = sample(100_000);
+    expect((await decodeWith(missing, zstdCompress(input), 4096)).equals(input)).toBe(true);
+    // A binary that loads but cannot make a context is caught at the choice, not in the first layer.
+    const broken = chooseZstdDecoder(
+      () =>
+        ({
+          DCtx: class {
+            constructor() {
+              throw new Error('bad ABI');
+            }
+          },
+        }) as never,
+      false,
+    );
+    expect([broken.name, broken.fallbackReason]).toEqual(['fzstd', expect.stringContaining('(bad ABI)')]);
+  });
+});
+
+describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd decoding with %s', (name, decoder) => {
+  const decode = (input: Buffer, chunkSize: number): Promise<Buffer> => decodeWith(decoder, input, chunkSize);
+
+  it('decodes what the zstd tool made, in chunks of any size', async () => {
     const input = sample(600_000);
     const compressed = zstdCompress(input, ['-3', '--check']);
     for (const size of [1, 7, 4096, 65_536, compressed.length]) {
       expect((await decode(compressed, size)).equals(input), `chunks of ${size}`).toBe(true);
     }
+  });
+
+  it('decodes when read through its async iterator, as the layer reader reads it', async () => {
+    // Read this way, a chunk that ends with no bytes left to give once left the stream waiting for ever.
+    const input = Buffer.concat([sample(3_000_000), randomBytes(1_000_000), sample(3_000_000)]);
+    const compressed = zstdCompress(input, ['-3']);
+    const d = decoder.create(64 * 1024);
+    Readable.from(chunksOf(compressed, 64 * 1024)).pipe(d);
+    const out: Buffer[] = [];
+    for await (const chunk of d) out.push(chunk as Buffer);
+    expect(Buffer.concat(out).equals(input)).toBe(true);
   });
 
   it('decodes several frames one after another, skippable frames included', async () => {
@@ -125,4 +182,31 @@ describe('zstd decoding', () => {
     }
     expect(failures).toBeGreaterThan(0);
   }, 60_000);
+
+  // fzstd hands on every block of a chunk at once: only the native decoders wait for their reader.
+  if (name !== 'fzstd') {
+    it('holds output back until it is read: 1 GiB of zeros from 32 KiB of zstd', async () => {
+      const size = 2 ** 30;
+      const compressed = zstdCompress(Buffer.alloc(size >> 6), ['-19', '--no-check']);
+      // 64 copies of a 16 MiB frame: zstd's own tool would take a while to make a 1 GiB one.
+      const stream = Buffer.concat(Array.from({ length: 64 }, () => compressed));
+      expect(stream.length).toBeLessThan(64 * 1024);
+      const d = decoder.create(64 * 1024);
+      let total = 0;
+      const first = new Promise<void>((resolve) => {
+        d.once('data', (chunk: Buffer) => {
+          total += chunk.length;
+          d.pause();
+          resolve();
+        });
+      });
+      d.end(stream);
+      await first;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The reader stopped after one chunk: a chunk or two wait, not the gigabyte.
+      expect(d.readableLength).toBeLessThanOrEqual(2 * 64 * 1024);
+      for await (const chunk of d) total += (chunk as Buffer).length;
+      expect(total).toBe(size);
+    }, 30_000);
+  }
 });

@@ -1,21 +1,30 @@
 /**
  * zstd layers (`application/vnd.oci.image.layer.v1.tar+zstd`, or zstd bytes
- * under another media type). Node's zlib decodes zstd from 22.15 on (and
- * Electron's Node has it): that is used where it exists. Older Node (20)
- * gets fzstd, chosen by bench/zstd.ts: a streaming decoder in plain
- * JavaScript (no native build, no download at install time, no fixed wasm
- * heap), about 7x slower than `zstd -dc` but taking any chunking and any
- * window size.
+ * under another media type), decoded by the first of these that this runtime
+ * has:
  *
- * A frame names its own window (the history its decoder keeps), and fzstd
- * allocates it as asked, up to 2 GiB. So every frame header is read here
- * first, and a window above MAX_WINDOW_BYTES (what libzstd itself accepts by
- * default) is refused before fzstd sees it: a hostile layer cannot make us
- * allocate more.
+ * 1. node:zlib's zstd (Node 22.15 / 23.8 on, and so Electron's Node).
+ * 2. zstd-napi, libzstd itself through Node-API (Node 20: tests, benches, the
+ *    web bridge), chosen by bench/zstd.ts: on the bench image's largest
+ *    layer it takes 1.7x the time of `zstd -dc` (Node's start included; 380
+ *    against 640 MB/s of tar), where zstd-codec (WASM) takes 3.4x and fzstd
+ *    6-7x. Its npm tarball carries libzstd's sources and builds them with
+ *    node-gyp when its prebuilt binary cannot be downloaded (as on our CI:
+ *    python3, make and g++ are in .ci/run for keytar already).
+ * 3. fzstd, plain JavaScript, when zstd-napi did not load (a failed build):
+ *    about 4x slower than zstd-napi, but it reads the same streams.
+ *
+ * A frame names its own window (the history its decoder keeps), which fzstd
+ * allocates as asked, up to 2 GiB. So every frame header is read here first
+ * (ZstdFrameGuard), and a window above MAX_WINDOW_BYTES (what libzstd itself
+ * accepts by default) is refused before any decoder sees it, with the same
+ * words whichever decoder runs: a hostile layer cannot make us allocate more.
  */
+import { createRequire } from 'node:module';
 import { Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { Decompress } from 'fzstd';
+import type * as ZstdNapiBinding from 'zstd-napi/binding';
 
 /** libzstd's default limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27): larger needs `zstd --memory=` there too. */
 export const MAX_WINDOW_BYTES = 2 ** 27;
@@ -29,20 +38,167 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
 /** zstd arrived in node:zlib with Node 22.15; on Node 20 the function does not exist. */
 type ZstdZlib = { createZstdDecompress?: (options?: { chunkSize?: number }) => Transform };
 
-/** Which decoder this runtime uses: for the benchmarks and the error messages. */
-export function zstdDecoderName(): 'node:zlib' | 'fzstd' {
-  return typeof (zlib as unknown as ZstdZlib).createZstdDecompress === 'function' ? 'node:zlib' : 'fzstd';
+export type ZstdDecoderName = 'node:zlib' | 'zstd-napi' | 'fzstd';
+
+export interface ZstdDecoder {
+  name: ZstdDecoderName;
+  /** Why a faster decoder was passed over (zstd-napi failed to load), for the benchmarks and the tests. */
+  fallbackReason?: string;
+  /** A stream from zstd bytes (one or more frames) to what they hold. */
+  create(chunkSize: number): Transform;
 }
 
-/** A stream from zstd bytes (one or more frames) to what they hold. */
+/** The part of zstd-napi's documented low-level API (`zstd-napi/binding`) used here. */
+export type ZstdNapi = Pick<typeof ZstdNapiBinding, 'DCtx'>;
+
+/**
+ * Picks the decoder, in the order above. `loadZstdNapi` is a parameter so
+ * the tests can take the fallback path; it throws when the native module is
+ * missing or does not load.
+ */
+export function chooseZstdDecoder(loadZstdNapi: () => ZstdNapi = requireZstdNapi, hasZlibZstd = zlibHasZstd()): ZstdDecoder {
+  if (hasZlibZstd) {
+    const native = (zlib as unknown as ZstdZlib).createZstdDecompress as NonNullable<ZstdZlib['createZstdDecompress']>;
+    return { name: 'node:zlib', create: (chunkSize) => native({ chunkSize }) };
+  }
+  try {
+    const binding = loadZstdNapi();
+    // Fail here, once, rather than in the first layer: a binary that loads but cannot make a context.
+    new binding.DCtx();
+    return { name: 'zstd-napi', create: (chunkSize) => new NapiDecompressor(binding, chunkSize) };
+  } catch (err) {
+    const reason = `zstd-napi did not load (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): run \`npm rebuild zstd-napi\` (it needs python3, make and g++)`;
+    return { name: 'fzstd', fallbackReason: reason, create: () => new FzstdDecompressor() };
+  }
+}
+
+/** The decoder for this runtime, chosen on first use. */
+export function zstdDecoder(): ZstdDecoder {
+  chosen ??= chooseZstdDecoder();
+  return chosen;
+}
+let chosen: ZstdDecoder | undefined;
+
+/** Which decoder this runtime uses: for the benchmarks and the error messages. */
+export function zstdDecoderName(): ZstdDecoderName {
+  return zstdDecoder().name;
+}
+
+/** A stream from zstd bytes (one or more frames) to what they hold, in chunks of at most `chunkSize` bytes. */
 export function createZstdDecompressor(chunkSize: number): Transform {
-  const native = (zlib as unknown as ZstdZlib).createZstdDecompress;
-  if (typeof native === 'function') return native({ chunkSize });
-  return new FzstdDecompressor();
+  return zstdDecoder().create(chunkSize);
+}
+
+/** Every decoder Lading can use on this runtime, so each is tested on the same streams. */
+export function availableZstdDecoders(): ZstdDecoder[] {
+  const decoders: ZstdDecoder[] = [];
+  if (zlibHasZstd()) decoders.push(chooseZstdDecoder());
+  const napi = chooseZstdDecoder(requireZstdNapi, false);
+  if (napi.name === 'zstd-napi') decoders.push(napi);
+  decoders.push(
+    chooseZstdDecoder(() => {
+      throw new Error('not wanted');
+    }, false),
+  );
+  return decoders;
+}
+
+function zlibHasZstd(): boolean {
+  return typeof (zlib as unknown as ZstdZlib).createZstdDecompress === 'function';
+}
+
+/**
+ * Loaded on first use, not imported: a missing or broken native build must
+ * leave the fallback working, not fail every module that imports this one.
+ * (In the CommonJS bundle, import.meta.filename is defined as __filename.)
+ */
+function requireZstdNapi(): ZstdNapi {
+  return createRequire(import.meta.filename)('zstd-napi/binding') as ZstdNapi;
 }
 
 export class ZstdFormatError extends Error {
   override name = 'ZstdFormatError';
+}
+
+/**
+ * libzstd's streaming decoder (ZSTD_decompressStream) over zstd-napi's
+ * binding. Rather than the package's own DecompressStream, which decodes a
+ * whole input chunk at once, this one stops when the reader is full and goes
+ * on when it reads: 64 KiB of zstd can hold gigabytes (RLE blocks), and
+ * memory stays bounded by the stream's buffers whatever the ratio.
+ */
+class NapiDecompressor extends Transform {
+  private readonly guard = new ZstdFrameGuard();
+  private readonly context: InstanceType<ZstdNapi['DCtx']>;
+  /** Input not yet decoded while the reader is full, and the callback that asks for the next chunk. */
+  private pending: { input: Buffer; callback: TransformCallback } | undefined;
+  private inFrame = false;
+
+  constructor(
+    binding: ZstdNapi,
+    private readonly chunkSize: number,
+  ) {
+    super();
+    this.context = new binding.DCtx();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.guard.feed(chunk);
+    } catch (err) {
+      callback(asFormatError(err));
+      return;
+    }
+    this.decode(chunk, callback);
+  }
+
+  override _read(size: number): void {
+    const pending = this.pending;
+    if (!pending) return super._read(size);
+    this.pending = undefined;
+    this.decode(pending.input, pending.callback);
+    // Done with that chunk: Transform may now hold its callback until the next
+    // _read, which does not come while this read is still marked as reading
+    // (as when the chunk's last call gave no bytes). Ask for the next chunk now.
+    if (!this.pending) super._read(size);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.guard.end();
+      if (this.inFrame) throw new ZstdFormatError('the zstd data ends in the middle of a frame');
+      callback();
+    } catch (err) {
+      callback(asFormatError(err));
+    }
+  }
+
+  private decode(input: Buffer, callback: TransformCallback): void {
+    try {
+      for (;;) {
+        const output = Buffer.allocUnsafe(this.chunkSize);
+        // `hint`: 0 once a frame is complete and flushed, else how much input libzstd would like next.
+        const [hint, produced, consumed] = this.context.decompressStream(output, input);
+        // libzstd always moves while it has input and room; never spin if it did not.
+        if (produced === 0 && consumed === 0 && input.length > 0) throw new ZstdFormatError('the zstd decoder made no progress');
+        input = input.subarray(consumed);
+        const wantsMore = produced === 0 || this.push(output.subarray(0, produced));
+        // Done with this chunk when it is all read and the output was not filled (nothing held back to flush).
+        if (input.length === 0 && (produced < output.length || hint === 0)) {
+          this.inFrame = hint !== 0;
+          break;
+        }
+        if (!wantsMore) {
+          this.pending = { input, callback };
+          return;
+        }
+      }
+    } catch (err) {
+      callback(asFormatError(err));
+      return;
+    }
+    callback();
+  }
 }
 
 class FzstdDecompressor extends Transform {

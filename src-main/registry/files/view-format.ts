@@ -29,7 +29,7 @@ import type { ChangeKind, ImageFileEntry, ImageFiles, ImageFileType, LayerChange
 
 const MAGIC = 'LDFV';
 /** Bump on any change of the layout above or of what a column means. */
-const VERSION = 2;
+const VERSION = 3;
 
 const TYPES: readonly ImageFileType[] = ['file', 'directory', 'symlink', 'hardlink', 'other'];
 const TYPE_CODES = new Map(TYPES.map((t, i) => [t, i]));
@@ -48,7 +48,7 @@ export function viewKey(layerDigests: readonly string[]): string {
 
 export function encodeView(key: string, view: ImageView): Buffer[] {
   const { entries, layers, wastedBytes, skipped } = view.files;
-  const out = new ColumnWriter(MAGIC, VERSION, key);
+  const out = new ColumnWriter(MAGIC, VERSION, key, { aligned: true });
   out.u32(entries.length);
   out.strings(entries.map((e) => e.path));
   out.column(Uint8Array.from(entries, (e) => TYPE_CODES.get(e.type) ?? 0));
@@ -170,27 +170,27 @@ export class ViewReader implements ViewLookup {
    * here only once, over the types (rankings()); the rest is left to the loops that use them.
    */
   constructor(bytes: Buffer, key: string) {
-    const input = new ColumnReader(bytes, MAGIC, VERSION, key);
+    const input = new ColumnReader(bytes, MAGIC, VERSION, key, { aligned: true });
     const n = input.u32();
     if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
     this.count = n;
     this.byteLength = bytes.length;
     this.paths = input.strings(n);
-    this.typeCodes = input.column(new Uint8Array(n));
-    this.sizes = input.column(new Float64Array(n));
-    this.modes = input.column(new Uint16Array(n));
-    this.uids = input.column(new Uint32Array(n));
-    this.gids = input.column(new Uint32Array(n));
-    this.mtimes = input.column(new Float64Array(n));
-    this.layerOf = input.column(new Uint32Array(n));
+    this.typeCodes = input.column(Uint8Array, n);
+    this.sizes = input.column(Float64Array, n);
+    this.modes = input.column(Uint16Array, n);
+    this.uids = input.column(Uint32Array, n);
+    this.gids = input.column(Uint32Array, n);
+    this.mtimes = input.column(Float64Array, n);
+    this.layerOf = input.column(Uint32Array, n);
     const linked = input.u32();
     if (linked > n) throw new CorruptFileError(`${linked} link targets`);
     this.links = input.strings(linked);
     this.hashes = input.digests();
     const withContent = this.hashes.length;
     if (withContent > n) throw new CorruptFileError(`${withContent} digests`);
-    this.bodyLayers = input.column(new Uint32Array(withContent));
-    this.ordinals = input.column(new Uint32Array(withContent));
+    this.bodyLayers = input.column(Uint32Array, withContent);
+    this.ordinals = input.column(Uint32Array, withContent);
     this.bodyPaths = input.strings(withContent);
 
     const layerCount = input.u32();
@@ -202,18 +202,18 @@ export class ViewReader implements ViewLookup {
       const count = input.u32();
       const own = input.u32();
       if (count > MAX_TOTAL_ENTRIES || own > count) throw new CorruptFileError(`${count} changes`);
-      const refs = input.column(new Uint32Array(count));
+      const refs = input.column(Uint32Array, count);
       const ownPaths = input.strings(own);
-      const types = input.column(new Uint8Array(count));
-      const kinds = input.column(new Uint8Array(count));
-      const sizes = input.column(new Float64Array(count));
+      const types = input.column(Uint8Array, count);
+      const kinds = input.column(Uint8Array, count);
+      const sizes = input.column(Float64Array, count);
       this.layers.push({ digest, addedBytes, fileCount, count, refs, ownPaths, types, kinds, sizes });
     }
     this.wastedBytes = input.f64();
     const skippedCount = input.u32();
     if (skippedCount > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${skippedCount} skipped entries`);
     this.skippedPaths = input.strings(skippedCount);
-    this.skippedLayers = input.column(new Uint32Array(skippedCount));
+    this.skippedLayers = input.column(Uint32Array, skippedCount);
     this.reasons = input.strings(skippedCount);
     input.finish();
     // One pass over the types: link targets and digests must match the entries, or the file is a miss (and rebuilt)

@@ -124,7 +124,7 @@ export function FilesBrowser({ image, tree, history }: Props) {
           />
         )}
         {partial && (
-          <div className="dim files-matches" role="status">
+          <div className="dim files-matches" role="status" data-files-partial>
             Showing the first {formatCount(listing.count)} of {formatCount(total)} entries; the rest is on its way…
           </div>
         )}

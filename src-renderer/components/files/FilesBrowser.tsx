@@ -109,7 +109,13 @@ export function FilesBrowser({ image, tree, history }: Props) {
       <div className="files-main">
         {rows.length === 0 ? (
           <div className="empty">
-            {debounced ? `No path matches "${debounced}"` : only ? 'This layer changed nothing.' : 'The image has no files.'}
+            {partial
+              ? 'Nothing here among the first entries; the rest is on its way…'
+              : debounced
+                ? `No path matches "${debounced}"`
+                : only
+                  ? 'This layer changed nothing.'
+                  : 'The image has no files.'}
           </div>
         ) : (
           <FileTreeView

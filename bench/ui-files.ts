@@ -72,6 +72,15 @@ async function armTabToFirstRow(page: Page): Promise<void> {
         requestAnimationFrame(() => resolve(performance.now() - clickedAt));
       });
       observer.observe(document.body, { childList: true, subtree: true });
+      // The first rows may be the start of the listing (files.head): when the whole of it is shown too.
+      g.__ladingWholeListing = new Promise((resolveWhole) => {
+        const whole = new MutationObserver(() => {
+          if (clickedAt === undefined || !document.querySelector('[data-file-row]') || document.querySelector('[data-files-partial]')) return;
+          whole.disconnect();
+          requestAnimationFrame(() => resolveWhole(performance.now() - clickedAt));
+        });
+        whole.observe(document.body, { childList: true, subtree: true });
+      });
     });
   })()`);
 }
@@ -159,8 +168,12 @@ await runBench('bench/ui-files', async (session) => {
     await armTabToFirstRow(on);
     await on.getByRole('tab', { name: 'Files' }).click();
     await on.locator('[data-file-row]').first().waitFor();
-    return await on.evaluate<number>('globalThis.__ladingFirstRows');
+    const firstRows = await on.evaluate<number>('globalThis.__ladingFirstRows');
+    wholeListing.push(await on.evaluate<number>('globalThis.__ladingWholeListing'));
+    return firstRows;
   };
+  /** Per open, the click to the whole listing shown (the rows of its start may come first). */
+  let wholeListing: number[] = [];
 
   const first = await openFiles(page);
   const listing = await app.ok('files.list', { connectionId: connection.id, repository: REPOSITORY, reference: 'v1' });
@@ -171,17 +184,29 @@ await runBench('bench/ui-files', async (session) => {
   const input = { connectionId: connection.id, repository: REPOSITORY, reference: 'v1' };
   const memory: number[] = [];
   const bridgeMemory: number[] = [];
+  const headMemory: number[] = [];
   let answerBytes = 0;
+  let headBytes = 0;
+  wholeListing = [];
   for (let run = 0; run <= RUNS; run++) {
     const m = await openFiles(page);
-    const started = performance.now();
+    let started = performance.now();
     const answer = await api['files.list'](input);
     const b = performance.now() - started;
     answerBytes = Buffer.byteLength(JSON.stringify(answer));
-    if (run === 0) continue; // warm-up
+    started = performance.now();
+    const head = await api['files.head'](input);
+    const h = performance.now() - started;
+    headBytes = Buffer.byteLength(JSON.stringify(head));
+    if (run === 0) {
+      wholeListing = []; // warm-up
+      continue;
+    }
     memory.push(m);
     bridgeMemory.push(b);
+    headMemory.push(h);
   }
+  const wholeMemory = wholeListing;
 
   // Scrolling and filtering, on the tree as it opened.
   const scroll = await scrollToEnd(page);
@@ -200,18 +225,26 @@ await runBench('bench/ui-files', async (session) => {
   };
   const fromCache: number[] = [];
   const bridgeCache: number[] = [];
-  for (let run = 0; run <= RUNS; run++) {
-    const forBridge = await restarted();
-    let b: number;
+  const headCache: number[] = [];
+  wholeListing = [];
+  const wholeCache: number[] = [];
+  /** One call over the bridge to an app of its own on a copy of the data folder, timed. */
+  const callRestarted = async (op: 'files.list' | 'files.head'): Promise<number> => {
+    const fresh = await restarted();
     try {
-      const otherApi = await bridgeClient(session, forBridge);
+      const otherApi = await bridgeClient(session, fresh);
       const started = performance.now();
-      const answer = await otherApi['files.list'](input);
-      b = performance.now() - started;
+      const answer = await otherApi[op](input);
+      const took = performance.now() - started;
       if (!answer.indexed) throw new Error('a restarted app did not find the image in the cache');
+      return took;
     } finally {
-      await forBridge.close();
+      await fresh.close();
     }
+  };
+  for (let run = 0; run <= RUNS; run++) {
+    const b = await callRestarted('files.list');
+    const h = await callRestarted('files.head');
     const forPage = await restarted();
     let c: number;
     try {
@@ -224,6 +257,8 @@ await runBench('bench/ui-files', async (session) => {
     if (run === 0) continue;
     fromCache.push(c);
     bridgeCache.push(b);
+    headCache.push(h);
+    wholeCache.push(wholeListing.at(-1)!);
   }
 
   const runs = (values: number[]): string => `(runs: ${values.map(ms).join(', ')})`;
@@ -231,6 +266,11 @@ await runBench('bench/ui-files', async (session) => {
   console.log(`  first open, every layer indexed           ${ms(first).padStart(9)}`);
   console.log(`  reopen (main's memory), first rows        ${ms(median(memory)).padStart(9)}   ${runs(memory)}`);
   console.log(`  reopen (disk cache, fresh app), rows      ${ms(median(fromCache)).padStart(9)}   ${runs(fromCache)}`);
+  console.log(`  reopen (main's memory), whole listing     ${ms(median(wholeMemory)).padStart(9)}   ${runs(wholeMemory)}`);
+  console.log(`  reopen (disk cache), whole listing        ${ms(median(wholeCache)).padStart(9)}   ${runs(wholeCache)}`);
+  console.log(`  files.head over the bridge, memory        ${ms(median(headMemory)).padStart(9)}   ${runs(headMemory)}`);
+  console.log(`  files.head over the bridge, disk cache    ${ms(median(headCache)).padStart(9)}   ${runs(headCache)}`);
+  console.log(`  files.head answer (JSON)                  ${`${(headBytes / 1024).toFixed(1)} KiB`.padStart(9)}`);
   console.log(`  files.list over the bridge, memory        ${ms(median(bridgeMemory)).padStart(9)}   ${runs(bridgeMemory)}`);
   console.log(`  files.list over the bridge, disk cache    ${ms(median(bridgeCache)).padStart(9)}   ${runs(bridgeCache)}`);
   console.log(`  files.list answer (JSON)                  ${`${(answerBytes / 1024 / 1024).toFixed(1)} MiB`.padStart(9)}`);

@@ -818,6 +818,11 @@ export const operations = {
     "An image's flattened files, what each layer changed, total and wasted bytes, when indexed; else its layers (start jobs.indexFiles)",
     z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
   ),
+  'files.head': operation<FilesListResult>()(
+    'query',
+    "The first HEAD_ROWS entries of an image's listing with the totals of the whole (what a tree paints first), when indexed; else its layers",
+    z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+  ),
   'files.read': operation<FilePreview>()(
     'query',
     'The start of one file of an image for a preview: text (up to 1 MiB) or the first bytes of a binary file',

@@ -73,7 +73,16 @@ export interface FileListing {
   /** Entries left out (hard links without a target, entries below a symlink of their own layer...), at most MAX_SKIPPED_LISTED. */
   skipped: { path: string; layer: number; reason: string }[];
   skippedCount: number;
+  /**
+   * Only in the answer of files.head: the entries of the whole listing, of
+   * which this holds the first `count` (in path order, the same indexes), the
+   * totals of the whole, and no layer's changes.
+   */
+  total?: number;
 }
+
+/** The entries files.head gives: more than a window of the tree shows, a small answer still. */
+export const HEAD_ROWS = 400;
 
 export const MAX_SKIPPED_LISTED = 1000;
 

@@ -13,12 +13,13 @@ import {
   type ImageDiffView,
   type LayerChangeColumns,
 } from '../../src-shared/files';
-import type { ChangeKind, ImageDiff, ImageFileEntry, ImageFiles, LayerChanges } from '../registry/index';
+import type { ChangeKind, ImageDiff, ImageFileEntry, ImageFiles, LayerChanges, ListingHead } from '../registry/index';
 
 const TYPE_CODES = new Map<FileType, number>(FILE_TYPES.map((t, i) => [t, i]));
 const KIND_CODES = new Map<ChangeKind, number>(CHANGE_KINDS.map((k, i) => [k, i]));
 
 const typeCode = (type: FileType): number => TYPE_CODES.get(type) ?? FILE_TYPES.indexOf('other');
+const LINKED_CODES = new Set([typeCode('symlink'), typeCode('hardlink')]);
 
 /** Path order of the library's lists: by UTF-16 code unit. */
 function comparePaths(a: string, b: string): number {
@@ -75,6 +76,40 @@ export function encodeListing(digest: string, files: ImageFiles, layerSizes: rea
     skipped: files.skipped.slice(0, MAX_SKIPPED_LISTED).map(({ path, layer, reason }) => ({ path, layer, reason })),
     skippedCount: files.skipped.length,
   };
+}
+
+/** The first `rows` entries of a listing, with the totals of the whole and no layer's changes (files.head). */
+export function headOf(listing: FileListing, rows: number): FileListing {
+  const count = Math.min(rows, listing.count);
+  let links = 0;
+  for (let i = 0; i < count; i++) if (LINKED_CODES.has(listing.types[i]!)) links++;
+  return {
+    ...listing,
+    count,
+    names: listing.names.slice(0, count),
+    parents: listing.parents.slice(0, count),
+    types: listing.types.slice(0, count),
+    sizes: listing.sizes.slice(0, count),
+    modes: listing.modes.slice(0, count),
+    uids: listing.uids.slice(0, count),
+    gids: listing.gids.slice(0, count),
+    layers: listing.layers.slice(0, count),
+    links: listing.links.slice(0, links),
+    layerChanges: listing.layerChanges.map((l) => ({ ...l, entries: [], paths: [], types: [], kinds: [], sizes: [] })),
+    skipped: [],
+    total: listing.total ?? listing.count,
+  };
+}
+
+/** The library's head of a cached listing (listCachedImageFilesHead) in the contract's form, as headOf() makes it. */
+export function encodeHead(digest: string, head: ListingHead, layerSizes: readonly number[]): FileListing {
+  const files: ImageFiles = {
+    entries: head.entries,
+    layers: head.layers.map((l) => ({ ...l, changes: [] })),
+    wastedBytes: head.wastedBytes,
+    skipped: [],
+  };
+  return { ...encodeListing(digest, files, layerSizes), totalBytes: head.fileBytes, skippedCount: head.skippedCount, total: head.total };
 }
 
 function encodeChanges(entries: readonly ImageFileEntry[], layer: LayerChanges, size: number): LayerChangeColumns {

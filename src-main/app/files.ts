@@ -15,6 +15,7 @@ import {
   diffImages,
   FileIndexCache,
   listCachedImageFiles,
+  listCachedImageFilesHead,
   readImageFile,
   type Image,
   type ImageDiff,
@@ -22,6 +23,7 @@ import {
 } from '../registry/index';
 import type { JobStarted } from '../../src-shared/contract';
 import {
+  HEAD_ROWS,
   PREVIEW_HEX_BYTES,
   PREVIEW_TEXT_BYTES,
   type FileListing,
@@ -31,7 +33,7 @@ import {
   type ImageDiffView,
 } from '../../src-shared/files';
 import type { ClientPool } from './clients';
-import { approximateBytes, encodeDiff, encodeListing } from './file-listing';
+import { approximateBytes, encodeDiff, encodeHead, encodeListing, headOf } from './file-listing';
 import { RecentValues } from './recent-values';
 
 export interface ImageInput {
@@ -91,18 +93,46 @@ export class FilesService {
   }
 
   async list(input: ImageInput): Promise<FilesListResult> {
+    return this.listed(input, (listing) => listing, async (image) => {
+      const files = await listCachedImageFiles(image, { cache: this.cache });
+      return files && this.keepListing(image, files);
+    });
+  }
+
+  /**
+   * The start of the listing (HEAD_ROWS entries) and its totals, for the first
+   * rows of a tree while the whole listing is on its way (list): from memory,
+   * or from the cache without making the whole listing.
+   */
+  async head(input: ImageInput): Promise<FilesListResult> {
+    return this.listed(
+      input,
+      (listing) => headOf(listing, HEAD_ROWS),
+      async (image) => {
+        const head = await listCachedImageFilesHead(image, { cache: this.cache, rows: HEAD_ROWS });
+        return head && encodeHead(image.digest, head, image.layers.map((l) => l.size));
+      },
+    );
+  }
+
+  /** What list and head share: a listing kept in memory (`fromKept`), else from the cache (`fromCache`), else what to index. */
+  private async listed(
+    input: ImageInput,
+    fromKept: (listing: FileListing) => FileListing,
+    fromCache: (image: Image) => Promise<FileListing | undefined>,
+  ): Promise<FilesListResult> {
     // A reopen by digest answers from memory without asking the registry for the manifest again (two round trips to a
     // remote registry, most of the time to the first rows): this repository was seen to hold that digest before.
     const known = isDigest(input.reference) && !input.platform && this.seen.has(seenKey(input, input.reference));
     const keptBefore = known ? this.recent.get(listingKey(input.reference)) : undefined;
-    if (keptBefore && 'names' in keptBefore) return { indexed: true, listing: keptBefore };
+    if (keptBefore && 'names' in keptBefore) return { indexed: true, listing: fromKept(keptBefore) };
     return this.withImage(input, undefined, async (image) => {
       this.noteSeen(seenKey(input, image.digest));
       const kept = this.recent.get(listingKey(image.digest));
-      if (kept && 'names' in kept) return { indexed: true, listing: kept };
-      const files = await listCachedImageFiles(image, { cache: this.cache });
-      if (!files) return { indexed: false, digest: image.digest, layers: image.layers.map(({ digest, size }) => ({ digest, size })) };
-      return { indexed: true, listing: this.keepListing(image, files) };
+      if (kept && 'names' in kept) return { indexed: true, listing: fromKept(kept) };
+      const listing = await fromCache(image);
+      if (!listing) return { indexed: false, digest: image.digest, layers: image.layers.map(({ digest, size }) => ({ digest, size })) };
+      return { indexed: true, listing };
     });
   }
 

@@ -116,6 +116,7 @@ export function createOperationHandlers(services: Services): OperationHandlers {
       );
     },
     'files.list': (input) => files.list(input),
+    'files.head': (input) => files.head(input),
     'files.read': (input) => files.read(input),
     'files.diff': (input) => files.diff(input.a, input.b),
     'jobs.indexFiles': async (input) => {

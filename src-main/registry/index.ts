@@ -149,6 +149,7 @@ export {
 export {
   listImageFiles,
   listCachedImageFiles,
+  listCachedImageFilesHead,
   readImageFile,
   diffImages,
   FileIndexCache,
@@ -174,6 +175,7 @@ export {
   type IndexProgress,
   type LayerChange,
   type LayerChanges,
+  type ListingHead,
   type ListFilesOptions,
   type ReadFileOptions,
   type SkippedFile,

@@ -5,7 +5,7 @@
  * store, and the listing read when it is done. Cancel stops the job; a
  * cancelled or failed index is started again only when asked.
  */
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JobStarted } from '../../src-shared/contract';
 import { useJobs, useJobsStore } from '../context/jobs';
@@ -83,15 +83,27 @@ export function useIndexWhenMissing(index: ReturnType<typeof useIndexJob>, notIn
 
 export function useImageFiles(image: FilesImage) {
   const lading = useLading();
+  const queries = useQueryClient();
+  const ref = { connectionId: image.connectionId, repository: image.repository, reference: image.digest };
+  // The start of the listing first, small enough to paint at once; the whole listing (megabytes of JSON for a big
+  // image) is asked for once it is there, and replaces it. A listing this page already holds needs no start.
+  const head = useQuery({
+    queryKey: [...filesKey(image), 'head'],
+    queryFn: () => lading['files.head'](ref),
+    staleTime: Infinity,
+    enabled: queries.getQueryData(filesKey(image)) === undefined,
+  });
   const list = useQuery({
     queryKey: filesKey(image),
-    queryFn: () => lading['files.list']({ connectionId: image.connectionId, repository: image.repository, reference: image.digest }),
+    queryFn: () => lading['files.list'](ref),
     staleTime: Infinity,
+    // After the start has come (or when it is not asked for): its answer first, then the big one.
+    enabled: !head.isFetching,
   });
   const index = useIndexJob([{ connectionId: image.connectionId, repository: image.repository, reference: image.digest }]);
   const notIndexed = list.data?.indexed === false;
   const state = useIndexWhenMissing(index, notIndexed, list.refetch);
-  const listing = list.data?.indexed ? list.data.listing : undefined;
+  const listing = list.data?.indexed ? list.data.listing : head.data?.indexed ? head.data.listing : undefined;
   const tree = useMemo(() => (listing ? new FileTree(listing) : undefined), [listing]);
   return {
     list,

@@ -37,6 +37,7 @@ describe('the operation table', () => {
       'connections.test',
       'credentials.status',
       'files.diff',
+      'files.head',
       'files.list',
       'files.read',
       'jobs.cancel',

@@ -11,10 +11,11 @@ import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FILE_INDEX_FOLDER } from '../../src-main/app/files';
+import { headOf } from '../../src-main/app/file-listing';
 import { readJournals } from '../../src-main/app/job-journal';
 import { createClient, listImageFiles, type ImageFiles } from '../../src-main/registry/index';
 import type { Connection, JobEvent } from '../../src-shared/contract';
-import { CHANGE_KINDS, DIFF_CHANGES, FILE_TYPES, PREVIEW_HEX_BYTES, PREVIEW_TEXT_BYTES, type FileListing } from '../../src-shared/files';
+import { CHANGE_KINDS, DIFF_CHANGES, FILE_TYPES, HEAD_ROWS, PREVIEW_HEX_BYTES, PREVIEW_TEXT_BYTES, type FileListing } from '../../src-shared/files';
 import { FileTree } from '../../src-renderer/lib/file-tree';
 import { makeTempDir } from '../harness/tmp';
 import { pushMixedImage, type MixedLayout } from '../integration/extract-images';
@@ -200,6 +201,34 @@ describe('files.list and jobs.indexFiles', () => {
       await second.close();
     }
     expect(await folderBytes(join(app.dataDir, FILE_INDEX_FOLDER))).toBeGreaterThan(0);
+  });
+
+  it('files.head: the start of the listing with the totals of the whole, from memory and from the disk cache alike', async () => {
+    const image = ref('comparison', comparison.manifestDigest);
+    const noChanges = { entries: [], paths: [], types: [], kinds: [], sizes: [] };
+    const whole = { ...listing, layerChanges: listing.layerChanges.map((l) => ({ ...l, ...noChanges })), skipped: [], total: listing.count };
+    expect(listing.count).toBeLessThan(HEAD_ROWS);
+    expect(await app.ok('files.head', image)).toEqual({ indexed: true, listing: whole });
+    const second = await startApp({ dataDir: app.dataDir, keychainService: app.keychainService });
+    try {
+      expect(await second.ok('files.head', image)).toEqual({ indexed: true, listing: whole });
+      expect(second.events).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    expect(await app.ok('files.head', ref('pair', pairA.tag))).toMatchObject({ indexed: false, digest: pairA.manifestDigest });
+
+    // Fewer rows than entries: the first entries (their link targets with them), a tree of them, the whole's totals.
+    // Cut just after the first symlink or hard link, before the entries end.
+    const rows = expected.entries.findIndex((e) => e.linkname !== undefined) + 1;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(listing.count);
+    const head = headOf(listing, rows);
+    const tree = new FileTree(head);
+    expect(Array.from({ length: tree.count }, (_, i) => tree.path(i))).toEqual(expected.entries.slice(0, rows).map((e) => e.path));
+    expect(Array.from({ length: tree.count }, (_, i) => tree.link(i))).toEqual(expected.entries.slice(0, rows).map((e) => e.linkname));
+    expect(head).toMatchObject({ count: rows, total: listing.count, totalBytes: listing.totalBytes, wastedBytes: listing.wastedBytes });
+    expect(headOf(head, 3)).toEqual(headOf(listing, 3));
   });
 
   it('a reopen by digest answers from memory without asking the registry; a tag, or another repository, still asks', async () => {

@@ -19,6 +19,7 @@ import {
   FileIndexCache,
   FileNotInImageError,
   ImageFileError,
+  listCachedImageFilesHead,
   listImageFiles,
   NotARegularFileError,
   readImageFile,
@@ -381,6 +382,40 @@ describe('FileIndexCache', () => {
     const readsB = probeLayers(b);
     await listImageFiles(b, { cache });
     expect(readsB.opens).toEqual([0, 1]);
+  });
+
+  it('gives the start of a cached listing with the totals of the whole, and nothing for an image not cached', async () => {
+    const dir = await newFolder('head');
+    const cache = new FileIndexCache(dir);
+    expect(await listCachedImageFilesHead(await imageOf(comparison, 'comparison'), { cache, rows: 3 })).toBeUndefined();
+    await listImageFiles(await imageOf(comparison, 'comparison'), { cache });
+    const totals = {
+      total: listed.entries.length,
+      layers: listed.layers.map(({ digest, addedBytes, fileCount }) => ({ digest, addedBytes, fileCount })),
+      wastedBytes: listed.wastedBytes,
+      fileBytes: listed.entries.filter((e) => e.type === 'file').reduce((sum, e) => sum + e.size, 0),
+      skippedCount: listed.skipped.length,
+    };
+    expect(totals.fileBytes).toBeGreaterThan(0);
+    // A new cache object: from the file on disk, as a restarted app reads it.
+    for (const rows of [0, 3, listed.entries.length + 5]) {
+      const head = await listCachedImageFilesHead(await imageOf(comparison, 'comparison'), { cache: new FileIndexCache(dir), rows });
+      expect(head, `${rows} rows`).toEqual({ ...totals, entries: listed.entries.slice(0, rows) });
+    }
+    await expect(listCachedImageFilesHead(await imageOf(comparison, 'comparison'), { cache, rows: -1 })).rejects.toThrow(RangeError);
+  });
+
+  it('a listing from the cache makes its entries when first read, and gives the same data by any way of reading it', async () => {
+    const dir = await newFolder('lazy');
+    await listImageFiles(await imageOf(comparison, 'comparison'), { cache: new FileIndexCache(dir) });
+    const reopened = await listImageFiles(await imageOf(comparison, 'comparison'), { cache: new FileIndexCache(dir) });
+    expect(JSON.parse(JSON.stringify(reopened))).toEqual(JSON.parse(JSON.stringify(listed)));
+    expect(Object.keys(reopened)).toEqual(Object.keys(listed));
+    expect(structuredClone(reopened)).toEqual(listed);
+    // Read, the entries stay the same array; assigned, they are replaced.
+    expect(reopened.entries).toBe(reopened.entries);
+    reopened.entries = [];
+    expect(reopened.entries).toEqual([]);
   });
 
   it('ignores a corrupt, truncated or foreign cache file, reads that layer again and replaces the file', async () => {

@@ -229,6 +229,16 @@ describe('cache file formats', () => {
     }
     expect(reader.lastChange('gone')).toEqual({ layer: 1, change: 'deleted' });
     expect(() => new ViewReader(Buffer.concat(encodeView(key, view)), viewKey([upper.digest]))).toThrow(CorruptFileError);
+
+    // Its columns are views of a buffer aligned for them (as the cache reads a file), and copied from one that is not.
+    const bytes = Buffer.concat(encodeView(key, view));
+    const aligned = Buffer.allocUnsafeSlow(bytes.length);
+    bytes.copy(aligned);
+    const shifted = Buffer.allocUnsafeSlow(bytes.length + 1).subarray(1);
+    bytes.copy(shifted);
+    for (const buffer of [aligned, shifted]) expect(new ViewReader(buffer, key).view().files).toEqual(view.files);
+    expect(new ViewReader(aligned, key).view().mtimes.buffer).toBe(aligned.buffer);
+    expect(new ViewReader(shifted, key).view().mtimes.buffer).not.toBe(shifted.buffer);
   });
 });
 

@@ -24,35 +24,66 @@ export class CorruptFileError extends Error {
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
+/** A typed array's constructor: a new one of `count` values, or a view of an ArrayBuffer. */
+export interface ColumnType<T extends Column> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (count: number): T;
+  new (buffer: ArrayBufferLike, byteOffset: number, count: number): T;
+}
+
+/**
+ * `aligned`: every column starts at a multiple of 8 bytes from the start of
+ * the file (zero bytes before it), so a reader whose buffer starts aligned
+ * (a file read into a buffer of its own) takes the columns as views of it,
+ * without copying them: a file reopened in a new process is then read into
+ * memory once, and touched no more than its checksum needs.
+ */
+export interface ColumnLayout {
+  aligned?: boolean;
+}
+
+const ALIGN = 8;
+const ZEROS = Buffer.alloc(ALIGN);
+
 export class ColumnWriter {
   private readonly parts: Buffer[] = [];
+  private length = 0;
+  private readonly aligned: boolean;
 
-  constructor(magic: string, version: number, subject: string) {
-    this.parts.push(Buffer.from(magic, 'latin1'));
+  constructor(magic: string, version: number, subject: string, layout: ColumnLayout = {}) {
+    this.aligned = layout.aligned ?? false;
+    this.push(Buffer.from(magic, 'latin1'));
     this.u32(version);
     this.string(subject);
+  }
+
+  private push(part: Buffer): void {
+    this.parts.push(part);
+    this.length += part.length;
   }
 
   u32(value: number): void {
     const b = Buffer.allocUnsafe(4);
     b.writeUInt32LE(value);
-    this.parts.push(b);
+    this.push(b);
   }
 
   f64(value: number): void {
     const b = Buffer.allocUnsafe(8);
     b.writeDoubleLE(value);
-    this.parts.push(b);
+    this.push(b);
   }
 
   string(value: string): void {
     const bytes = Buffer.from(value, 'utf8');
     this.u32(bytes.length);
-    this.parts.push(bytes);
+    this.push(bytes);
   }
 
   column(values: Column): void {
-    this.parts.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    const pad = this.aligned ? (ALIGN - (this.length % ALIGN)) % ALIGN : 0;
+    if (pad > 0) this.push(ZEROS.subarray(0, pad));
+    this.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
   }
 
   strings(values: readonly string[]): void {
@@ -77,7 +108,7 @@ export class ColumnWriter {
       if (bytes.write(hex, k * 32, 32, 'hex') !== 32) throw new Error(`not a sha256: ${hex}`);
     });
     this.u32(hexes.length);
-    this.parts.push(bytes);
+    this.push(bytes);
   }
 
   /** The file's bytes, in parts (written with one writev, never copied into one buffer), checksum last. */
@@ -91,6 +122,7 @@ export class ColumnWriter {
 export class ColumnReader {
   private at: number;
   private readonly bodyEnd: number;
+  private readonly aligned: boolean;
 
   /** Checks the checksum, kind, version and subject; throws CorruptFileError when any is wrong. */
   constructor(
@@ -98,7 +130,9 @@ export class ColumnReader {
     magic: string,
     version: number,
     subject: string,
+    layout: ColumnLayout = {},
   ) {
+    this.aligned = layout.aligned ?? false;
     if (!FORMAT_USABLE) throw new CorruptFileError('this machine is big-endian');
     if (buf.length < magic.length + 4 + CHECKSUM_BYTES) throw new CorruptFileError('too short');
     if (buf.toString('latin1', 0, magic.length) !== magic) throw new CorruptFileError(`not a ${magic} file`);
@@ -133,19 +167,29 @@ export class ColumnReader {
     return this.buf.toString('utf8', start, start + length);
   }
 
-  /** Fills `column` from the next bytes (a copy: the file's buffer may not be aligned for it). */
-  column<T extends Column>(column: T): T {
-    const start = this.take(column.byteLength);
-    new Uint8Array(column.buffer, column.byteOffset, column.byteLength).set(this.buf.subarray(start, start + column.byteLength));
+  /**
+   * The next `count` values of a column: in an aligned file whose buffer is
+   * aligned for them, a view of the buffer; else a copy (a buffer need not be
+   * aligned for a typed array).
+   */
+  column<T extends Column>(type: ColumnType<T>, count: number): T {
+    if (this.aligned) this.take((ALIGN - (this.at % ALIGN)) % ALIGN);
+    const bytes = count * type.BYTES_PER_ELEMENT;
+    const start = this.take(bytes);
+    if (this.aligned && (this.buf.byteOffset + start) % type.BYTES_PER_ELEMENT === 0) {
+      return new type(this.buf.buffer, this.buf.byteOffset + start, count);
+    }
+    const column = new type(count);
+    new Uint8Array(column.buffer, column.byteOffset, column.byteLength).set(this.buf.subarray(start, start + bytes));
     return column;
   }
 
   /** A string list written by ColumnWriter.strings(), checked, each string decoded when asked for. */
   strings(count: number): StringColumn {
-    const lengths = this.column(new Uint32Array(count));
+    const lengths = this.column(Uint32Array, count);
     const wideCount = this.u32();
     if (wideCount > count) throw new CorruptFileError('more wide strings than strings');
-    const wide = this.column(new Uint32Array(wideCount));
+    const wide = this.column(Uint32Array, wideCount);
     const bytes = this.u32();
     return new StringColumn(this.buf, this.take(bytes), bytes, lengths, wide);
   }

@@ -5,7 +5,8 @@
  * open instant (FileIndexCache).
  */
 export { listImageFiles } from './list';
-export { listCachedImageFiles } from './cached';
+export { listCachedImageFiles, listCachedImageFilesHead } from './cached';
+export type { ListingHead } from './view-format';
 export { readImageFile } from './read';
 export {
   diffImages,

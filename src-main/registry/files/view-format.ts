@@ -25,11 +25,11 @@ import { ColumnReader, ColumnWriter, CorruptFileError, type DigestList, type Str
 import { MAX_TOTAL_ENTRIES } from './layer-indexes';
 import { isoCache, type ContentLocation, type ImageView } from './overlay';
 import { comparePaths, findSorted } from './paths';
-import type { ChangeKind, ImageFileEntry, ImageFileType, LayerChange, LayerChanges, SkippedFile } from './types';
+import type { ChangeKind, ImageFileEntry, ImageFiles, ImageFileType, LayerChange, LayerChanges, SkippedFile } from './types';
 
 const MAGIC = 'LDFV';
 /** Bump on any change of the layout above or of what a column means. */
-const VERSION = 2;
+const VERSION = 3;
 
 const TYPES: readonly ImageFileType[] = ['file', 'directory', 'symlink', 'hardlink', 'other'];
 const TYPE_CODES = new Map(TYPES.map((t, i) => [t, i]));
@@ -48,7 +48,7 @@ export function viewKey(layerDigests: readonly string[]): string {
 
 export function encodeView(key: string, view: ImageView): Buffer[] {
   const { entries, layers, wastedBytes, skipped } = view.files;
-  const out = new ColumnWriter(MAGIC, VERSION, key);
+  const out = new ColumnWriter(MAGIC, VERSION, key, { aligned: true });
   out.u32(entries.length);
   out.strings(entries.map((e) => e.path));
   out.column(Uint8Array.from(entries, (e) => TYPE_CODES.get(e.type) ?? 0));
@@ -166,31 +166,31 @@ export class ViewReader implements ViewLookup {
 
   /**
    * Throws CorruptFileError for anything encodeView() did not write under
-   * `key`. The checksum vouches for every byte, so the columns are not walked
-   * here: that is left to the loops that use them.
+   * `key`. The checksum vouches for every byte, so the columns are walked
+   * here only once, over the types (rankings()); the rest is left to the loops that use them.
    */
   constructor(bytes: Buffer, key: string) {
-    const input = new ColumnReader(bytes, MAGIC, VERSION, key);
+    const input = new ColumnReader(bytes, MAGIC, VERSION, key, { aligned: true });
     const n = input.u32();
     if (n > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${n} entries`);
     this.count = n;
     this.byteLength = bytes.length;
     this.paths = input.strings(n);
-    this.typeCodes = input.column(new Uint8Array(n));
-    this.sizes = input.column(new Float64Array(n));
-    this.modes = input.column(new Uint16Array(n));
-    this.uids = input.column(new Uint32Array(n));
-    this.gids = input.column(new Uint32Array(n));
-    this.mtimes = input.column(new Float64Array(n));
-    this.layerOf = input.column(new Uint32Array(n));
+    this.typeCodes = input.column(Uint8Array, n);
+    this.sizes = input.column(Float64Array, n);
+    this.modes = input.column(Uint16Array, n);
+    this.uids = input.column(Uint32Array, n);
+    this.gids = input.column(Uint32Array, n);
+    this.mtimes = input.column(Float64Array, n);
+    this.layerOf = input.column(Uint32Array, n);
     const linked = input.u32();
     if (linked > n) throw new CorruptFileError(`${linked} link targets`);
     this.links = input.strings(linked);
     this.hashes = input.digests();
     const withContent = this.hashes.length;
     if (withContent > n) throw new CorruptFileError(`${withContent} digests`);
-    this.bodyLayers = input.column(new Uint32Array(withContent));
-    this.ordinals = input.column(new Uint32Array(withContent));
+    this.bodyLayers = input.column(Uint32Array, withContent);
+    this.ordinals = input.column(Uint32Array, withContent);
     this.bodyPaths = input.strings(withContent);
 
     const layerCount = input.u32();
@@ -202,20 +202,23 @@ export class ViewReader implements ViewLookup {
       const count = input.u32();
       const own = input.u32();
       if (count > MAX_TOTAL_ENTRIES || own > count) throw new CorruptFileError(`${count} changes`);
-      const refs = input.column(new Uint32Array(count));
+      const refs = input.column(Uint32Array, count);
       const ownPaths = input.strings(own);
-      const types = input.column(new Uint8Array(count));
-      const kinds = input.column(new Uint8Array(count));
-      const sizes = input.column(new Float64Array(count));
+      const types = input.column(Uint8Array, count);
+      const kinds = input.column(Uint8Array, count);
+      const sizes = input.column(Float64Array, count);
       this.layers.push({ digest, addedBytes, fileCount, count, refs, ownPaths, types, kinds, sizes });
     }
     this.wastedBytes = input.f64();
     const skippedCount = input.u32();
     if (skippedCount > MAX_TOTAL_ENTRIES) throw new CorruptFileError(`${skippedCount} skipped entries`);
     this.skippedPaths = input.strings(skippedCount);
-    this.skippedLayers = input.column(new Uint32Array(skippedCount));
+    this.skippedLayers = input.column(Uint32Array, skippedCount);
     this.reasons = input.strings(skippedCount);
     input.finish();
+    // One pass over the types: link targets and digests must match the entries, or the file is a miss (and rebuilt)
+    // before anything is read from it, rather than an error when its entries are first read.
+    this.rankings();
   }
 
   /** The digests of the layers the view was made of, oldest first. */
@@ -264,9 +267,44 @@ export class ViewReader implements ViewLookup {
     return undefined;
   }
 
-  /** Everything, as listImageFiles returns it. */
+  /**
+   * The first `rows` entries (in path order) and what the whole listing adds
+   * up to, without making the other entries: what a tree shows first.
+   */
+  head(rows: number): ListingHead {
+    const entries: ImageFileEntry[] = [];
+    for (let i = 0; i < Math.min(rows, this.count); i++) entries.push(this.entry(i));
+    let fileBytes = 0;
+    const fileCode = TYPE_CODES.get('file');
+    for (let i = 0; i < this.count; i++) if (this.typeCodes[i] === fileCode) fileBytes += this.sizes[i]!;
+    return {
+      total: this.count,
+      entries,
+      layers: this.layers.map(({ digest, addedBytes, fileCount }) => ({ digest, addedBytes, fileCount })),
+      wastedBytes: this.wastedBytes,
+      fileBytes,
+      skippedCount: this.skippedPaths.length,
+    };
+  }
+
+  /**
+   * Everything, as listImageFiles returns it. The entries are made when first
+   * read (as each layer's changes are): a reopen that looks at a few paths, or
+   * at none, does not pay for 100,000 objects it never uses.
+   */
   view(): ImageView {
-    const paths = this.paths.all();
+    // Decoded once, for the entries and for the changes that name their paths, whichever is read first.
+    let paths: string[] | undefined;
+    const allPaths = (): string[] => (paths ??= this.paths.all());
+    const layers = this.layers.map((section) => lazyChanges(section, () => this.changesOf(section, allPaths())));
+    const skippedPaths = this.skippedPaths.all();
+    const reasons = this.reasons.all();
+    const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: this.skippedLayers[i]!, reason: reasons[i]! }));
+    const files = lazyEntries({ layers, wastedBytes: this.wastedBytes, skipped }, () => this.allEntries(allPaths()));
+    return { files, locate: (i) => this.locate(i), mtimes: this.mtimes };
+  }
+
+  private allEntries(paths: readonly string[]): ImageFileEntry[] {
     const links = this.links.all();
     const hex = this.hashes.hex();
     const iso = isoCache();
@@ -279,27 +317,23 @@ export class ViewReader implements ViewLookup {
     for (let i = 0; i < this.count; i++) entries[i] = this.make(i, paths[i]!, iso(this.mtimes[i]!), takeLink, takeHash);
     if (nextLink !== links.length || 64 * nextHash !== hex.length)
       throw new CorruptFileError('link targets or digests do not match the entries');
-    const layers = this.layers.map((section) =>
-      lazyChanges(section, () => {
-        const own = section.ownPaths.all();
-        const changes = new Array<LayerChange>(section.count);
-        let next = 0;
-        for (let i = 0; i < section.count; i++) {
-          const ref = section.refs[i]!;
-          changes[i] = {
-            path: (ref === 0 ? own[next++] : paths[ref - 1]) ?? '',
-            type: TYPES[section.types[i]!] ?? 'other',
-            size: section.sizes[i]!,
-            change: CHANGES[section.kinds[i]!] ?? 'modified',
-          };
-        }
-        return changes;
-      }),
-    );
-    const skippedPaths = this.skippedPaths.all();
-    const reasons = this.reasons.all();
-    const skipped: SkippedFile[] = skippedPaths.map((path, i) => ({ path, layer: this.skippedLayers[i]!, reason: reasons[i]! }));
-    return { files: { entries, layers, wastedBytes: this.wastedBytes, skipped }, locate: (i) => this.locate(i), mtimes: this.mtimes };
+    return entries;
+  }
+
+  private changesOf(section: LayerSection, paths: readonly string[]): LayerChange[] {
+    const own = section.ownPaths.all();
+    const changes = new Array<LayerChange>(section.count);
+    let next = 0;
+    for (let i = 0; i < section.count; i++) {
+      const ref = section.refs[i]!;
+      changes[i] = {
+        path: (ref === 0 ? own[next++] : paths[ref - 1]) ?? '',
+        type: TYPES[section.types[i]!] ?? 'other',
+        size: section.sizes[i]!,
+        change: CHANGES[section.kinds[i]!] ?? 'modified',
+      };
+    }
+    return changes;
   }
 
   /** One entry; `link` and `sha256` are asked for only by the types that have them. */
@@ -380,6 +414,31 @@ function lazyChanges(section: LayerSection, decode: () => LayerChange[]): LayerC
   };
   Object.defineProperty(layer, 'changes', { enumerable: true, configurable: true, get: () => settle(decode()), set: settle });
   return layer;
+}
+
+/** The entries of a listing as a property made on first read, as lazyChanges() does for a layer's changes. */
+function lazyEntries(rest: Omit<ImageFiles, 'entries'>, make: () => ImageFileEntry[]): ImageFiles {
+  // `entries` first among the keys, as in a listing made from the layers.
+  const files: ImageFiles = { entries: [], ...rest };
+  const settle = (value: ImageFileEntry[]): ImageFileEntry[] => {
+    Object.defineProperty(files, 'entries', { value, enumerable: true, writable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(files, 'entries', { enumerable: true, configurable: true, get: () => settle(make()), set: settle });
+  return files;
+}
+
+/** The start of a listing, and what the whole of it adds up to (ViewReader.head()). */
+export interface ListingHead {
+  /** Entries in the whole listing. */
+  total: number;
+  /** The first entries, in path order. */
+  entries: ImageFileEntry[];
+  layers: { digest: string; addedBytes: number; fileCount: number }[];
+  wastedBytes: number;
+  /** Content bytes of the regular files of the whole listing. */
+  fileBytes: number;
+  skippedCount: number;
 }
 
 /** For each change with its own path, which of the own paths it is (-1 for the others). */

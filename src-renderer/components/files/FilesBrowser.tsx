@@ -29,6 +29,14 @@ export function FilesBrowser({ image, tree, history }: Props) {
   const [filter, setFilter] = useState('');
   const debounced = useDebounced(filter.trim(), 150);
   const [collapsed, setCollapsed] = useState(() => ({ flags: new Uint8Array(tree.count) }));
+  // The whole listing replacing its start (files.head): the same entries keep their indexes, and so their folders' state.
+  if (collapsed.flags.length !== tree.count) {
+    const flags = new Uint8Array(tree.count);
+    flags.set(collapsed.flags.subarray(0, tree.count));
+    setCollapsed({ flags });
+  }
+  const total = listing.total ?? listing.count;
+  const partial = total > listing.count;
   const [selected, setSelected] = useState(-1);
   const marks = useMemo(() => (layer === undefined ? undefined : tree.layerMarks(layer)), [tree, layer]);
   const steps = useMemo(() => layerHistory(history ?? [], listing.layerChanges.length), [history, listing.layerChanges.length]);
@@ -87,7 +95,7 @@ export function FilesBrowser({ image, tree, history }: Props) {
           <input type="checkbox" checked={changesOnly} disabled={!marks} onChange={(e) => setChangesOnly(e.target.checked)} /> Changes only
         </label>
         <span className="files-totals" data-testid="files-totals">
-          {plural(listing.count, 'entry', 'entries')} · {formatBytes(listing.totalBytes)} in files · {formatBytes(listing.wastedBytes)}{' '}
+          {plural(total, 'entry', 'entries')} · {formatBytes(listing.totalBytes)} in files · {formatBytes(listing.wastedBytes)}{' '}
           wasted
           {listing.skippedCount > 0 && ` · ${plural(listing.skippedCount, 'entry', 'entries')} left out`}
         </span>
@@ -97,11 +105,17 @@ export function FilesBrowser({ image, tree, history }: Props) {
           {layerTitle(marks.layer)} — {changeCounts}
         </div>
       )}
-      <LayerList layers={listing.layerChanges} steps={steps} entries={listing.count} selected={layer} onSelect={chooseLayer} />
+      <LayerList layers={listing.layerChanges} steps={steps} entries={total} partial={partial} selected={layer} onSelect={chooseLayer} />
       <div className="files-main">
         {rows.length === 0 ? (
           <div className="empty">
-            {debounced ? `No path matches "${debounced}"` : only ? 'This layer changed nothing.' : 'The image has no files.'}
+            {partial
+              ? 'Nothing here among the first entries; the rest is on its way…'
+              : debounced
+                ? `No path matches "${debounced}"`
+                : only
+                  ? 'This layer changed nothing.'
+                  : 'The image has no files.'}
           </div>
         ) : (
           <FileTreeView
@@ -114,6 +128,11 @@ export function FilesBrowser({ image, tree, history }: Props) {
             onToggle={toggle}
             layerTitle={layerTitle}
           />
+        )}
+        {partial && (
+          <div className="dim files-matches" role="status" data-files-partial>
+            Showing the first {formatCount(listing.count)} of {formatCount(total)} entries; the rest is on its way…
+          </div>
         )}
         {debounced && rows.length > 0 && <div className="dim files-matches">{plural(rows.matches, 'match', 'matches')}</div>}
         {selected >= 0 && <FileDetails image={image} tree={tree} node={selected} marks={marks} onShow={show} />}

@@ -22,9 +22,10 @@ function ImageFiles({ image, view }: { image: ImageRef; view: ManifestView }) {
   const files = useImageFiles({ connectionId: image.connectionId, repository: image.repository, digest: view.digest });
   const config = useImageConfig(image.connectionId, image.repository, image.reference, undefined);
   const { list, tree, index } = files;
-  if (list.isPending) return <Loading what="files" />;
   if (list.isError) return <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />;
+  // The tree may be the start of the listing (files.head) while the whole of it is on its way.
   if (tree) return <FilesBrowser image={{ ...image, reference: view.digest }} tree={tree} history={config.data?.history} />;
+  if (list.isPending) return <Loading what="files" />;
   return (
     <IndexingProgress
       layers={list.data.indexed ? [] : list.data.layers}

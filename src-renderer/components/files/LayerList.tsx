@@ -9,11 +9,13 @@ interface Props {
   /** Per layer, its history entry (undefined when the history does not match the layers). */
   steps: (HistoryEntry | undefined)[];
   entries: number;
+  /** The layers' changes are still on their way (the tree shows the start of the listing). */
+  partial: boolean;
   selected: number | undefined;
   onSelect: (layer: number | undefined) => void;
 }
 
-export function LayerList({ layers, steps, entries, selected, onSelect }: Props) {
+export function LayerList({ layers, steps, entries, partial, selected, onSelect }: Props) {
   return (
     <nav className="layer-list" aria-label="Layers">
       <button type="button" className="layer-choice" aria-pressed={selected === undefined} onClick={() => onSelect(undefined)}>
@@ -41,7 +43,7 @@ export function LayerList({ layers, steps, entries, selected, onSelect }: Props)
             </span>
             <code className="layer-step">{step ?? 'no history line'}</code>
             <span className="dim">
-              {formatCount(layer.entries.length)} changes · {formatBytes(layer.addedBytes)} of files
+              {partial ? '…' : formatCount(layer.entries.length)} changes · {formatBytes(layer.addedBytes)} of files
             </span>
           </button>
         );

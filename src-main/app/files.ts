@@ -93,10 +93,14 @@ export class FilesService {
   }
 
   async list(input: ImageInput): Promise<FilesListResult> {
-    return this.listed(input, (listing) => listing, async (image) => {
-      const files = await listCachedImageFiles(image, { cache: this.cache });
-      return files && this.keepListing(image, files);
-    });
+    return this.listed(
+      input,
+      (listing) => listing,
+      async (image) => {
+        const files = await listCachedImageFiles(image, { cache: this.cache });
+        return files && this.keepListing(image, files);
+      },
+    );
   }
 
   /**
@@ -110,7 +114,14 @@ export class FilesService {
       (listing) => headOf(listing, HEAD_ROWS),
       async (image) => {
         const head = await listCachedImageFilesHead(image, { cache: this.cache, rows: HEAD_ROWS });
-        return head && encodeHead(image.digest, head, image.layers.map((l) => l.size));
+        return (
+          head &&
+          encodeHead(
+            image.digest,
+            head,
+            image.layers.map((l) => l.size),
+          )
+        );
       },
     );
   }

@@ -15,7 +15,15 @@ import { headOf } from '../../src-main/app/file-listing';
 import { readJournals } from '../../src-main/app/job-journal';
 import { createClient, listImageFiles, type ImageFiles } from '../../src-main/registry/index';
 import type { Connection, JobEvent } from '../../src-shared/contract';
-import { CHANGE_KINDS, DIFF_CHANGES, FILE_TYPES, HEAD_ROWS, PREVIEW_HEX_BYTES, PREVIEW_TEXT_BYTES, type FileListing } from '../../src-shared/files';
+import {
+  CHANGE_KINDS,
+  DIFF_CHANGES,
+  FILE_TYPES,
+  HEAD_ROWS,
+  PREVIEW_HEX_BYTES,
+  PREVIEW_TEXT_BYTES,
+  type FileListing,
+} from '../../src-shared/files';
 import { FileTree } from '../../src-renderer/lib/file-tree';
 import { makeTempDir } from '../harness/tmp';
 import { pushMixedImage, type MixedLayout } from '../integration/extract-images';
@@ -206,7 +214,12 @@ describe('files.list and jobs.indexFiles', () => {
   it('files.head: the start of the listing with the totals of the whole, from memory and from the disk cache alike', async () => {
     const image = ref('comparison', comparison.manifestDigest);
     const noChanges = { entries: [], paths: [], types: [], kinds: [], sizes: [] };
-    const whole = { ...listing, layerChanges: listing.layerChanges.map((l) => ({ ...l, ...noChanges })), skipped: [], total: listing.count };
+    const whole = {
+      ...listing,
+      layerChanges: listing.layerChanges.map((l) => ({ ...l, ...noChanges })),
+      skipped: [],
+      total: listing.count,
+    };
     expect(listing.count).toBeLessThan(HEAD_ROWS);
     expect(await app.ok('files.head', image)).toEqual({ indexed: true, listing: whole });
     const second = await startApp({ dataDir: app.dataDir, keychainService: app.keychainService });

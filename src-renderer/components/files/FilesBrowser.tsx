@@ -95,8 +95,7 @@ export function FilesBrowser({ image, tree, history }: Props) {
           <input type="checkbox" checked={changesOnly} disabled={!marks} onChange={(e) => setChangesOnly(e.target.checked)} /> Changes only
         </label>
         <span className="files-totals" data-testid="files-totals">
-          {plural(total, 'entry', 'entries')} · {formatBytes(listing.totalBytes)} in files · {formatBytes(listing.wastedBytes)}{' '}
-          wasted
+          {plural(total, 'entry', 'entries')} · {formatBytes(listing.totalBytes)} in files · {formatBytes(listing.wastedBytes)} wasted
           {listing.skippedCount > 0 && ` · ${plural(listing.skippedCount, 'entry', 'entries')} left out`}
         </span>
       </div>

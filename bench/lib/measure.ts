@@ -89,6 +89,13 @@ export interface ChildReport {
   [key: string]: unknown;
 }
 
+/** For a bench's header: how the Lading child runs (bench/children/report.ts). */
+export function ladingProcessLine(): string {
+  return process.env.LADING_BENCH_V8_DEFAULTS === '1'
+    ? "Lading's child: V8 defaults (LADING_BENCH_V8_DEFAULTS=1), not the app's limitYoungGeneration()"
+    : "Lading's child: limitYoungGeneration() at start, as the app's main process (LADING_BENCH_V8_DEFAULTS=1: without)";
+}
+
 /** Runs a bundled child script with Node; it times its own operation. */
 export async function timeChild(bundle: string, args: string[]): Promise<Sample> {
   const r = await spawnCollect(process.execPath, [bundle, ...args]);

@@ -15,6 +15,7 @@ import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { consoleLogger } from '../app/console-logger';
 import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
+import { limitYoungGeneration } from '../registry/index';
 import { forwardJobEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { createSenderCheck, parseDevServerUrl } from './trust';
@@ -40,6 +41,8 @@ async function showFolder(path: string): Promise<void> {
 }
 
 function run(): void {
+  // Before any job: extraction and the file index stream hundreds of MB through this process (registry/memory/young-generation.ts).
+  limitYoungGeneration();
   app.setName('Lading');
   app.setPath('userData', join(app.getPath('appData'), 'Lading'));
   if (!app.requestSingleInstanceLock()) {

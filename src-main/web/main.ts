@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { consoleLogger } from '../app/console-logger';
 import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { createServices } from '../app/services';
+import { limitYoungGeneration } from '../registry/index';
 import { defaultDataDir } from './data-dir';
 import { openFolderWith } from './open-folder';
 import { startWebBridge } from './server';
@@ -27,6 +28,8 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // As the Electron main process does: the jobs stream layers through this process (registry/memory/young-generation.ts).
+  limitYoungGeneration();
   let values: { port?: string; 'data-dir'?: string; 'renderer-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

@@ -3,17 +3,9 @@
  * JSON line `{ms, cpuMs, maxRssKB, ...details}` (cpuMs: CPU time of the
  * operation, user + system; maxRssKB: the process's own peak RSS, VmHWM) as the last line of stdout. Any
  * failure exits non-zero with the error on stderr.
- *
- * The process opts in to limitYoungGeneration() first, as the app's main
- * process does at start-up (src-main/electron/main.ts, src-main/web/main.ts):
- * the library is measured as the app runs it. LADING_BENCH_V8_DEFAULTS=1
- * leaves V8's defaults, to see what the opt-in is worth.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { limitYoungGeneration } from '../../src-main/registry/index';
-
-if (process.env.LADING_BENCH_V8_DEFAULTS !== '1') limitYoungGeneration();
 
 /**
  * The process's own peak RSS in KiB. `process.resourceUsage().maxRSS` is not

@@ -9,13 +9,14 @@
  * Development: LADING_DEV_SERVER_URL=http://localhost:5173 loads the
  * renderer from the Vite dev server instead (unpackaged builds only).
  */
+// First: the jobs stream hundreds of MB through this process (registry/memory/young-generation.ts).
+import '../registry/memory/limit-young-generation';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { consoleLogger } from '../app/console-logger';
 import { AppFailure } from '../app/errors';
 import { createServices } from '../app/services';
-import { limitYoungGeneration } from '../registry/index';
 import { forwardJobEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { createSenderCheck, parseDevServerUrl } from './trust';
@@ -41,8 +42,6 @@ async function showFolder(path: string): Promise<void> {
 }
 
 function run(): void {
-  // Before any job: extraction and the file index stream hundreds of MB through this process (registry/memory/young-generation.ts).
-  limitYoungGeneration();
   app.setName('Lading');
   app.setPath('userData', join(app.getPath('appData'), 'Lading'));
   if (!app.requestSingleInstanceLock()) {

@@ -6,13 +6,14 @@
  *
  *   node dist/main/web.cjs [--port N] [--data-dir DIR] [--renderer-dir DIR]
  */
+// First: the jobs stream hundreds of MB through this process (registry/memory/young-generation.ts).
+import '../registry/memory/limit-young-generation';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from '../app/console-logger';
 import { createOperationDispatcher } from '../app/operation-dispatcher';
 import { createServices } from '../app/services';
-import { limitYoungGeneration } from '../registry/index';
 import { defaultDataDir } from './data-dir';
 import { openFolderWith } from './open-folder';
 import { startWebBridge } from './server';
@@ -28,8 +29,6 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  // As the Electron main process does: the jobs stream layers through this process (registry/memory/young-generation.ts).
-  limitYoungGeneration();
   let values: { port?: string; 'data-dir'?: string; 'renderer-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

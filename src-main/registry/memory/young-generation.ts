@@ -32,24 +32,32 @@ import * as v8 from 'node:v8';
 
 const FLAG = '--semi-space-growth-factor=1';
 
-let limited = false;
+/**
+ * The opt-in is kept on the process (a global symbol), not in this module: it
+ * is a property of the process, and two copies of the library in one process
+ * (the app's bundle and a preloaded one, as the benches load it) must agree.
+ */
+const OPTED_IN = Symbol.for('lading.limitYoungGeneration');
+
+type Marked = typeof globalThis & { [OPTED_IN]?: boolean };
 
 /**
  * Keeps V8's young generation at its start size in this process from now on.
- * Call it once, early (the app does, in its main process); the library keeps
- * it in force. Affects every isolate's growth decisions in the process.
+ * Call it first thing (the app's entries import limit-young-generation.ts
+ * before anything else: the new space does not shrink back once grown); the
+ * library keeps it in force. Affects every isolate's growth in the process.
  */
 export function limitYoungGeneration(): void {
-  limited = true;
+  (globalThis as Marked)[OPTED_IN] = true;
   v8.setFlagsFromString(FLAG);
 }
 
 /** Whether limitYoungGeneration() was called in this process. */
 export function youngGenerationLimited(): boolean {
-  return limited;
+  return (globalThis as Marked)[OPTED_IN] === true;
 }
 
 /** Applies the limit again (a Worker started since reset it); nothing unless the process opted in. */
 export function reapplyYoungGenerationLimit(): void {
-  if (limited) v8.setFlagsFromString(FLAG);
+  if (youngGenerationLimited()) v8.setFlagsFromString(FLAG);
 }

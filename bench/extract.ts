@@ -22,7 +22,7 @@ import { requireTool, run } from '../test/harness/tools.js';
 import { bundleChild } from './lib/bundle.js';
 import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
-import { compete, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender } from './lib/measure.js';
+import { compete, ladingProcessLine, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender } from './lib/measure.js';
 import { pushBenchImage, skopeoBin, startBenchRegistry } from './lib/registry.js';
 import { runBench } from './lib/session.js';
 import { header, mib, printSeries, printTarget, times, type Verdict } from './lib/table.js';
@@ -53,6 +53,7 @@ await runBench('bench/extract', async (session) => {
     `Extract: the flattened filesystem of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar) to a directory`,
     [
       machineLine(),
+      ladingProcessLine(),
       `layout: ${layout} (skopeo copy docker:// oci:); registry: distribution at ${registry.host}, plain HTTP on loopback`,
       `median of ${runCount()} runs (no warm-up); destinations removed between runs`,
     ],

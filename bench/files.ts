@@ -23,6 +23,7 @@ import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
 import {
   compete,
+  ladingProcessLine,
   median,
   medianCpuMs,
   medianMs,
@@ -59,6 +60,7 @@ await runBench('bench/files', async (session) => {
     `Files: the file index of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`,
     [
       machineLine(),
+      ladingProcessLine(),
       `registry: distribution at ${registry.host}, plain HTTP on loopback; layout: ${image.layoutDir}`,
       `median of ${runCount()} runs after 1 warm-up; every Lading run is a new process with an empty cache folder`,
     ],

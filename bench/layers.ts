@@ -17,7 +17,7 @@ import { requireTool } from '../test/harness/tools.js';
 import { bundleChild } from './lib/bundle.js';
 import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
-import { compete, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender, type Series } from './lib/measure.js';
+import { compete, ladingProcessLine, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender, type Series } from './lib/measure.js';
 import { runBench } from './lib/session.js';
 import { header, mib, printSeries, times } from './lib/table.js';
 
@@ -41,6 +41,7 @@ await runBench('bench/layers', async (session) => {
     `Layers: the tar stream, saving decompressed, and listing entries of a ${mb(image.totalBytes)} MiB image (${image.layers.length} layers, ${mb(image.uncompressedBytes)} MiB of tar)`,
     [
       machineLine(),
+      ladingProcessLine(),
       `layout: ${image.layoutDir} (page-cached); saved files under ${work}`,
       `median of ${runCount()} runs after 1 warm-up; contenders take turns within a round`,
     ],

@@ -12,8 +12,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { requireTool } from '../../test/harness/tools.js';
+import { bundleChild } from './bundle.js';
 import { benchTmpRoot } from './paths.js';
 
 export interface Sample {
@@ -89,10 +91,30 @@ export interface ChildReport {
   [key: string]: unknown;
 }
 
-/** Runs a bundled child script with Node; it times its own operation. */
+/** LADING_BENCH_V8_DEFAULTS=1: Lading's children run without the app's opt-in, to see what it is worth. */
+const appProcess = process.env.LADING_BENCH_V8_DEFAULTS !== '1';
+
+/** For a bench's header: how the Lading child runs. */
+export function ladingProcessLine(): string {
+  return appProcess
+    ? "Lading's child: limitYoungGeneration() before anything else, as the app's entries (LADING_BENCH_V8_DEFAULTS=1: without)"
+    : "Lading's child: V8 defaults (LADING_BENCH_V8_DEFAULTS=1), not the app's limitYoungGeneration()";
+}
+
+let appProcessBundle: Promise<string> | undefined;
+
+/** Node's arguments before a child's bundle: the app's start-up opt-in (bench/children/app-process.ts), loaded first. */
+async function childPrelude(): Promise<string[]> {
+  if (!appProcess) return [];
+  appProcessBundle ??= bundleChild('app-process');
+  return ['--import', pathToFileURL(await appProcessBundle).href];
+}
+
+/** Runs a bundled child script with Node, as the app's process starts; it times its own operation. */
 export async function timeChild(bundle: string, args: string[]): Promise<Sample> {
-  const r = await spawnCollect(process.execPath, [bundle, ...args]);
-  if (r.code !== 0) throw new Error(describe(process.execPath, [bundle, ...args], r));
+  const argv = [...(await childPrelude()), bundle, ...args];
+  const r = await spawnCollect(process.execPath, argv);
+  if (r.code !== 0) throw new Error(describe(process.execPath, argv, r));
   const line = r.stdout.trim().split('\n').pop() ?? '';
   const { ms, cpuMs, maxRssKB, ...details } = JSON.parse(line) as ChildReport;
   return { ms, cpuMs, rssMB: maxRssKB / 1024, wallMs: r.wallMs, details };

@@ -68,6 +68,8 @@ export {
 /** What a crash leaves (temporaries of a process that has gone), found and removed; never those of a running job. */
 export { findTemporaries, removeStaleTemporaries, type FoundTemporary, type SweepResult } from './disk/index';
 export { openLayout, LayoutClient } from './layout/client';
+/** Opt-in for a process that streams layers: a small V8 young generation, a lower peak RSS (memory/young-generation.ts). */
+export { limitYoungGeneration, youngGenerationLimited } from './memory/young-generation';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {
   readAttachment,

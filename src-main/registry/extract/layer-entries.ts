@@ -15,6 +15,7 @@ import { finished } from 'node:stream/promises';
 import type { Layer } from '../image';
 import type { BlobReadOptions } from '../types';
 import { RegistryError } from '../errors';
+import { reapplyYoungGenerationLimit } from '../memory/young-generation';
 import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES, type Compression } from './decompress';
 import { LayerFormatError } from './errors';
 import { TarEvent, TarReader, type TarHeader } from './tar-reader';
@@ -159,6 +160,8 @@ class TarSource {
 export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {}): AsyncGenerator<LayerEntry> {
   const { signal } = opts;
   if (signal?.aborted) throw signal.reason;
+  // A Worker started since the last layer (anyone's) may have undone the process's opt-in: streaming is what it is for.
+  reapplyYoungGenerationLimit();
   const opened = await layer.open({ ...(signal ? { signal } : {}), ...(opts.onResume ? { onResume: opts.onResume } : {}) });
   let blob: Readable = opened;
   let decompressor: Transform | undefined;

@@ -17,6 +17,7 @@
  * it is thrown by the next ready(), check() or drain().
  */
 import { Worker } from 'node:worker_threads';
+import { reapplyYoungGenerationLimit } from '../memory/young-generation';
 import { Op, WRITER_SCRIPT, type WriterBatch, type WriterFailure, type WriterReply } from './writer-thread-script';
 
 /** File content per batch (the buffer handed to the thread). */
@@ -198,6 +199,8 @@ export class WriterThread {
       // It holds a few batches and an fd: a small heap is plenty.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });
+    // The new isolate set V8's young-generation growth back to its default for the whole process.
+    worker.once('online', reapplyYoungGenerationLimit);
     worker.on('message', (reply: WriterReply) => this.onReply(reply));
     worker.on('error', (err) => this.stopped(err));
     worker.on('exit', (code) => {

@@ -22,7 +22,17 @@ import { requireTool, run } from '../test/harness/tools.js';
 import { bundleChild } from './lib/bundle.js';
 import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
-import { compete, ladingProcessLine, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender } from './lib/measure.js';
+import {
+  compete,
+  ladingProcessLine,
+  medianCpuMs,
+  medianMs,
+  peakRssMB,
+  runCount,
+  timeChild,
+  timeCommand,
+  type Contender,
+} from './lib/measure.js';
 import { pushBenchImage, skopeoBin, startBenchRegistry } from './lib/registry.js';
 import { runBench } from './lib/session.js';
 import { header, mib, printSeries, printTarget, times, type Verdict } from './lib/table.js';

@@ -17,7 +17,18 @@ import { requireTool } from '../test/harness/tools.js';
 import { bundleChild } from './lib/bundle.js';
 import { benchImage, mb } from './lib/image.js';
 import { machineLine } from './lib/machine.js';
-import { compete, ladingProcessLine, medianCpuMs, medianMs, peakRssMB, runCount, timeChild, timeCommand, type Contender, type Series } from './lib/measure.js';
+import {
+  compete,
+  ladingProcessLine,
+  medianCpuMs,
+  medianMs,
+  peakRssMB,
+  runCount,
+  timeChild,
+  timeCommand,
+  type Contender,
+  type Series,
+} from './lib/measure.js';
 import { runBench } from './lib/session.js';
 import { header, mib, printSeries, times } from './lib/table.js';
 

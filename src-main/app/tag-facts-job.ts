@@ -9,8 +9,13 @@ import type { BrowseService } from './browse';
 import type { JobRunner } from './jobs';
 import type { TagFactsService } from './tag-facts';
 
-/** Tags looked up at once. The rows in view get their own few beside these. */
-export const TAG_FACTS_JOB_CONCURRENCY = 6;
+/**
+ * Tags looked up at once. The rows in view get their own few beside these.
+ * Each tag is a round trip or two, so a remote registry's latency, not its
+ * work, sets the pace; on loopback, where the registry's CPU does, 12 took
+ * 1,200 tags' facts from 2.45x to 2.10x of the curl floor (bench:tags).
+ */
+export const TAG_FACTS_JOB_CONCURRENCY = 12;
 
 export interface TagFactsJobDeps {
   facts: TagFactsService;

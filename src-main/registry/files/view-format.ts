@@ -400,32 +400,35 @@ interface LayerSection {
 }
 
 /**
- * A layer's changes as a property made on first read: a reopened image shows
- * its tree before anyone asks what one layer changed, and there are about as
- * many changes as entries. Reading it (JSON, structured clone, a spread)
- * makes a plain array, which then stays; assigning replaces it.
+ * Makes `obj[key]` a property made on first read by `make`: reading it (JSON,
+ * structured clone, a spread) makes a plain value, which then stays;
+ * assigning replaces it. `obj` already lists `key` where it belongs among its
+ * keys (a placeholder), so the object looks as a plain one would.
  */
-function lazyChanges(section: LayerSection, decode: () => LayerChange[]): LayerChanges {
-  // `changes` listed in its usual place among the keys, then made an accessor.
-  const layer: LayerChanges = { digest: section.digest, changes: [], addedBytes: section.addedBytes, fileCount: section.fileCount };
-  const settle = (value: LayerChange[]): LayerChange[] => {
-    Object.defineProperty(layer, 'changes', { value, enumerable: true, writable: true, configurable: true });
+function madeOnFirstRead<T extends object, K extends keyof T>(obj: T, key: K, make: () => T[K]): T {
+  const settle = (value: T[K]): T[K] => {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
     return value;
   };
-  Object.defineProperty(layer, 'changes', { enumerable: true, configurable: true, get: () => settle(decode()), set: settle });
-  return layer;
+  Object.defineProperty(obj, key, { enumerable: true, configurable: true, get: () => settle(make()), set: settle });
+  return obj;
 }
 
-/** The entries of a listing as a property made on first read, as lazyChanges() does for a layer's changes. */
+/**
+ * A layer's changes made on first read: a reopened image shows its tree
+ * before anyone asks what one layer changed, and there are about as many
+ * changes as entries.
+ */
+function lazyChanges(section: LayerSection, decode: () => LayerChange[]): LayerChanges {
+  const layer: LayerChanges = { digest: section.digest, changes: [], addedBytes: section.addedBytes, fileCount: section.fileCount };
+  return madeOnFirstRead(layer, 'changes', decode);
+}
+
+/** The entries of a listing made on first read, for the same reason as a layer's changes (lazyChanges). */
 function lazyEntries(rest: Omit<ImageFiles, 'entries'>, make: () => ImageFileEntry[]): ImageFiles {
   // `entries` first among the keys, as in a listing made from the layers.
   const files: ImageFiles = { entries: [], ...rest };
-  const settle = (value: ImageFileEntry[]): ImageFileEntry[] => {
-    Object.defineProperty(files, 'entries', { value, enumerable: true, writable: true, configurable: true });
-    return value;
-  };
-  Object.defineProperty(files, 'entries', { enumerable: true, configurable: true, get: () => settle(make()), set: settle });
-  return files;
+  return madeOnFirstRead(files, 'entries', make);
 }
 
 /** The start of a listing, and what the whole of it adds up to (ViewReader.head()). */

@@ -3,16 +3,13 @@
  * accepted or refused, catalog offered or not; saved connections and unsaved
  * drafts.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FaultServer } from '../faults/fault-server';
+import { selfSignedLoopbackCert } from '../harness/loopback-cert';
 import { makeTempDir } from '../harness/tmp';
-import { requireTool } from '../harness/tools';
 import { connect, startApp, type TestApp } from './helpers';
 
 const lading = inject('lading');
@@ -150,30 +147,7 @@ describe('connections.test', () => {
     // A stand-in HTTPS server with a self-signed certificate (no registry here serves TLS).
     const dir = await makeTempDir('lading-conn-tls-');
     try {
-      execFileSync(
-        requireTool('openssl', 'openssl'),
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      const server = await FaultServer.start({
-        tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
-      });
+      const server = await FaultServer.start({ tls: selfSignedLoopbackCert(dir, 'server') });
       try {
         const result = await app.ok('connections.test', { draft: { name: 'self-signed', host: server.host, authKind: 'anonymous' } });
         expect(result).toMatchObject({ ok: false, reachable: true, tls: 'failed' });

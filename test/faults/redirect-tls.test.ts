@@ -2,13 +2,13 @@
  * Blob redirects to another origin (as registries do to S3 and CDNs) and TLS:
  * custom CAs, unknown CAs, skip-verify, and the https->http step-down.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, createClient, RegistryError, type Client, type ClientOptions } from '../../src-main/registry/index';
+import { selfSignedLoopbackCert } from '../harness/loopback-cert';
 import {
   FaultServer,
   OCI_MANIFEST,
@@ -224,30 +224,7 @@ describe('TLS', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'lading-faults-tls-'));
-    const make = (name: string) => {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, `${name}.key`),
-          '-out',
-          join(dir, `${name}.crt`),
-        ],
-        { stdio: 'ignore' },
-      );
-      return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.crt`), 'utf8') };
-    };
+    const make = (name: string) => selfSignedLoopbackCert(dir, name);
     tls = make('server');
     otherCa = make('other').cert;
   });

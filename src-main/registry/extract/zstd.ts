@@ -6,8 +6,8 @@
  * 1. node:zlib's zstd (Node 22.15 / 23.8 on, and so Electron's Node).
  * 2. zstd-napi, libzstd itself through Node-API (Node 20: tests, benches, the
  *    web bridge), chosen by bench/zstd.ts: on the bench image's largest
- *    layer it takes 1.7x the time of `zstd -dc` (Node's start included; 380
- *    against 640 MB/s of tar), where zstd-codec (WASM) takes 3.4x and fzstd
+ *    layer it takes 1.7-2.1x the time of `zstd -dc` (Node's start included; 377-380
+ *    against 640-803 MB/s of tar), where zstd-codec (WASM) takes 2-3.4x and fzstd
  *    6-7x. Its npm tarball carries libzstd's sources and builds them with
  *    node-gyp when its prebuilt binary cannot be downloaded (as on our CI:
  *    python3, make and g++ are in .ci/run for keytar already).

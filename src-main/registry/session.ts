@@ -13,7 +13,7 @@ import { redactUrl } from './redact';
 import { createDispatcher } from './transport/dispatcher';
 import { HttpTransport, discardBody, header, isReplayable, type HttpRequest, type HttpResponse } from './transport/http';
 import type { ClientOptions, Logger } from './types';
-import type { Agent } from 'undici';
+import type { Agent } from './transport/undici-parts';
 
 const DEFAULT_USER_AGENT = 'lading/0.1 (+https://github.com/lading)';
 const DEFAULT_TIMEOUT_MS = 60_000;

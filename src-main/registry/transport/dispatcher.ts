@@ -3,7 +3,7 @@
  * every call and every withSegment() child. TLS settings live here only.
  */
 import { rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent } from './undici-parts';
 
 export interface DispatcherOptions {
   tlsSkipVerify?: boolean | undefined;

@@ -6,7 +6,8 @@
  * request (method, redacted URL, status; never a header value).
  */
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici-parts';
 import { causeChain, errorCode } from '../error-code';
 import { ConnectionError, RegistryError } from '../errors';
 import { redactUrl } from '../redact';

@@ -97,8 +97,8 @@ const appProcess = process.env.LADING_BENCH_V8_DEFAULTS !== '1';
 /** For a bench's header: how the Lading child runs. */
 export function ladingProcessLine(): string {
   return appProcess
-    ? "Lading's child: limitYoungGeneration() before anything else, as the app's entries (LADING_BENCH_V8_DEFAULTS=1: without)"
-    : "Lading's child: V8 defaults (LADING_BENCH_V8_DEFAULTS=1), not the app's limitYoungGeneration()";
+    ? "Lading's child: the app's memory opt-ins first (registry/memory/app-process.ts), as the app's entries (LADING_BENCH_V8_DEFAULTS=1: without)"
+    : "Lading's child: V8 defaults (LADING_BENCH_V8_DEFAULTS=1), not the app's memory opt-ins";
 }
 
 let appProcessBundle: Promise<string> | undefined;

@@ -9,8 +9,8 @@
  * Development: LADING_DEV_SERVER_URL=http://localhost:5173 loads the
  * renderer from the Vite dev server instead (unpackaged builds only).
  */
-// First: the jobs stream hundreds of MB through this process (registry/memory/young-generation.ts).
-import '../registry/memory/limit-young-generation';
+// First: the jobs stream hundreds of MB through this process (registry/memory/app-process.ts).
+import '../registry/memory/app-process';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { createOperationDispatcher } from '../app/operation-dispatcher';

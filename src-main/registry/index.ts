@@ -70,6 +70,8 @@ export { findTemporaries, removeStaleTemporaries, type FoundTemporary, type Swee
 export { openLayout, LayoutClient } from './layout/client';
 /** Opt-in for a process that streams layers: a small V8 young generation, a lower peak RSS (memory/young-generation.ts). */
 export { limitYoungGeneration, youngGenerationLimited } from './memory/young-generation';
+/** Opt-in: WebAssembly (undici's HTTP parser) compiled by the baseline compiler only, no 30 MB TurboFan spike (memory/wasm-baseline.ts). */
+export { compileWasmBaselineOnly } from './memory/wasm-baseline';
 export { LayoutWriter, type LayoutBlobOutcome } from './layout/writer';
 export {
   readAttachment,

@@ -6,8 +6,8 @@
  *
  *   node dist/main/web.cjs [--port N] [--data-dir DIR] [--renderer-dir DIR]
  */
-// First: the jobs stream hundreds of MB through this process (registry/memory/young-generation.ts).
-import '../registry/memory/limit-young-generation';
+// First: the jobs stream hundreds of MB through this process (registry/memory/app-process.ts).
+import '../registry/memory/app-process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

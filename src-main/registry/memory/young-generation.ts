@@ -46,7 +46,7 @@ type Marked = typeof globalThis & { [OPTED_IN]?: boolean };
 
 /**
  * Keeps V8's young generation at its start size in this process from now on.
- * Call it first thing (the app's entries import limit-young-generation.ts
+ * Call it first thing (the app's entries import memory/app-process.ts
  * before anything else: the new space does not shrink back once grown); the
  * library keeps it in force. Affects every isolate's growth in the process.
  */

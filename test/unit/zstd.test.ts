@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import * as zlib from 'node:zlib';
 import {
   availableZstdDecoders,
+  canReuseChunks,
   chooseZstdDecoder,
   MAX_WINDOW_BYTES,
   ZstdFormatError,
@@ -66,6 +67,35 @@ async function decodeWith(decoder: ZstdDecoder, input: Buffer, chunkSize: number
   return Buffer.concat(out);
 }
 
+/**
+ * The same, read as readLayerEntries reads a decoder that can reuse its
+ * output buffer: pulled, each chunk copied before the next pull (the next
+ * pull decodes into the same memory).
+ */
+async function decodePulled(decoder: ZstdDecoder, input: Buffer, chunkSize: number): Promise<Buffer> {
+  const d = decoder.create(64 * 1024);
+  if (!canReuseChunks(d)) throw new Error(`${decoder.name} cannot be pulled`);
+  const chunks = d.reusingChunks();
+  Readable.from(chunksOf(input, chunkSize)).pipe(d);
+  const out: Buffer[] = [];
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    out.push(Buffer.from(next.value));
+  }
+  return Buffer.concat(out);
+}
+
+type ReadMode = 'stream' | 'pulled';
+
+/** Every decoder of this runtime read as a stream, and those that can reuse their buffer also pulled. */
+function decoderCases(): [string, ZstdDecoder, ReadMode][] {
+  return availableZstdDecoders().flatMap((d): [string, ZstdDecoder, ReadMode][] => {
+    const stream: [string, ZstdDecoder, ReadMode] = [d.name, d, 'stream'];
+    return canReuseChunks(d.create(1024)) ? [stream, [`${d.name}, pulled into one reused buffer`, d, 'pulled']] : [stream];
+  });
+}
+
 /** A frame header: magic, descriptor, then `rest`. */
 function frameHeader(descriptor: number, rest: number[]): Buffer {
   return Buffer.from([0x28, 0xb5, 0x2f, 0xfd, descriptor, ...rest]);
@@ -105,8 +135,9 @@ describe('the zstd decoder in use', () => {
   });
 });
 
-describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd decoding with %s', (name, decoder) => {
-  const decode = (input: Buffer, chunkSize: number): Promise<Buffer> => decodeWith(decoder, input, chunkSize);
+describe.each(decoderCases())('zstd decoding with %s', (name, decoder, mode) => {
+  const decode = (input: Buffer, chunkSize: number): Promise<Buffer> =>
+    mode === 'pulled' ? decodePulled(decoder, input, chunkSize) : decodeWith(decoder, input, chunkSize);
 
   it('decodes what the zstd tool made, in chunks of any size', async () => {
     const input = sample(600_000);
@@ -116,16 +147,19 @@ describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd de
     }
   });
 
-  it('decodes when read through its async iterator, as the layer reader reads it', async () => {
-    // Read this way, a chunk that ends with no bytes left to give once left the stream waiting for ever.
-    const input = Buffer.concat([sample(3_000_000), randomBytes(1_000_000), sample(3_000_000)]);
-    const compressed = zstdCompress(input, ['-3']);
-    const d = decoder.create(64 * 1024);
-    Readable.from(chunksOf(compressed, 64 * 1024)).pipe(d);
-    const out: Buffer[] = [];
-    for await (const chunk of d) out.push(chunk as Buffer);
-    expect(Buffer.concat(out).equals(input)).toBe(true);
-  });
+  // Pulled, it is read by its own iterator (decodePulled above).
+  if (mode === 'stream') {
+    it('decodes when read through its async iterator', async () => {
+      // Read this way, a chunk that ends with no bytes left to give once left the stream waiting for ever.
+      const input = Buffer.concat([sample(3_000_000), randomBytes(1_000_000), sample(3_000_000)]);
+      const compressed = zstdCompress(input, ['-3']);
+      const d = decoder.create(64 * 1024);
+      Readable.from(chunksOf(compressed, 64 * 1024)).pipe(d);
+      const out: Buffer[] = [];
+      for await (const chunk of d) out.push(chunk as Buffer);
+      expect(Buffer.concat(out).equals(input)).toBe(true);
+    });
+  }
 
   it('decodes several frames one after another, skippable frames included', async () => {
     const a = sample(100_000);
@@ -184,7 +218,7 @@ describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd de
   }, 60_000);
 
   // fzstd hands on every block of a chunk at once: only the native decoders wait for their reader.
-  if (name !== 'fzstd') {
+  if (name !== 'fzstd' && mode === 'stream') {
     it('holds output back until it is read: 1 GiB of zeros from 32 KiB of zstd', async () => {
       const size = 2 ** 30;
       const compressed = zstdCompress(Buffer.alloc(size >> 6), ['-19', '--no-check']);
@@ -209,4 +243,48 @@ describe.each(availableZstdDecoders().map((d) => [d.name, d] as const))('zstd de
       expect(total).toBe(size);
     }, 30_000);
   }
+});
+
+describe('zstd-napi pulled into one reused buffer (as readLayerEntries reads it)', () => {
+  const napi = availableZstdDecoders().find((d) => d.name === 'zstd-napi');
+
+  it('is there on this runtime, and its stream offers the pull', () => {
+    // zstd-napi is built at npm ci; without it, the first describe names the fix.
+    expect(napi?.name).toBe('zstd-napi');
+    expect(canReuseChunks(napi!.create(1024))).toBe(true);
+  });
+
+  it('decodes every chunk into the same memory, and holds back what is not pulled: 1 GiB of zeros', async () => {
+    const size = 2 ** 30;
+    const frame = zstdCompress(Buffer.alloc(size >> 6), ['-19', '--no-check']);
+    const stream = Buffer.concat(Array.from({ length: 64 }, () => frame));
+    const d = napi!.create(64 * 1024);
+    if (!canReuseChunks(d)) throw new Error('zstd-napi cannot be pulled');
+    const chunks = d.reusingChunks();
+    d.end(stream);
+    const first = await chunks.next();
+    const second = await chunks.next();
+    expect(first.done || second.done).toBe(false);
+    // The same buffer both times: nothing new is allocated per chunk.
+    expect(second.value?.buffer).toBe(first.value?.buffer);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing decoded ahead of the pulls: nothing is buffered on the readable side at all.
+    expect(d.readableLength).toBe(0);
+    let total = (first.value?.length ?? 0) + (second.value?.length ?? 0);
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      total += next.value.length;
+    }
+    expect(total).toBe(size);
+  }, 30_000);
+
+  it('cannot be switched to once input has arrived', async () => {
+    const d = napi!.create(64 * 1024);
+    if (!canReuseChunks(d)) throw new Error('zstd-napi cannot be pulled');
+    d.write(zstdCompress(sample(1000)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => d.reusingChunks()).toThrow(/before any input/);
+    d.destroy();
+  });
 });

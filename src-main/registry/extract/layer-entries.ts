@@ -19,6 +19,7 @@ import { reapplyYoungGenerationLimit } from '../memory/young-generation';
 import { decompressorFor, describeDecompressError, detectCompression, peek, SNIFF_BYTES, type Compression } from './decompress';
 import { LayerFormatError } from './errors';
 import { TarEvent, TarReader, type TarHeader } from './tar-reader';
+import { canReuseChunks } from './zstd';
 
 export type { TarHeader };
 
@@ -209,8 +210,11 @@ export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {
       inflating.on('error', (err) => {
         if (!fromBlob.has(err)) fromDecompressor.add(err);
       });
-      blob.pipe(decompressor);
-      source = new TarSource(decompressor[Symbol.asyncIterator]() as AsyncIterator<Buffer>, describe);
+      // Pulled into one reused buffer where the decoder can (zstd-napi: it decodes about 1.6x as fast
+      // into memory hot in cache): the tar reader is done with each chunk before it asks for the next.
+      const chunks = canReuseChunks(inflating) ? inflating.reusingChunks() : (inflating[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+      blob.pipe(inflating);
+      source = new TarSource(chunks, describe);
     } catch (err) {
       throw await describe(err);
     }

@@ -4,7 +4,8 @@
  *
  * 1. Decoders, each in its own process, on the largest layer, beside
  *    `zstd -dc LAYER > /dev/null`: what Lading uses on this runtime
- *    (node:zlib's zstd from Node 22.15, zstd-napi before), its fallback
+ *    (node:zlib's zstd from Node 22.15, zstd-napi before; pulled as the layer
+ *    reader pulls it, and read as a plain stream), its fallback
  *    (fzstd, when zstd-napi does not load), and the candidates it was chosen
  *    among: fzstd alone, zstd-napi's own DecompressStream, and zstd-codec
  *    (WASM) when installed (`npm i --no-save zstd-codec`; not a dependency).
@@ -68,6 +69,7 @@ await runBench('bench/zstd', async (session) => {
   const decoders: Contender[] = [
     { name: 'zstd -dc > /dev/null', run: () => timeCommand('/bin/sh', ['-c', `${zstd} -dc ${largest.path} > /dev/null`]) },
     { name: "Lading (this runtime's decoder)", run: decode('lading') },
+    { name: "Lading's decoder read as a stream", run: decode('lading-stream') },
     { name: "Lading's fallback (fzstd)", run: decode('lading-fallback') },
     { name: 'fzstd (plain)', run: decode('fzstd') },
     { name: 'zstd-napi DecompressStream', run: decode('zstd-napi-stream') },

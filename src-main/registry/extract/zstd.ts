@@ -6,9 +6,10 @@
  * 1. node:zlib's zstd (Node 22.15 / 23.8 on, and so Electron's Node).
  * 2. zstd-napi, libzstd itself through Node-API (Node 20: tests, benches, the
  *    web bridge), chosen by bench/zstd.ts: on the bench image's largest
- *    layer it takes 1.7-2.1x the time of `zstd -dc` (Node's start included; 377-380
- *    against 640-803 MB/s of tar), where zstd-codec (WASM) takes 2-3.4x and fzstd
- *    6-7x. Its npm tarball carries libzstd's sources and builds them with
+ *    layer, read as a stream, it took 1.7-2.2x the time of `zstd -dc` (Node's
+ *    start included; 377-382 against 640-846 MB/s of tar), where zstd-codec
+ *    (WASM) took 2-3.4x and fzstd 6-7x; pulled as the layer reader pulls it
+ *    (decoded on a thread into reused buffers, zstd-thread.ts), 1.6x (527 MB/s). Its npm tarball carries libzstd's sources and builds them with
  *    node-gyp when its prebuilt binary cannot be downloaded (as on our CI:
  *    python3, make and g++ are in .ci/run for keytar already).
  * 3. fzstd, plain JavaScript, when zstd-napi did not load (a failed build):
@@ -25,6 +26,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type * as ZstdNapiBinding from 'zstd-napi/binding';
+import { ZstdThreadDecoder } from './zstd-thread';
 
 /** libzstd's default limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27): larger needs `zstd --memory=` there too. */
 export const MAX_WINDOW_BYTES = 2 ** 27;
@@ -65,7 +67,8 @@ export function chooseZstdDecoder(loadZstdNapi: () => ZstdNapi = requireZstdNapi
     const binding = loadZstdNapi();
     // Fail here, once, rather than in the first layer: a binary that loads but cannot make a context.
     new binding.DCtx();
-    return { name: 'zstd-napi', create: (chunkSize) => new NapiDecompressor(binding, chunkSize) };
+    const bindingPath = zstdNapiBindingPath();
+    return { name: 'zstd-napi', create: (chunkSize) => new NapiDecompressor(binding, chunkSize, bindingPath) };
   } catch (err) {
     const reason = `zstd-napi did not load (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): run \`npm rebuild zstd-napi\` (it needs python3, make and g++)`;
     return { name: 'fzstd', fallbackReason: reason, create: () => new FzstdDecompressor() };
@@ -116,6 +119,11 @@ function requireZstdNapi(): ZstdNapi {
   return createRequire(import.meta.filename)('zstd-napi/binding') as ZstdNapi;
 }
 
+/** Where requireZstdNapi() loads it from: the decoder thread loads the same file. */
+function zstdNapiBindingPath(): string {
+  return createRequire(import.meta.filename).resolve('zstd-napi/binding');
+}
+
 export class ZstdFormatError extends Error {
   override name = 'ZstdFormatError';
 }
@@ -132,19 +140,6 @@ export function canReuseChunks(stream: Transform): stream is ReusingDecompressor
   return typeof (stream as Partial<ReusingDecompressor>).reusingChunks === 'function';
 }
 
-/** Pull mode's state: the input chunk being decoded, and how the stream's writable side waits for it. */
-interface Pulled {
-  readonly output: Buffer;
-  input: Buffer | undefined;
-  /** _transform's callback for `input`: called once it is decoded, to have the next chunk. */
-  consumed: TransformCallback | undefined;
-  /** The output buffer was filled: libzstd may hold more of this input's output. */
-  flushing: boolean;
-  ended: boolean;
-  failure: Error | undefined;
-  wake: (() => void) | undefined;
-}
-
 /**
  * libzstd's streaming decoder (ZSTD_decompressStream) over zstd-napi's
  * binding. Rather than the package's own DecompressStream, which decodes a
@@ -152,13 +147,14 @@ interface Pulled {
  * on when it reads: 64 KiB of zstd can hold gigabytes (RLE blocks), and
  * memory stays bounded by the stream's buffers whatever the ratio.
  *
- * It decodes on the calling thread, synchronously, so where its output goes
- * matters: into a new 64 KiB buffer per chunk (as a stream must, since a
- * reader may keep what it reads), decoding the bench image's largest layer
- * from memory ran at 367 MB/s; into one reused buffer, at 605 MB/s, the speed
- * of `zstd -dc` (fresh memory costs page faults and cache misses). So a reader
- * that is done with each chunk before it asks for the next (the tar reader)
- * pulls through reusingChunks() instead of reading the stream.
+ * Read as a stream, it decodes on the calling thread, each chunk into a new
+ * buffer (a reader may keep what it reads). A reader that is done with each
+ * chunk before it asks for the next (the tar reader) pulls through
+ * reusingChunks() instead: decoded on a thread of its own, into a few buffers
+ * used again and again (zstd-thread.ts). Measured on the bench image's
+ * largest layer, from memory: 367 MB/s into a new 64 KiB buffer per chunk,
+ * 605 MB/s into one reused buffer (`zstd -dc` takes about the same time);
+ * new memory costs page faults and cache misses.
  */
 class NapiDecompressor extends Transform implements ReusingDecompressor {
   private readonly guard = new ZstdFrameGuard();
@@ -166,36 +162,31 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
   /** Input not yet decoded while the reader is full, and the callback that asks for the next chunk. */
   private pending: { input: Buffer; callback: TransformCallback } | undefined;
   private inFrame = false;
-  private pulled: Pulled | undefined;
+  /** Pull mode's decoder thread. */
+  private thread: ZstdThreadDecoder | undefined;
   private started = false;
 
   constructor(
     binding: ZstdNapi,
     private readonly chunkSize: number,
+    /** zstd-napi's binding module, for the thread to load. */
+    private readonly bindingPath: string,
   ) {
     super();
     this.context = new binding.DCtx();
   }
 
   /**
-   * The output, pulled: each chunk is a view of one buffer that the next call
-   * decodes into again, so it is valid until then. Call it before any input
-   * arrives; the stream's readable side then gives nothing and only ends.
+   * The output, pulled: each chunk is valid until the next pull. Call it
+   * before any input arrives; the stream's readable side then gives nothing
+   * and only ends.
    */
   reusingChunks(): AsyncIterator<Buffer> {
     if (this.started || this.writableLength > 0) throw new Error('reusingChunks() must be called before any input arrives');
-    const pulled: Pulled = {
-      output: Buffer.allocUnsafe(this.chunkSize),
-      input: undefined,
-      consumed: undefined,
-      flushing: false,
-      ended: false,
-      failure: undefined,
-      wake: undefined,
-    };
-    this.pulled = pulled;
+    const thread = new ZstdThreadDecoder(this.bindingPath, this.chunkSize, (err) => this.destroy(asFormatError(err)));
+    this.thread = thread;
     return {
-      next: () => this.pull(pulled),
+      next: () => thread.next(),
       return: () => {
         this.destroy();
         return Promise.resolve({ done: true, value: undefined });
@@ -211,11 +202,8 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
       callback(asFormatError(err));
       return;
     }
-    const pulled = this.pulled;
-    if (!pulled) return this.decode(chunk, callback);
-    pulled.input = chunk;
-    pulled.consumed = callback;
-    wake(pulled);
+    if (this.thread) this.thread.input(chunk, () => callback());
+    else this.decode(chunk, callback);
   }
 
   override _read(size: number): void {
@@ -230,25 +218,21 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
   }
 
   override _flush(callback: TransformCallback): void {
+    const finish = (inFrame: boolean): void =>
+      callback(inFrame ? new ZstdFormatError('the zstd data ends in the middle of a frame') : null);
     try {
       this.guard.end();
-      if (this.inFrame) throw new ZstdFormatError('the zstd data ends in the middle of a frame');
     } catch (err) {
       callback(asFormatError(err));
       return;
     }
-    if (this.pulled) {
-      this.pulled.ended = true;
-      wake(this.pulled);
-    }
-    callback();
+    // Pulled: the thread may still be decoding; it says at the end whether a frame was left open.
+    if (this.thread) this.thread.end(finish);
+    else finish(this.inFrame);
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.pulled) {
-      this.pulled.failure ??= err ?? new Error('the zstd stream was closed');
-      wake(this.pulled);
-    }
+    this.thread?.fail(err ?? new Error('the zstd stream was closed'));
     callback(err);
   }
 
@@ -275,38 +259,6 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
     callback();
   }
 
-  private async pull(pulled: Pulled): Promise<IteratorResult<Buffer, undefined>> {
-    for (;;) {
-      if (pulled.failure) throw pulled.failure;
-      const input = pulled.input;
-      if (input && (input.length > 0 || pulled.flushing)) {
-        let result;
-        try {
-          result = this.step(pulled.output, input);
-        } catch (err) {
-          const failure = asFormatError(err);
-          this.destroy(failure);
-          throw failure;
-        }
-        pulled.input = result.rest;
-        pulled.flushing = !result.done;
-        if (result.done) this.inFrame = result.inFrame;
-        if (result.produced > 0) return { done: false, value: pulled.output.subarray(0, result.produced) };
-        continue;
-      }
-      if (pulled.consumed) {
-        // This chunk is decoded: the writable side may now hand over the next (at once, when it has one).
-        const consumed = pulled.consumed;
-        pulled.consumed = undefined;
-        pulled.input = undefined;
-        consumed();
-        continue;
-      }
-      if (pulled.ended) return { done: true, value: undefined };
-      await new Promise<void>((resolve) => (pulled.wake = resolve));
-    }
-  }
-
   /**
    * One call to libzstd: decodes from `input` into `output`. `done`: the input
    * is used up and nothing is held back for this output (then `inFrame` says
@@ -320,12 +272,6 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
     const rest = input.subarray(consumed);
     return { produced, rest, done: rest.length === 0 && (produced < output.length || hint === 0), inFrame: hint !== 0 };
   }
-}
-
-function wake(pulled: Pulled): void {
-  const resolve = pulled.wake;
-  pulled.wake = undefined;
-  resolve?.();
 }
 
 class FzstdDecompressor extends Transform {

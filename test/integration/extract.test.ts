@@ -24,6 +24,7 @@ import {
   extractToDirectory,
   LayerFormatError,
   openLayout,
+  readImageFile,
   type Client,
   type ExtractProgress,
   type ExtractResult,
@@ -457,6 +458,17 @@ describe('zstd layers', () => {
     expect(gzipTree.nodes.size).toBeGreaterThan(3);
     expect(diffTrees(gzipTree, await readTree(fromZstd), { mtimes: true })).toEqual([]);
     expect(result.skipped).toEqual([]);
+    // The paths that keep chunks past the next read (the tar stream, a file's content) get copies:
+    // zstd is decoded into buffers used again at the next read (or taken back by its thread).
+    const gzipTar = await listTar(gzipImage.extract());
+    expect(gzipTar.some((e) => e.type === 'file')).toBe(true);
+    expect(await listTar(zstdVersion.extract())).toEqual(gzipTar);
+    const files = [...gzipTree.nodes].filter(([, n]) => n.type === 'file').map(([p]) => p);
+    const sized = await Promise.all(files.map(async (p) => ({ path: p, size: (await stat(join(fromGzip, p))).size })));
+    const { path, size } = sized.sort((a, b) => b.size - a.size)[0]!;
+    expect(size).toBeGreaterThan(64 * 1024);
+    const content = async (image: Image): Promise<Buffer> => Buffer.concat(await (await readImageFile(image, path)).toArray());
+    expect((await content(zstdVersion)).equals(await readFile(join(fromGzip, path)))).toBe(true);
   });
 
   it('zstd bytes under a gzip media type are told by their magic number: the same tree as umoci of the gzip image', async () => {

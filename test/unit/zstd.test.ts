@@ -76,6 +76,9 @@ async function decodePulled(decoder: ZstdDecoder, input: Buffer, chunkSize: numb
   const d = decoder.create(64 * 1024);
   if (!canReuseChunks(d)) throw new Error(`${decoder.name} cannot be pulled`);
   const chunks = d.reusingChunks();
+  // A failure reaches the reader through the pull; the stream's own 'error' event is heard too,
+  // as readLayerEntries hears it (unheard, it would be an uncaught exception).
+  d.on('error', () => undefined);
   Readable.from(chunksOf(input, chunkSize)).pipe(d);
   const out: Buffer[] = [];
   for (;;) {

@@ -38,9 +38,15 @@ export interface LayerReadOptions {
 
 /**
  * An entry's content. It may be read once, partly or wholly; whatever is left
- * is skipped by the layer reader before the next entry. Chunks are valid
- * until the next read from the layer: copy what must outlive that (hashing
- * and writing need not).
+ * is skipped by the layer reader before the next entry.
+ *
+ * Read as an async iterable, its chunks are the reader's to keep. Where the
+ * layer's decoder reuses its buffers (zstd pulled from its thread: the next
+ * read decodes into the same memory, or takes it away), that means a copy of
+ * each chunk; elsewhere they are the decompressor's own. A consumer that is
+ * done with each chunk before it asks for the next (a synchronous copy, as
+ * the writer thread makes, or a hash) reads transient() or consume() instead,
+ * and never pays for the copy.
  */
 export class EntryBody implements AsyncIterable<Buffer> {
   private ended = false;
@@ -51,7 +57,28 @@ export class EntryBody implements AsyncIterable<Buffer> {
     private readonly ordinal: number,
   ) {}
 
-  async next(): Promise<IteratorResult<Buffer, undefined>> {
+  [Symbol.asyncIterator](): AsyncIterator<Buffer, undefined> {
+    const copy = this.source.reusesChunks;
+    return {
+      next: async () => {
+        const next = await this.nextTransient();
+        return copy && !next.done ? { done: false, value: Buffer.from(next.value) } : next;
+      },
+      return: async () => ({ done: true, value: undefined }),
+    };
+  }
+
+  /** The chunks as they come: each valid until the next read from the layer. */
+  transient(): AsyncIterable<Buffer> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => this.nextTransient(),
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+  }
+
+  private async nextTransient(): Promise<IteratorResult<Buffer, undefined>> {
     const { reader } = this.source;
     for (;;) {
       if (this.ended || !this.current()) {
@@ -63,16 +90,10 @@ export class EntryBody implements AsyncIterable<Buffer> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Buffer, undefined> {
-    return {
-      next: () => this.next(),
-      return: async () => ({ done: true, value: undefined }),
-    };
-  }
-
   /**
    * Hands every remaining chunk to `take`, synchronously as far as the bytes
-   * already decompressed go; returns the number of bytes taken.
+   * already decompressed go; returns the number of bytes taken. A chunk is
+   * valid only while `take` runs (see transient()).
    */
   async consume(take: (chunk: Buffer) => void): Promise<number> {
     const { reader } = this.source;
@@ -113,6 +134,8 @@ class TarSource {
 
   constructor(
     private readonly chunks: AsyncIterator<Buffer>,
+    /** A chunk is only valid until the next is read (the decoder reuses its buffers). */
+    readonly reusesChunks: boolean,
     private readonly describe: (err: unknown) => Promise<unknown>,
   ) {}
 
@@ -210,11 +233,13 @@ export async function* readLayerEntries(layer: Layer, opts: LayerReadOptions = {
       inflating.on('error', (err) => {
         if (!fromBlob.has(err)) fromDecompressor.add(err);
       });
-      // Pulled into one reused buffer where the decoder can (zstd-napi: it decodes about 1.6x as fast
-      // into memory hot in cache): the tar reader is done with each chunk before it asks for the next.
-      const chunks = canReuseChunks(inflating) ? inflating.reusingChunks() : (inflating[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+      // Pulled where the decoder offers it (zstd-napi: decoded on a thread of its own into reused
+      // buffers): the tar reader is done with each chunk before it asks for the next, and EntryBody
+      // copies for whoever keeps chunks.
+      const reuses = canReuseChunks(inflating);
+      const chunks = reuses ? inflating.reusingChunks() : (inflating[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
       blob.pipe(inflating);
-      source = new TarSource(chunks, describe);
+      source = new TarSource(chunks, reuses, describe);
     } catch (err) {
       throw await describe(err);
     }
@@ -262,4 +287,9 @@ function describeFormatError(err: unknown, digest: string): unknown {
   if (err instanceof RegistryError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new LayerFormatError(`Layer ${digest} could not be read as a tar archive: ${message}`, digest, { cause: err });
+}
+
+/** A body's chunks for a consumer done with each before the next (see EntryBody); any other body as it is. */
+export function transientChunks<T extends AsyncIterable<Buffer> | Iterable<Buffer> | undefined>(body: T): T | AsyncIterable<Buffer> {
+  return body instanceof EntryBody ? body.transient() : body;
 }

@@ -22,6 +22,7 @@
 import { makeTemporaryFolder } from '../disk/temporary';
 import type { FlatHeader, FlatItem } from './entry';
 import { HiddenStore, type KeptFileIo } from './hidden-store';
+import { transientChunks } from './layer-entries';
 import { ancestorsOf, ROOT, unsafeNameReason } from './paths';
 import { WriterThread } from './writer-thread';
 
@@ -74,7 +75,7 @@ export class SafeWriter {
     // Kept files are written with their own mode and mtime, so moving one into place is all a link needs.
     const io: KeptFileIo = {
       write: async (path, header, body) => {
-        await thread.writeFile(path, header.mode, header.mtime, body, signal);
+        await thread.writeFile(path, header.mode, header.mtime, transientChunks(body), signal);
       },
       remove: async (path) => thread.unlink(path),
     };
@@ -153,7 +154,8 @@ export class SafeWriter {
         return true;
       case 'file':
         this.clear(name);
-        this.counts.bytes += await this.thread.writeFile(name, header.mode, header.mtime, body, this.signal);
+        // The thread's writeFile copies each chunk into its batch before it reads the next.
+        this.counts.bytes += await this.thread.writeFile(name, header.mode, header.mtime, transientChunks(body), this.signal);
         this.nodes.set(name, 'file');
         this.counts.files++;
         return true;

@@ -9,9 +9,10 @@
  *    layer, read as a stream, it took 1.7-2.2x the time of `zstd -dc` (Node's
  *    start included; 377-382 against 640-846 MB/s of tar), where zstd-codec
  *    (WASM) took 2-3.4x and fzstd 6-7x; pulled as the layer reader pulls it
- *    (decoded on a thread into reused buffers, zstd-thread.ts), 1.6x (527 MB/s). Its npm tarball carries libzstd's sources and builds them with
- *    node-gyp when its prebuilt binary cannot be downloaded (as on our CI:
- *    python3, make and g++ are in .ci/run for keytar already).
+ *    (decoded on a thread into reused buffers, zstd-thread.ts), 1.55-1.6x
+ *    (527-532 MB/s). Its npm tarball carries libzstd's sources and builds
+ *    them with node-gyp when its prebuilt binary cannot be downloaded (as on
+ *    our CI: python3, make and g++ are in .ci/run for keytar already).
  * 3. fzstd, plain JavaScript, when zstd-napi did not load (a failed build):
  *    about 4x slower than zstd-napi, but it reads the same streams.
  *
@@ -129,8 +130,10 @@ export class ZstdFormatError extends Error {
 }
 
 /**
- * A decompressor whose output can also be pulled into one reused buffer
- * (readLayerEntries does so when it can): see NapiDecompressor.reusingChunks().
+ * A decompressor whose output can also be pulled, each chunk valid only until
+ * the next pull (readLayerEntries does so when it can): see
+ * NapiDecompressor.reusingChunks(). A failure reaches the puller through the
+ * pull; the stream still emits it as 'error', so listen for that too.
  */
 export interface ReusingDecompressor extends Transform {
   reusingChunks(): AsyncIterator<Buffer>;

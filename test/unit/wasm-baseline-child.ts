@@ -5,18 +5,15 @@
  * opting in to compileWasmBaselineOnly(). The server is node:http in this same
  * process: its parser is native, not WebAssembly. Prints one JSON line.
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compileWasmBaselineOnly } from '../../src-main/registry/memory/wasm-baseline';
+import { peakRssKiB } from '../integration/json-child';
 
 const { optIn, waitMs } = JSON.parse(process.argv[2] ?? '{}') as { optIn: boolean; waitMs: number };
 
-function peakRssMB(): number {
-  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  return Number(match?.[1] ?? NaN) / 1024;
-}
+const peakRssMB = (): number => peakRssKiB() / 1024;
 
 if (optIn) compileWasmBaselineOnly();
 const { Agent, request } = await import('../../src-main/registry/transport/undici-parts');

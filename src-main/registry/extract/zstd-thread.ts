@@ -87,7 +87,8 @@ export class ZstdThreadDecoder {
   /** Input buffers the thread gave back, to copy the next chunks into. */
   private readonly spareInputs: ArrayBuffer[] = [];
   private waitingInput: (() => void) | undefined;
-  private done: { inFrame: boolean } | undefined;
+  /** The thread said `done`: what is in `outputs` is all there will be. */
+  private done = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private onDone: ((inFrame: boolean) => void) | undefined;
@@ -164,7 +165,7 @@ export class ZstdThreadDecoder {
   }
 
   /** Stops; the thread is kept for the next stream unless it died. */
-  release(): void {
+  private release(): void {
     if (this.closed) return;
     this.closed = true;
     this.worker.off('message', this.listen);
@@ -212,7 +213,7 @@ export class ZstdThreadDecoder {
         return;
       }
       case 'done':
-        this.done = { inFrame: message.inFrame };
+        this.done = true;
         this.onDone?.(message.inFrame);
         this.wakeReader();
         return;

@@ -161,7 +161,8 @@ export function canReuseChunks(stream: Transform): stream is ReusingDecompressor
  */
 class NapiDecompressor extends Transform implements ReusingDecompressor {
   private readonly guard = new ZstdFrameGuard();
-  private readonly context: InstanceType<ZstdNapi['DCtx']>;
+  /** Made on first use: read pulled, the stream decodes on its thread and never needs one here. */
+  private context: InstanceType<ZstdNapi['DCtx']> | undefined;
   /** Input not yet decoded while the reader is full, and the callback that asks for the next chunk. */
   private pending: { input: Buffer; callback: TransformCallback } | undefined;
   private inFrame = false;
@@ -170,13 +171,12 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
   private started = false;
 
   constructor(
-    binding: ZstdNapi,
+    private readonly binding: ZstdNapi,
     private readonly chunkSize: number,
     /** zstd-napi's binding module, for the thread to load. */
     private readonly bindingPath: string,
   ) {
     super();
-    this.context = new binding.DCtx();
   }
 
   /**
@@ -269,7 +269,7 @@ class NapiDecompressor extends Transform implements ReusingDecompressor {
    */
   private step(output: Buffer, input: Buffer): { produced: number; rest: Buffer; done: boolean; inFrame: boolean } {
     // `hint`: 0 once a frame is complete and flushed, else how much input libzstd would like next.
-    const [hint, produced, consumed] = this.context.decompressStream(output, input);
+    const [hint, produced, consumed] = (this.context ??= new this.binding.DCtx()).decompressStream(output, input);
     // libzstd always moves while it has input and room; never spin if it did not.
     if (produced === 0 && consumed === 0 && input.length > 0) throw new ZstdFormatError('the zstd decoder made no progress');
     const rest = input.subarray(consumed);

@@ -4,7 +4,7 @@
  * pieces their input schemas share.
  */
 import { z } from 'zod';
-import { connectionIdSchema, referenceSchema, repositorySchema } from './schemas';
+import { connectionIdSchema, platformSchema, referenceSchema, repositorySchema } from './schemas';
 
 export interface OperationSpec<I extends z.ZodType, R> {
   /** `query`: reads, safe to repeat and cache; `command`: changes something or starts a job. */
@@ -34,3 +34,9 @@ export const uniqueList = <T extends z.ZodType>(item: T, max: number, what: stri
     .array(item, { error: `${what} must be a list` })
     .max(max, `At most ${max} ${what}`)
     .refine((list) => new Set(list as unknown[]).size === list.length, `${what} must not repeat`);
+
+/** An image, and when the reference is an index, which of its platforms (each operation says its default). */
+export const platformImageRef = { ...imageRef, platform: platformSchema.optional() };
+
+/** Some platforms of an index (mirror, save): absent means all of them. */
+export const platformList = uniqueList(platformSchema, 64, 'platforms').optional();

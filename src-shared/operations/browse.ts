@@ -13,11 +13,10 @@ import {
   filterSchema,
   limitSchema,
   namespaceSchema,
-  platformSchema,
   repositorySchema,
   tagSchema,
 } from '../schemas';
-import { operation, imageRef } from '../operation-spec';
+import { operation, imageRef, platformImageRef } from '../operation-spec';
 
 export interface ChildEntry {
   /** One path component. */
@@ -166,7 +165,7 @@ export const browseOperations = {
   'browse.config': operation<ConfigView>()(
     'query',
     "An image's config: env, entrypoint, cmd, workdir, user, ports, labels, history (platform picks from an index; default linux/amd64)",
-    z.strictObject({ ...imageRef, platform: platformSchema.optional() }),
+    z.strictObject(platformImageRef),
   ),
   'browse.selectTags': operation<TagSelectionPreview>()(
     'query',

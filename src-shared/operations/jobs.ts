@@ -17,15 +17,14 @@ import {
   repositorySchema,
   tagSchema,
 } from '../schemas';
-import { operation, empty, imageRef, uniqueList } from '../operation-spec';
+import { operation, empty, imageRef, platformImageRef, platformList, uniqueList } from '../operation-spec';
 
 export const jobOperations = {
   'jobs.saveLayers': operation<JobStarted>()(
     'command',
     'Saves layers (all, or the given digests) into an existing folder, as stored or decompressed',
     z.strictObject({
-      ...imageRef,
-      platform: platformSchema.optional(),
+      ...platformImageRef,
       layers: uniqueList(digestSchema, 1000, 'layers').optional(),
       targetDir: absolutePathSchema,
       decompress: z.boolean().optional(),
@@ -38,13 +37,13 @@ export const jobOperations = {
       ...imageRef,
       targetDir: absolutePathSchema,
       tag: tagSchema.optional(),
-      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+      platforms: platformList,
     }),
   ),
   'jobs.extract': operation<JobStarted>()(
     'command',
     "Extracts an image's flattened filesystem into targetDir (which must not exist yet)",
-    z.strictObject({ ...imageRef, platform: platformSchema.optional(), targetDir: absolutePathSchema }),
+    z.strictObject({ ...platformImageRef, targetDir: absolutePathSchema }),
   ),
   'jobs.mirror': operation<JobStarted>()(
     'command',
@@ -57,7 +56,7 @@ export const jobOperations = {
         /** Default: the source reference when it is a tag, else required. */
         tag: referenceSchema.optional(),
       }),
-      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+      platforms: platformList,
       /** Also copy signatures, SBOMs and attestations (and what is attached to those). Default true. */
       referrers: z.boolean({ error: 'referrers must be true or false' }).optional(),
     }),
@@ -69,7 +68,7 @@ export const jobOperations = {
       source: z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
       target: z.strictObject({ connectionId: connectionIdSchema, repository: repositorySchema }),
       tags: tagSelectionSchema,
-      platforms: uniqueList(platformSchema, 64, 'platforms').optional(),
+      platforms: platformList,
       /** Copy signatures, SBOMs and attestations too. */
       referrers: z.boolean().optional(),
     }),
@@ -92,7 +91,7 @@ export const jobOperations = {
     "Reads an image's layers into its file index (cached), with progress per layer; two images: compares them too",
     z.strictObject({
       images: z
-        .array(z.strictObject({ ...imageRef, platform: platformSchema.optional() }), { error: 'images must be a list' })
+        .array(z.strictObject(platformImageRef), { error: 'images must be a list' })
         .min(1, 'Give one image, or two to compare')
         .max(2, 'Give one image, or two to compare'),
     }),
@@ -100,7 +99,7 @@ export const jobOperations = {
   'jobs.saveFiles': operation<JobStarted>()(
     'command',
     'Saves one file or one folder of the flattened image (path) into targetDir (new or empty), under its own name',
-    z.strictObject({ ...imageRef, platform: platformSchema.optional(), path: imagePathSchema, targetDir: absolutePathSchema }),
+    z.strictObject({ ...platformImageRef, path: imagePathSchema, targetDir: absolutePathSchema }),
   ),
   'jobs.tagFacts': operation<JobStarted>()(
     'command',
